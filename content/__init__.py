@@ -1,0 +1,1 @@
+"""Wagtail pages, site settings and the public views of a municipality's site."""

@@ -1,0 +1,1 @@
+"""Spatial records (municipalities, places), spatial queries, GeoJSON and the folium map builders."""

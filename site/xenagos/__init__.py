@@ -1,0 +1,1 @@
+"""Xenagos project package: settings, root URLs, WSGI/ASGI and project-wide commands."""

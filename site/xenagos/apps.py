@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class XenagosConfig(AppConfig):
+    """The project shell as an app, for its templates, template tags and wiring commands."""
+
+    name = "xenagos"
+    verbose_name = "Xenagos"

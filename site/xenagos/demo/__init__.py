@@ -1,0 +1,104 @@
+"""The demo municipalities (Athens, Nafplio) from real open data kept beside this file (see ATTRIBUTION.md)."""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.gis.geos import Point
+from django.db import transaction
+
+from content.services import wagtail_welcome_remove
+from gis.services import dataset_upsert, place_upsert
+from xenagos.municipalities import municipality_create
+
+HERE = Path(__file__).resolve().parent
+BOUNDARIES = HERE / "boundaries.geojson"
+PLACES = HERE / "places.geojson"
+
+
+@dataclass(frozen=True)
+class DemoMunicipality:
+    code: str
+    name_el: str
+    name_en: str
+    subdomain: str
+    intro_el: str
+    intro_en: str
+
+
+MUNICIPALITIES = [
+    DemoMunicipality(
+        "9186",
+        "Αθηναίων",
+        "Athens",
+        "athens",
+        "Μνημεία, μουσεία και διαδρομές στην πόλη της Αθήνας.",
+        "Monuments, museums and walks in the city of Athens.",
+    ),
+    DemoMunicipality(
+        "9236",
+        "Ναυπλιέων",
+        "Nafplio",
+        "nafplio",
+        "Η πρώτη πρωτεύουσα της Ελλάδας, τα κάστρα της και η Αργολίδα γύρω της.",
+        "Greece's first capital, its castles and the Argolid around it.",
+    ),
+]
+ADMIN = ("admin", "xenagos-demo-admin")
+EDITORS = {"9186": ("editor-athens", "athens-demo-editor"), "9236": ("editor-nafplio", "nafplio-demo-editor")}
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(username, password, role) of the demo accounts. Demo only: never load the demo on a public server."""
+    return [(ADMIN[0], ADMIN[1], "administrator, all municipalities")] + [
+        (user, password, f"editor, {m.name_en} only") for m in MUNICIPALITIES for user, password in [EDITORS[m.code]]
+    ]
+
+
+@transaction.atomic
+def demo_load(*, domain: str = "localhost", port: int = 80) -> None:
+    """Create or refresh the demo: two municipalities on <name>.<domain>, their places, one editor each."""
+    wagtail_welcome_remove()
+    User = get_user_model()
+    admin, created = User.objects.get_or_create(username=ADMIN[0], defaults={"is_superuser": True, "is_staff": True})
+    if created:
+        admin.set_password(ADMIN[1])
+        admin.save()
+    for index, item in enumerate(MUNICIPALITIES):
+        result = municipality_create(
+            code=item.code,
+            name_el=item.name_el,
+            name_en=item.name_en,
+            hostname=f"{item.subdomain}.{domain}",
+            port=port,
+            boundary_path=BOUNDARIES,
+            where=("KWD_YPES", item.code),
+            is_default=index == 0,
+            intro_el=item.intro_el,
+            intro_en=item.intro_en,
+        )
+        username, password = EDITORS[item.code]
+        editor, created = User.objects.get_or_create(username=username)
+        if created:
+            editor.set_password(password)
+            editor.save()
+        editor.groups.add(result.editors)
+    dataset = dataset_upsert(
+        slug="pleiades-demo",
+        title="Pleiades gazetteer (demo selection)",
+        licence="CC BY 3.0",
+        attribution="Pleiades, © Ancient World Mapping Center and Institute for the Study of the Ancient World",
+        source_url="https://pleiades.stoa.org/",
+    )
+    for feature in json.loads(PLACES.read_text(encoding="utf-8"))["features"]:
+        properties = feature["properties"]
+        lon, lat = feature["geometry"]["coordinates"]
+        place_upsert(
+            dataset=dataset,
+            source_id=properties["pleiades_id"],
+            location=Point(lon, lat, srid=4326),
+            name_el=properties["name_el"],
+            name_en=properties["name_en"],
+            attributes={"title": properties["title"], "uri": properties["uri"]},
+        )

@@ -1,0 +1,17 @@
+"""Settings for the test suite: test defaults on top of base, never a different database engine."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+os.environ.setdefault("XENAGOS_BASEMAP_URL", "/static/xenagos/img/blank-tile.png?{z}/{x}/{y}")
+os.environ.setdefault("XENAGOS_BASEMAP_ATTRIBUTION", "test base map")
+
+from .base import *  # noqa: E402,F403
+from .base import NODE_MODULES, STATICFILES_DIRS, STORAGES  # noqa: E402
+
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+# axe-core is served from our own origin in tests so the strict CSP also holds while it runs.
+STATICFILES_DIRS = [*STATICFILES_DIRS, ("vendor/axe-core", NODE_MODULES / "axe-core")]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}

@@ -1,0 +1,1 @@
+"""The tile build step: raster layers to web-mercator XYZ pyramids."""
