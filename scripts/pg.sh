@@ -19,8 +19,8 @@ pg_bin() {
 }
 BIN=$(pg_bin)
 
-as_server() {  # run a command as the user that owns the cluster
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+as_server() {  # run a command as the user that owns the cluster (from /, which that user can always enter)
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 prepare_state() {
@@ -39,7 +39,10 @@ prepare_state() {
     chown postgres:postgres "$(readlink -f "$STATE")"
   fi
   mkdir -p "$STATE"
+  STATE=$(readlink -f "$STATE")  # the server user may reach the cluster only by its real path
 }
+
+resolve_state() { [ -e "$STATE" ] && STATE=$(readlink -f "$STATE"); return 0; }
 
 running() { as_server "$BIN/pg_ctl" -D "$STATE/data" status >/dev/null 2>&1; }
 
@@ -71,6 +74,7 @@ start() {
 }
 
 stop() {
+  resolve_state
   if [ -f "$STATE/data/PG_VERSION" ] && running; then
     as_server "$BIN/pg_ctl" -D "$STATE/data" -m fast -w stop >/dev/null && echo "==> PostgreSQL stopped"
   fi
@@ -81,7 +85,7 @@ url() { echo "postgres://$DBUSER:$(cat "$STATE/password")@127.0.0.1:$PGPORT/$DBN
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  status) running && echo running || { echo stopped; exit 3; } ;;
+  status) resolve_state; running && echo running || { echo stopped; exit 3; } ;;
   url) url ;;
   *) echo "usage: $0 start|stop|status|url" >&2; exit 2 ;;
 esac
