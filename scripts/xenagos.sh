@@ -9,7 +9,7 @@ VAR=$ROOT/var
 RUN=$VAR/run
 LOG=$VAR/log
 PORT=${PORT:-8000}
-mkdir -p "$RUN" "$LOG"
+mkdir -p "$RUN" "$LOG" "$VAR/static"
 
 say() { printf '==> %s\n' "$*"; }
 stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
