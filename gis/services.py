@@ -1,7 +1,7 @@
 """Writes to spatial records. Every function is atomic; geometry arguments are EPSG:4326."""
 
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
-from django.db import transaction
+from django.db import connection, transaction
 
 from .models import WGS84, Dataset, Municipality, Place
 from .selectors import municipality_containing
@@ -52,6 +52,7 @@ def municipality_upsert(
             "boundary_source": boundary_source,
         },
     )
+    places_reassign_municipality()
     return municipality
 
 
@@ -91,3 +92,22 @@ def place_upsert(
         },
     )
     return place
+
+
+@transaction.atomic
+def places_reassign_municipality() -> int:
+    """Set every place's municipality from the current boundaries (after a boundary changed); returns how many moved."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {Place._meta.db_table} AS p
+            SET municipality_id = m.id
+            FROM {Place._meta.db_table} AS q
+            LEFT JOIN LATERAL (
+                SELECT id FROM {Municipality._meta.db_table}
+                WHERE ST_Intersects(boundary, q.location) ORDER BY id LIMIT 1
+            ) AS m ON true
+            WHERE p.id = q.id AND p.municipality_id IS DISTINCT FROM m.id
+            """  # noqa: S608 (only our own table names are interpolated)
+        )
+        return cursor.rowcount

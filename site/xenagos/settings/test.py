@@ -10,6 +10,8 @@ from .base import *  # noqa: E402,F403
 from .base import NODE_MODULES, STATICFILES_DIRS, STORAGES  # noqa: E402
 
 ALLOWED_HOSTS = ["*"]
+# Parallel test runs on one machine each take their own test database (XENAGOS_TEST_DB).
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("XENAGOS_TEST_DB", "test_xenagos")}  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 # axe-core is served from our own origin in tests so the strict CSP also holds while it runs.
