@@ -1,14 +1,26 @@
-"""Pages and per-site settings of a municipality."""
+"""Pages and per-site settings of a municipality.
+
+A place is a record and a page (see README, "Places"): ``gis.Place`` holds identity, geometry and source data;
+a ``PlacePage`` holds what editors write about it, translated with wagtail-localize, all translations pointing
+at the same record. Imported places have no page until an editor writes one; until then the places index serves
+them from the record (``/<lang>/places/p/<uid>/``).
+"""
 
 import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from modelcluster.fields import ParentalKey
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images.blocks import ImageBlock
+from wagtail.models import Orderable, Page
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -44,11 +56,123 @@ class HomePage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types: list[str] = []
+    subpage_types = ["content.PlaceIndexPage"]
     template = "content/home_page.html"
 
     class Meta:
         verbose_name = _("home page")
+
+
+class PlaceIndexPage(RoutablePageMixin, Page):
+    """/<lang>/places/: a municipality's places. Also serves places that have no page of their own yet."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["content.HomePage"]
+    subpage_types = ["content.PlacePage"]
+    max_count_per_parent = 1
+    template = "content/place_index_page.html"
+
+    class Meta:
+        verbose_name = _("places index")
+
+    @path("p/<uuid:uid>/", name="place_record")
+    def place_record(self, request, uid):
+        """A place from its record only (imported, no editor's page yet; or a page not in this language)."""
+        from .views import place_record_response
+
+        return place_record_response(request, index=self, uid=uid)
+
+    @path("p/<uuid:uid>/qr-<str:kind>/", name="place_record_qr")
+    def place_record_qr(self, request, uid, kind):
+        """QR code (kind ``svg`` or ``png``) of a place served from its record."""
+        from .views import qr_response
+
+        if kind not in ("svg", "png"):
+            raise Http404
+        return qr_response(request, url=request.build_absolute_uri(f"{self.get_url(request)}p/{uid}/"), kind=kind)
+
+
+class PlacePage(RoutablePageMixin, Page):
+    """What editors write about one place, in one language. All translations share the same ``place`` record, so
+    the geometry is stored (and edited) once, on the record."""
+
+    place = models.ForeignKey(
+        "xgis.Place", on_delete=models.PROTECT, related_name="pages", verbose_name=_("place on the map")
+    )
+    summary = models.TextField(_("short summary"), max_length=300, help_text=_("one or two sentences for lists"))
+    body = StreamField(
+        [
+            ("paragraph", blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul", "h2", "h3"])),
+            ("image", ImageBlock()),
+            ("quote", blocks.BlockQuoteBlock()),
+        ],
+        blank=True,
+        verbose_name=_("body"),
+    )
+    opening_hours = models.TextField(_("opening hours"), blank=True)
+    admission = models.TextField(_("admission"), blank=True)
+    phone = models.CharField(_("telephone"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    access_notes = models.TextField(_("access notes"), blank=True, help_text=_("steps, ramps, surfaces, toilets"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("place"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        InlinePanel("gallery_images", label=_("gallery")),
+        MultiFieldPanel(
+            [
+                FieldPanel("opening_hours"),
+                FieldPanel("admission"),
+                FieldPanel("phone"),
+                FieldPanel("email"),
+                FieldPanel("website"),
+                FieldPanel("access_notes"),
+            ],
+            heading=_("visiting"),
+        ),
+    ]
+    parent_page_types = ["content.PlaceIndexPage"]
+    subpage_types: list[str] = []
+    template = "content/place_page.html"
+    override_translatable_fields = [SynchronizedField("place"), TranslatableField("summary")]
+
+    class Meta:
+        verbose_name = _("place page")
+
+    @path("")
+    def page(self, request):
+        """The place page itself."""
+        return self.render(request)
+
+    @path("qr-<str:kind>/", name="qr")
+    def qr(self, request, kind):
+        """QR code (``svg`` or ``png``) that opens this page in this language, for signs on site."""
+        from .views import qr_response
+
+        if kind not in ("svg", "png"):
+            raise Http404
+        return qr_response(request, url=request.build_absolute_uri(self.get_url(request)), kind=kind)
+
+    def get_context(self, request, *args, **kwargs):
+        """The page, plus the record's facts, a small map, the nearest places, QR code and structured data."""
+        from .views import place_context
+
+        return {**super().get_context(request, *args, **kwargs), **place_context(request, place=self.place, page=self)}
+
+
+class PlaceGalleryImage(Orderable):
+    """A photo of a place, with the alternative text a screen reader reads (required)."""
+
+    page = ParentalKey(PlacePage, on_delete=models.CASCADE, related_name="gallery_images")
+    image = models.ForeignKey("wagtailimages.Image", on_delete=models.CASCADE, related_name="+")
+    alt_text = models.CharField(_("alternative text"), max_length=250, help_text=_("what the photo shows"))
+    caption = models.CharField(_("caption"), max_length=250, blank=True)
+
+    panels = [FieldPanel("image"), FieldPanel("alt_text"), FieldPanel("caption")]
 
 
 @register_setting(icon="site")

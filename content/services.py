@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass
 
+from anyascii import anyascii
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils.text import slugify
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
@@ -20,9 +22,16 @@ from wagtail_localize.models import StringSegment, StringTranslation, Translatio
 
 from gis.models import Municipality
 
-from .models import Branding, HomePage
+from .models import Branding, HomePage, PlaceIndexPage, PlacePage
 
 SOURCE_LANGUAGE = "el"
+
+
+def ascii_slug(text: str) -> str:
+    """A URL slug in Latin letters (Greek transliterated), as the admin makes them."""
+    return slugify(anyascii(text))[:255] or "place"
+
+
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "lock_page", "unlock_page"]
 MODERATOR_PAGE_PERMISSIONS = [*EDITOR_PAGE_PERMISSIONS, "publish_page", "bulk_delete_page"]
 COLLECTION_PERMISSIONS = [
@@ -45,6 +54,7 @@ class MunicipalitySite:
 
     site: Site
     home: HomePage
+    places: PlaceIndexPage
     editors: Group
     moderators: Group
     collection: Collection
@@ -71,6 +81,8 @@ def _group_with_page_permissions(name: str, pages: list[Page], codenames: list[s
     group, _ = Group.objects.get_or_create(name=name)
     group.permissions.add(*_permissions("wagtailadmin", ["access_admin"]))
     group.permissions.add(*_permissions("wagtail_localize", ["submit_translation"]))
+    # place records: the admin lists and opens only those of the group's municipalities (gis.wagtail_hooks)
+    group.permissions.add(*_permissions("xgis", ["add_place", "change_place", "view_place"]))
     for page in pages:
         for permission in _permissions("wagtailcore", codenames):
             GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
@@ -111,8 +123,15 @@ def page_translation_save(*, source: Page, locale: Locale, strings: dict[str, st
                 context=segment.context,
                 defaults={"data": text},
             )
-    translation.save_target(publish=publish)
-    return source.get_translation(locale)
+    # wagtail-localize defers publishing to transaction.on_commit with the page object of that moment; if the
+    # tree changes before the commit (children added), that stale object resets the parent's numchild. Save the
+    # draft through localize and publish it here, from the database.
+    translation.save_target(publish=False)
+    page = source.get_translation(locale)
+    if publish:
+        page.get_latest_revision().publish()
+        page.refresh_from_db()
+    return page
 
 
 @transaction.atomic
@@ -153,6 +172,7 @@ def municipality_site_ensure(
         site.hostname, site.port, site.is_default_site = hostname, port, is_default
         site.save()
 
+    places = _place_index_ensure(home, locales)
     homes = list(home.get_translations(inclusive=True))
     name = municipality.name_en or municipality.name_el
     editors = _group_with_page_permissions(f"{name}: editors", homes, EDITOR_PAGE_PERMISSIONS)
@@ -164,7 +184,35 @@ def municipality_site_ensure(
     for group in (editors, moderators):
         _grant_collection(group, collection)
     _review_workflow(f"{name}: review", moderators, homes)
-    return MunicipalitySite(site=site, home=home, editors=editors, moderators=moderators, collection=collection)
+    municipality.editor_groups.add(editors, moderators)
+    return MunicipalitySite(
+        site=site, home=home, places=places, editors=editors, moderators=moderators, collection=collection
+    )
+
+
+PLACE_INDEX_TITLES = {"el": "Τόποι", "en": "Places"}
+
+
+def _place_index_ensure(home: HomePage, locales: dict[str, Locale]) -> PlaceIndexPage:
+    """The home page's places index (slug ``places``) in every language."""
+    index = PlaceIndexPage.objects.child_of(home).first()
+    if index is None:
+        index = home.add_child(instance=PlaceIndexPage(title=PLACE_INDEX_TITLES["el"], slug="places"))
+        index.save_revision().publish()
+    for code, locale in locales.items():
+        if code != SOURCE_LANGUAGE and index.get_translation_or_none(locale) is None:
+            page_translation_save(source=index, locale=locale, strings={"title": PLACE_INDEX_TITLES.get(code, "")})
+    return index
+
+
+@transaction.atomic
+def place_page_create(*, place, index: PlaceIndexPage, title: str, summary: str = "", user=None) -> PlacePage:
+    """Start the Greek page of ``place`` under ``index`` as a draft (an editor then writes and submits it)."""
+    page = index.add_child(
+        instance=PlacePage(title=title, slug=ascii_slug(title), place=place, summary=summary, live=False)
+    )
+    page.save_revision(user=user)
+    return page
 
 
 @transaction.atomic

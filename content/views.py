@@ -1,37 +1,220 @@
-"""Public views of a municipality's site that are not Wagtail pages."""
+"""Public views of a municipality's site that are not plain Wagtail page renders: the map, place records, QR."""
 
+import io
+import json
+import uuid
+
+import segno
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from wagtail.models import Site
 
-from gis import maps, selectors
-from gis.models import Municipality
+from gis import maps, params, selectors
+from gis.models import Municipality, Place
 
-from .models import Branding
+from .models import PlaceIndexPage, PlacePage
+
+NEAREST_RADIUS_M = 2000
+NEAREST_COUNT = 5
+LIST_PAGE = 50
 
 
 def municipality_for_request(request: HttpRequest) -> Municipality:
     """The municipality of the site the request is for (by Host header); 404 when the site has none."""
-    municipality = Branding.for_request(request).municipality
+    municipality = getattr(request, "municipality", None)
     if municipality is None:
         raise Http404("This site has no municipality.")
     return municipality
 
 
+def place_index_for_request(request: HttpRequest) -> PlaceIndexPage | None:
+    """The site's places index page in the active language."""
+    site = Site.find_for_request(request)
+    index = PlaceIndexPage.objects.child_of(site.root_page).first() if site else None
+    return index.localized if index else None
+
+
+def _map_state(request: HttpRequest) -> tuple[dict, tuple[float, float, int] | None, str | None]:
+    """Filters and view (lat, lon, zoom) from the map page's query string; invalid values are dropped and
+    reported."""
+    query = request.GET
+    state: dict = {"category": [], "period": [], "q": ""}
+    view = None
+    error = None
+    try:
+        state = {
+            "category": params.slugs(query, "category"),
+            "period": params.slugs(query, "period"),
+            "q": params.text(query, "q"),
+        }
+        if {"lat", "lon", "z"} <= set(query):
+            lon, lat = params.point(query)
+            view = (lat, lon, params.integer(query, "z", default=13, low=1, high=19))
+    except params.BadParameter as bad:
+        error = str(bad)
+    return state, view, error
+
+
 def municipality_map(request: HttpRequest) -> HttpResponse:
-    """/<lang>/map/: the municipality's boundary and places on a folium map, with the same places as a list."""
+    """/<lang>/map/: the municipality's places on a folium map (fetched by view, clustered), filters, search,
+    "near me", and the same results as a list — the accessible equivalent of the map."""
     municipality = municipality_for_request(request)
     language = get_language() or "el"
+    state, view, error = _map_state(request)
+    index = place_index_for_request(request)
+    config = {
+        "endpoint": reverse("map-places"),
+        "nearEndpoint": reverse("map-near"),
+        "placeBase": index.get_url(request) if index else "",
+        "filters": state,
+        "labels": {
+            "cluster": _("%(count)s places: zoom in"),
+            "more": _("Show more"),
+            "shown": _("%(shown)s of %(total)s places in this view"),
+            "none": _("No place matches in this view."),
+            "open": _("Open the page"),
+            "walk": _("%(minutes)s min walk"),
+            "locating": _("Finding your location…"),
+            "denied": _("Your location is not available. Click on the map or type a latitude and longitude."),
+            "nearNone": _("No place within 2 km."),
+            "pick": _("Click on the map to choose the point."),
+        },
+    }
     embedded = maps.municipality_map(
         bounds=selectors.municipality_bounds(municipality=municipality),
         boundary_geojson=selectors.municipality_boundary_geojson(municipality=municipality),
-        places_geojson=selectors.places_geojson(municipality=municipality, language=language),
-        labels=maps.MapLabels(boundary=_("Municipal boundary"), places=_("Places"), base_map=_("Base map")),
+        boundary_label=_("Municipal boundary"),
+        places_config=config,
+        view=view,
     )
-    places = selectors.places_for_list(municipality=municipality, language=language)
+    where = selectors.PlaceFilter(
+        municipality=municipality,
+        language=language,
+        categories=state["category"],
+        periods=state["period"],
+        text=state["q"],
+    )
     return render(
         request,
         "content/map_page.html",
-        {"municipality": municipality, "map": embedded, "places": places},
+        {
+            "municipality": municipality,
+            "map": embedded,
+            "state": state,
+            "error": error,
+            "categories": selectors.categories(language=language),
+            "periods": selectors.periods(language=language),
+            "places": selectors.places_page(where=where, limit=LIST_PAGE),
+            "matched": selectors.places_count(where=where),
+            "place_base": config["placeBase"],
+        },
     )
+
+
+def place_context(request: HttpRequest, *, place: Place, page: PlacePage | None) -> dict:
+    """What a place's public page shows, whether it comes from an editor's page or from the record alone."""
+    language = get_language() or "el"
+    text = selectors.place_text(place=place, language=language)
+    name = page.title if page else (text.name if text else place.name)
+    index = place_index_for_request(request)
+    index_url = index.get_url(request) if index else ""
+    own_url = page.get_url(request) if page else (f"{index_url}p/{place.uid}/" if index else request.path)
+    absolute = request.build_absolute_uri(own_url)
+    category = selectors.vocabulary_in(place.category, language=language)
+    periods = [selectors.vocabulary_in(p, language=language) for p in place.periods.all()]
+    nearest = selectors.places_near(
+        point=place.location, language=language, radius_m=NEAREST_RADIUS_M, limit=NEAREST_COUNT, exclude=place
+    )
+    summary = page.summary if page else ""
+    images = list(page.gallery_images.select_related("image")) if page else []
+    same_as = [url for url in (place_links(place)) if url]
+    json_ld = {
+        "@context": "https://schema.org",
+        "@type": "TouristAttraction",
+        "name": name,
+        "url": absolute,
+        "inLanguage": language,
+        "geo": {
+            "@type": "GeoCoordinates",
+            "latitude": round(place.location.y, 7),
+            "longitude": round(place.location.x, 7),
+        },
+    }
+    if summary:
+        json_ld["description"] = summary
+    if same_as:
+        json_ld["sameAs"] = same_as
+    if images:
+        json_ld["image"] = [request.build_absolute_uri(i.image.get_rendition("width-1200").url) for i in images[:3]]
+    if page and page.website:
+        json_ld["mainEntityOfPage"] = page.website
+    return {
+        "place": place,
+        "place_name": name,
+        "summary": summary,
+        "category": category,
+        "periods": periods,
+        "images": images,
+        "nearest": nearest,
+        "place_base": index_url,
+        "absolute_url": absolute,
+        "qr_base": own_url,
+        "json_ld": json_ld_script(json_ld),
+        "og_image": json_ld["image"][0] if images else None,
+        "links": place_link_items(place),
+        "small_map": maps.place_map(lon=place.location.x, lat=place.location.y, name=name),
+    }
+
+
+def json_ld_script(data: dict) -> str:
+    """Structured data for a <script type="application/ld+json">, escaped so it cannot close the element."""
+    text = json.dumps(data, ensure_ascii=False)
+    return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))  # noqa: S308
+
+
+def place_links(place: Place) -> list[str]:
+    """The place's identifiers as URLs (Wikidata, Pleiades)."""
+    return [item["url"] for item in place_link_items(place)]
+
+
+def place_link_items(place: Place) -> list[dict]:
+    """The place's identifiers with their labels and URLs."""
+    items = []
+    if place.wikidata:
+        items.append(
+            {"label": "Wikidata", "id": place.wikidata, "url": f"https://www.wikidata.org/wiki/{place.wikidata}"}
+        )
+    if place.pleiades:
+        items.append(
+            {"label": "Pleiades", "id": place.pleiades, "url": f"https://pleiades.stoa.org/places/{place.pleiades}"}
+        )
+    return items
+
+
+def place_record_response(request: HttpRequest, *, index: PlaceIndexPage, uid: uuid.UUID) -> HttpResponse:
+    """/<lang>/places/p/<uid>/ (and .../qr.svg, .../qr.png): a place of this municipality from its record."""
+    place = get_object_or_404(Place, uid=uid, withdrawn=False, municipality=municipality_for_request(request))
+    return render(
+        request,
+        "content/place_page.html",
+        {"page": index, "self": index, **place_context(request, place=place, page=None)},
+    )
+
+
+def qr_response(request: HttpRequest, *, url: str, kind: str) -> HttpResponse:
+    """A QR code (SVG or PNG, for signs on site) that opens ``url`` (absolute)."""
+    code = segno.make(url, error="m")
+    buffer = io.BytesIO()
+    if kind == "svg":
+        code.save(buffer, kind="svg", scale=8, border=4, title=url)
+        content_type = "image/svg+xml"
+    else:
+        code.save(buffer, kind="png", scale=10, border=4)
+        content_type = "image/png"
+    response = HttpResponse(buffer.getvalue(), content_type=content_type)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

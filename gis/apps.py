@@ -10,4 +10,15 @@ class GisConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from . import checks  # noqa: F401  (registers the PostGIS start-up check)
+
+        post_migrate.connect(_seed_vocabularies, sender=self)
+
+
+def _seed_vocabularies(sender, using="default", **kwargs) -> None:
+    """After migrate (and after a test flush): the starting categories and periods, if there are none."""
+    from .services import vocabularies_ensure
+
+    vocabularies_ensure()

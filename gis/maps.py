@@ -11,8 +11,8 @@ import folium
 from branca.element import Element
 from django.conf import settings
 from django.templatetags.static import static
-from folium.plugins import MarkerCluster
-from folium.utilities import JsCode
+from folium.elements import JSCSSMixin
+from jinja2 import Template
 
 # folium's asset names -> our static files (installed from npm, see package.json)
 STATIC_ASSETS = {
@@ -21,6 +21,12 @@ STATIC_ASSETS = {
     "markerclusterjs": "vendor/leaflet.markercluster/leaflet.markercluster.js",
     "markerclustercss": "vendor/leaflet.markercluster/MarkerCluster.css",
     "markerclusterdefaultcss": "vendor/leaflet.markercluster/MarkerCluster.Default.css",
+    # raster overlays (tiles.maps): opacity sliders, swipe, and our glue
+    "leaflet_compare_js": "vendor/leaflet-compare/leaflet-compare.js",
+    "leaflet_compare_css": "vendor/leaflet-compare/leaflet-compare.css",
+    "leaflet_control_opacity_js": "vendor/leaflet.control.opacity/L.Control.Opacity.js",
+    "xenagos_tiles_js": "tiles/js/overlays.js",
+    "xenagos_tiles_css": "tiles/css/overlays.css",
 }
 # folium's defaults we drop: jQuery, Bootstrap and awesome-markers are not used by our maps.
 DROPPED_ASSETS = {
@@ -87,48 +93,86 @@ def embed(folium_map: folium.Map) -> EmbeddedMap:
 
 
 @dataclass
-class MapLabels:
-    """Visible texts of a map in the page's language."""
+class BaseMap:
+    """A base-map tile service (XYZ URL template, attribution, maximum zoom)."""
 
-    boundary: str
-    places: str
-    base_map: str
+    name: str
+    url: str
+    attribution: str
+    max_zoom: int = 19
+
+
+def base_maps() -> list[BaseMap]:
+    """The configured base maps (settings.BASEMAPS); the first is shown by default."""
+    return [BaseMap(**item) for item in settings.BASEMAPS]
+
+
+class PlacesLayer(JSCSSMixin):
+    """Places fetched from our GeoJSON endpoint for the map's view (never inlined), clustered, with popups.
+
+    The work is done by ``xenagos.placesLayer`` in our map.js; ``config`` carries the endpoint, filters, labels.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        xenagos.placesLayer({{ this._parent.get_name() }}, {{ this.config|tojson }});
+        {% endmacro %}"""
+    )
+    default_js = [("markerclusterjs", STATIC_ASSETS["markerclusterjs"])]
+    default_css = [
+        ("markerclustercss", STATIC_ASSETS["markerclustercss"]),
+        ("markerclusterdefaultcss", STATIC_ASSETS["markerclusterdefaultcss"]),
+    ]
+
+    def __init__(self, config: dict):
+        super().__init__()
+        self._name = "PlacesLayer"
+        self.config = config
 
 
 def municipality_map(
     *,
     bounds: tuple[float, float, float, float],
     boundary_geojson: str,
-    places_geojson: str,
-    labels: MapLabels,
+    boundary_label: str,
+    places_config: dict,
+    view: tuple[float, float, int] | None = None,
 ) -> EmbeddedMap:
-    """A map of one municipality: its boundary and clustered places, fitted to ``bounds`` (W, S, E, N; EPSG:4326)."""
+    """A municipality's map: base-map switcher, its boundary, and its places loaded by view from
+    ``places_config["endpoint"]``. Opens on ``view`` (lat, lon, zoom) or fitted to ``bounds`` (W, S, E, N; EPSG:4326).
+    """
     west, south, east, north = bounds
     folium_map = folium.Map(
-        location=[(south + north) / 2, (west + east) / 2],
-        zoom_start=13,
+        location=[view[0], view[1]] if view else [(south + north) / 2, (west + east) / 2],
+        zoom_start=view[2] if view else 13,
         tiles=None,
         control_scale=True,
         width="100%",
         height="100%",
     )
-    folium.TileLayer(
-        tiles=settings.BASEMAP_URL,
-        attr=settings.BASEMAP_ATTRIBUTION,
-        name=labels.base_map,
-        max_zoom=settings.BASEMAP_MAX_ZOOM,
-    ).add_to(folium_map)
+    for index, base in enumerate(base_maps()):
+        folium.TileLayer(
+            tiles=base.url, attr=base.attribution, name=base.name, max_zoom=base.max_zoom, show=index == 0
+        ).add_to(folium_map)
     folium.GeoJson(
         boundary_geojson,
-        name=labels.boundary,
+        name=boundary_label,
         style_function=lambda _feature: {"color": "#0b5394", "weight": 3, "fillOpacity": 0.04},
         interactive=False,
+        control=False,
     ).add_to(folium_map)
-    cluster = MarkerCluster(name=labels.places).add_to(folium_map)
-    folium.GeoJson(
-        places_geojson,
-        name=labels.places,
-        on_each_feature=JsCode("xenagos.bindPlacePopup"),
-    ).add_to(cluster)
-    folium_map.fit_bounds([[south, west], [north, east]])
+    PlacesLayer(places_config).add_to(folium_map)
+    if len(base_maps()) > 1:
+        folium.LayerControl(position="topright", collapsed=True).add_to(folium_map)
+    if not view:
+        folium_map.fit_bounds([[south, west], [north, east]])
+    return embed(folium_map)
+
+
+def place_map(*, lon: float, lat: float, name: str, zoom: int = 16) -> EmbeddedMap:
+    """A small map of one place (EPSG:4326 lon/lat) with its marker."""
+    folium_map = folium.Map(location=[lat, lon], zoom_start=zoom, tiles=None, width="100%", height="100%")
+    base = base_maps()[0]
+    folium.TileLayer(tiles=base.url, attr=base.attribution, name=base.name, max_zoom=base.max_zoom).add_to(folium_map)
+    folium.Marker([lat, lon], alt=name, title=name).add_to(folium_map)
     return embed(folium_map)

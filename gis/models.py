@@ -2,15 +2,27 @@
 
 import uuid
 
+from django.contrib.auth.models import Group
 from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import GinIndex, GistIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.validators import RegexValidator
+from django.db.models import Case, Value, When
+from django.db.models.functions import Cast
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import TranslatableMixin
 
 WGS84 = 4326
 
 
+def localized_name(name_el: str, name_en: str) -> str:
+    """``name_en`` when English is active and it is set, else the Greek name."""
+    return name_en if (get_language() or "el").startswith("en") and name_en else name_el
+
+
 class Municipality(models.Model):
-    """A municipality (Kallikratis δήμος): identity, names and boundary."""
+    """A municipality (Kallikratis δήμος): identity, names, boundary, and the groups that may edit its data."""
 
     code = models.CharField(_("Kallikratis code"), max_length=16, unique=True, help_text=_("e.g. 9186 for Athens"))
     slug = models.SlugField(unique=True)
@@ -18,6 +30,10 @@ class Municipality(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200)
     boundary = models.MultiPolygonField(_("boundary"), srid=WGS84)
     boundary_source = models.CharField(_("boundary source"), max_length=500, blank=True)
+    licence = models.CharField(_("data licence"), max_length=100, default="CC BY 4.0")
+    editor_groups = models.ManyToManyField(
+        Group, blank=True, related_name="municipalities", help_text=_("groups whose members edit this data")
+    )
 
     class Meta:
         verbose_name = _("municipality")
@@ -30,7 +46,7 @@ class Municipality(models.Model):
     @property
     def name(self) -> str:
         """The name in the active language (Greek unless English is active)."""
-        return self.name_en if (get_language() or "el").startswith("en") and self.name_en else self.name_el
+        return localized_name(self.name_el, self.name_en)
 
 
 class Dataset(models.Model):
@@ -46,11 +62,53 @@ class Dataset(models.Model):
         return self.title
 
 
+class Category(TranslatableMixin, models.Model):
+    """A kind of place (controlled, editable vocabulary); translated with Wagtail's locales."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(help_text=_("stable identifier used in URLs and exports"))
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["sort_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["slug", "locale"], name="category_slug_locale")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Period(TranslatableMixin, models.Model):
+    """A historical period (controlled, editable vocabulary); years are approximate, negative before the common era."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(help_text=_("stable identifier used in URLs and exports"))
+    start_year = models.IntegerField(_("from (year)"), null=True, blank=True)
+    end_year = models.IntegerField(_("to (year)"), null=True, blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("historical period")
+        verbose_name_plural = _("historical periods")
+        ordering = ["sort_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["slug", "locale"], name="period_slug_locale")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StepFree(models.TextChoices):
+    YES = "yes", _("step-free")
+    PARTLY = "partly", _("partly step-free")
+    NO = "no", _("not step-free")
+
+
 class Place(models.Model):
     """One real-world place: a single identity and geometry whatever the language of its pages.
 
-    Source-owned fields (geometry, ``source_name``, ``source_attributes``) are written by importers;
-    editorial text lives in the CMS and is never written here by an import.
+    Source-owned fields (geometry, names as delivered, ``source_attributes``) are written by importers;
+    editorial text lives in the place's Wagtail pages and is never written here.
     """
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -61,6 +119,15 @@ class Place(models.Model):
     footprint = models.MultiPolygonField(_("footprint"), srid=WGS84, null=True, blank=True)
     name_el = models.CharField(_("name (Greek)"), max_length=300)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    periods = models.ManyToManyField(Period, blank=True, related_name="+")
+    step_free = models.CharField(_("physical access"), max_length=8, choices=StepFree.choices, blank=True)
+    wikidata = models.CharField(
+        _("Wikidata item"), max_length=20, blank=True, validators=[RegexValidator(r"^Q[1-9][0-9]*$", _("e.g. Q131013"))]
+    )
+    pleiades = models.CharField(
+        _("Pleiades id"), max_length=20, blank=True, validators=[RegexValidator(r"^[0-9]+$", _("digits only"))]
+    )
     dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, null=True, blank=True)
     source_id = models.CharField(max_length=200, blank=True)
     source_attributes = models.JSONField(default=dict, blank=True)
@@ -69,6 +136,13 @@ class Place(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        indexes = [
+            # "near me" orders by geodesic distance: a GiST index on the geography of the location serves KNN
+            GistIndex(Cast("location", output_field=models.PointField(geography=True)), name="place_location_geog"),
+            models.Index(fields=["municipality", "withdrawn"], name="place_municipality_live"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["dataset", "source_id"],
@@ -83,4 +157,31 @@ class Place(models.Model):
     @property
     def name(self) -> str:
         """The name in the active language, falling back to Greek."""
-        return self.name_en if (get_language() or "el").startswith("en") and self.name_en else self.name_el
+        return localized_name(self.name_el, self.name_en)
+
+
+class PlaceText(models.Model):
+    """What the public sees of a place in one language (name, summary, page URL, photo), kept by the CMS and the
+    importers so that maps, search and exports read one table. Search uses PostgreSQL text search with
+    accents removed (``xenagos_el``: unaccent + Greek stemmer; ``xenagos_en``: unaccent + English stemmer)."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(max_length=10)
+    name = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    image_url = models.CharField(max_length=500, blank=True)
+    image_alt = models.CharField(max_length=500, blank=True)
+    from_page = models.BooleanField(default=False, help_text=_("written from an editor's page, not from the source"))
+    search = models.GeneratedField(
+        expression=Case(
+            When(language="el", then=SearchVector("name", "summary", config=Value("xenagos_el"))),
+            default=SearchVector("name", "summary", config=Value("xenagos_en")),
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["place", "language"], name="placetext_place_language")]
+        indexes = [GinIndex(fields=["search"], name="placetext_search")]

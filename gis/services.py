@@ -1,9 +1,15 @@
 """Writes to spatial records. Every function is atomic; geometry arguments are EPSG:4326."""
 
+from collections.abc import Iterable
+
+from django.conf import settings
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
+from wagtail.models import Locale
 
-from .models import WGS84, Dataset, Municipality, Place
+from . import vocabularies
+from .models import WGS84, Category, Dataset, Municipality, Period, Place, PlaceText
 from .selectors import municipality_containing
 
 
@@ -67,6 +73,71 @@ def dataset_upsert(*, slug: str, title: str, licence: str, attribution: str, sou
 
 
 @transaction.atomic
+def vocabularies_ensure() -> None:
+    """Create the starting categories and periods (Greek source rows and English translations) when none exist."""
+    locales = {code: Locale.objects.get_or_create(language_code=code)[0] for code in ("el", "en")}
+    if not Category.objects.exists():
+        for order, (slug, greek, english) in enumerate(vocabularies.CATEGORIES):
+            source = Category.objects.create(slug=slug, name=greek, sort_order=order, locale=locales["el"])
+            translation = source.copy_for_translation(locales["en"])
+            translation.name = english
+            translation.save()
+    if not Period.objects.exists():
+        for order, (slug, greek, english, start, end) in enumerate(vocabularies.PERIODS):
+            source = Period.objects.create(
+                slug=slug, name=greek, start_year=start, end_year=end, sort_order=order, locale=locales["el"]
+            )
+            translation = source.copy_for_translation(locales["en"])
+            translation.name = english
+            translation.save()
+
+
+def _source_texts(place: Place) -> dict[str, str]:
+    """Names as delivered by the source, per site language (Greek as the fallback)."""
+    names = {"el": place.name_el, "en": place.name_en or place.name_el}
+    return {code: names.get(code) or place.name_el for code, _name in settings.LANGUAGES}
+
+
+def place_texts_from_source(places: Iterable[Place]) -> None:
+    """Write each place's public texts from its source names, for languages no editor's page covers yet."""
+    for place in places:
+        for language, name in _source_texts(place).items():
+            text, created = PlaceText.objects.get_or_create(
+                place=place, language=language, defaults={"name": name, "url": "", "from_page": False}
+            )
+            if not created and not text.from_page and text.name != name:
+                text.name = name
+                text.save(update_fields=["name"])
+
+
+@transaction.atomic
+def place_text_publish(
+    *, place: Place, language: str, name: str, summary: str, url: str, image_url: str = "", image_alt: str = ""
+) -> PlaceText:
+    """Record what an editor's live page says of ``place`` in ``language`` (written by the CMS on publish)."""
+    text, _ = PlaceText.objects.update_or_create(
+        place=place,
+        language=language,
+        defaults={
+            "name": name,
+            "summary": summary,
+            "url": url,
+            "image_url": image_url,
+            "image_alt": image_alt,
+            "from_page": True,
+        },
+    )
+    return text
+
+
+@transaction.atomic
+def place_text_unpublish(*, place: Place, language: str) -> None:
+    """The editor's page in ``language`` went away: fall back to the source's name."""
+    PlaceText.objects.filter(place=place, language=language).delete()
+    place_texts_from_source([place])
+
+
+@transaction.atomic
 def place_upsert(
     *,
     dataset: Dataset,
@@ -74,9 +145,16 @@ def place_upsert(
     location: Point,
     name_el: str,
     name_en: str = "",
+    category: str | None = None,
+    periods: Iterable[str] = (),
+    wikidata: str = "",
+    pleiades: str = "",
     attributes: dict | None = None,
 ) -> Place:
-    """Create or update the place keyed on (dataset, source_id); its municipality follows its location (EPSG:4326)."""
+    """Create or update the place keyed on (dataset, source_id); its municipality follows its location (EPSG:4326).
+
+    ``category`` and ``periods`` are vocabulary slugs. Editors' pages and texts are left alone.
+    """
     if location.srid != WGS84:
         raise InvalidGeometry(f"expected EPSG:{WGS84}, got EPSG:{location.srid}")
     place, _ = Place.objects.update_or_create(
@@ -87,10 +165,17 @@ def place_upsert(
             "municipality": municipality_containing(point=location),
             "name_el": name_el,
             "name_en": name_en,
+            "category": Category.objects.filter(slug=category, locale__language_code="el").first()
+            if category
+            else None,
+            "wikidata": wikidata,
+            "pleiades": pleiades,
             "source_attributes": attributes or {},
             "withdrawn": False,
         },
     )
+    place.periods.set(Period.objects.filter(slug__in=list(periods), locale__language_code="el"))
+    place_texts_from_source([place])
     return place
 
 
@@ -111,3 +196,36 @@ def places_reassign_municipality() -> int:
             """  # noqa: S608 (only our own table names are interpolated)
         )
         return cursor.rowcount
+
+
+def municipalities_editable_by(user) -> list[Municipality]:
+    """The municipalities whose data ``user`` may edit (all of them for a superuser)."""
+    if user.is_superuser:
+        return list(Municipality.objects.all())
+    return list(Municipality.objects.filter(editor_groups__in=user.groups.all()).distinct())
+
+
+def place_locate(*, place: Place, point: Point, allowed: list[Municipality]) -> list[str]:
+    """Put ``place`` at ``point`` (EPSG:4326) and set its municipality from the boundaries; returns warnings.
+
+    A point outside every municipality the editor may edit keeps the place in its municipality (so the editor
+    does not lose it) and is reported, with a hint when latitude and longitude look swapped.
+    """
+    place.location = point
+    found = municipality_containing(point=point)
+    if found is not None and found in allowed:
+        place.municipality = found
+        return []
+    home = place.municipality if place.municipality in allowed else (allowed[0] if len(allowed) == 1 else None)
+    place.municipality = home
+    where = {"lat": f"{point.y:.5f}", "lon": f"{point.x:.5f}"}
+    if home is None:
+        return [_("The point %(lat)s N, %(lon)s E is not inside any municipality you edit.") % where]
+    warning = _("The point %(lat)s N, %(lon)s E lies outside the municipality of %(name)s.") % {
+        **where,
+        "name": home.name,
+    }
+    swapped = Point(point.y, point.x, srid=WGS84)
+    if -90 <= swapped.y <= 90 and home.boundary.intersects(swapped):
+        warning += " " + _("Latitude and longitude look swapped.")
+    return [warning]

@@ -44,7 +44,14 @@ class PageProblems:
                 self.messages.append(f"console {message.type}: {message.text}") if message.type == "error" else None
             ),
         )
-        page.on("requestfailed", lambda request: self.messages.append(f"request failed: {request.url}"))
+        page.on(
+            "requestfailed",
+            lambda request: (
+                self.messages.append(f"request failed: {request.url} ({request.failure})")
+                if request.failure != "net::ERR_ABORTED"  # a fetch the page itself cancelled (a newer view won)
+                else None
+            ),
+        )
         page.on(
             "response",
             lambda response: (

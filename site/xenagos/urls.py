@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from content import views as content_views
+from gis import views as gis_views
 from xenagos.views import healthz
 
 urlpatterns = [
@@ -22,6 +23,8 @@ if settings.SERVE_MEDIA:
 
 urlpatterns += i18n_patterns(
     path("map/", content_views.municipality_map, name="map"),
+    path("map/places/", gis_views.places, name="map-places"),
+    path("map/near/", gis_views.near, name="map-near"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

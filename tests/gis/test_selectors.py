@@ -1,62 +1,147 @@
-"""Spatial selectors against known geography."""
-
-import json
+"""Spatial selectors against known geography (EPSG:4326; distances in geodesic metres)."""
 
 import pytest
 from django.contrib.gis.geos import Point
-from django.utils import translation
+from pyproj import Geod
 
 from gis import selectors
+from gis.models import Place
+from gis.services import dataset_upsert, place_upsert
 
 pytestmark = pytest.mark.django_db
 
+SYNTAGMA = Point(23.7348, 37.9755, srid=4326)  # Syntagma Square, Athens
+
+
+@pytest.fixture
+def landmarks(athens):
+    """Two places that are not in the demo: the Parliament (about 190 m from Syntagma Square, east) and the
+    Acropolis Museum (about 1 km away, south-west)."""
+    dataset = dataset_upsert(slug="test-landmarks", title="test", licence="CC0", attribution="test")
+    parliament = place_upsert(
+        dataset=dataset,
+        source_id="parliament",
+        location=Point(23.7369, 37.9755, srid=4326),
+        name_el="Βουλή των Ελλήνων",
+        name_en="Hellenic Parliament",
+        category="historic-building",
+    )
+    museum = place_upsert(
+        dataset=dataset,
+        source_id="museum",
+        location=Point(23.7285, 37.9684, srid=4326),
+        name_el="Μουσείο Ακρόπολης",
+        name_en="Acropolis Museum",
+        category="museum",
+    )
+    return parliament, museum
+
 
 def test_municipality_containing_known_points(athens, nafplio):
-    assert selectors.municipality_containing(point=Point(23.7348, 37.9755, srid=4326)) == athens  # Syntagma
+    assert selectors.municipality_containing(point=SYNTAGMA) == athens
     assert selectors.municipality_containing(point=Point(22.8010, 37.5640, srid=4326)) == nafplio  # Palamidi
     assert selectors.municipality_containing(point=Point(22.9444, 40.6401, srid=4326)) is None  # Thessaloniki
 
 
-def test_places_are_assigned_by_boundary(athens, nafplio):
-    assert sorted(athens.places.values_list("name_en", flat=True))[:3] == [
-        "Acropolis of Athens",
-        "Ancient Agora of Athens",
-        "Areopagus",
+def test_near_syntagma_finds_the_parliament_not_the_acropolis_museum(landmarks):
+    parliament, museum = landmarks
+    found = selectors.places_near(point=SYNTAGMA, language="en", radius_m=500, limit=10)
+    names = [item.name for item in found]
+    assert "Hellenic Parliament" in names
+    assert "Acropolis Museum" not in names
+
+
+def test_near_distances_are_geodesic_metres_nearest_first(landmarks):
+    found = selectors.places_near(point=SYNTAGMA, language="en", radius_m=2000, limit=10)
+    geod = Geod(ellps="WGS84")
+    for item in found:
+        _azimuth, _back, metres = geod.inv(SYNTAGMA.x, SYNTAGMA.y, item.lon, item.lat)
+        assert abs(item.distance_m - metres) < 1.0, item.name
+    distances = [item.distance_m for item in found]
+    assert distances == sorted(distances)
+    assert found[0].name == "Hellenic Parliament" and 170 < found[0].distance_m < 200
+    assert found[0].walking_min == 3  # 185 m at 80 m a minute, rounded up
+
+
+def test_near_respects_radius_and_limit(landmarks):
+    everything = selectors.places_near(point=SYNTAGMA, language="el", radius_m=5000, limit=50)
+    assert all(item.distance_m <= 5000 for item in everything)
+    assert len(selectors.places_near(point=SYNTAGMA, language="el", radius_m=5000, limit=3)) == 3
+
+
+def _names(where) -> list[str]:
+    return [f["properties"]["name"] for f in selectors.places_page(where=where, limit=100)]
+
+
+@pytest.mark.parametrize("typed", ["ακροπολη", "Ακρόπολη", "ΑΚΡΟΠΟΛΗ", "ακρόπ", "Ακρόπολης", "ΑΚΡΟΠΟΛΗΣ αθηνων"])
+def test_greek_search_ignores_accents_case_and_final_sigma(athens, typed):
+    names = _names(selectors.PlaceFilter(municipality=athens, language="el", text=typed))
+    assert names == ["Ακρόπολη Αθηνών"]
+
+
+def test_greek_search_stems(athens):
+    """«Παναθηναϊκού» (genitive, with dialytika) finds «Παναθηναϊκό Στάδιο»."""
+    assert _names(selectors.PlaceFilter(municipality=athens, language="el", text="Παναθηναϊκού")) == [
+        "Παναθηναϊκό Στάδιο"
     ]
-    assert "Tiryns" in nafplio.places.values_list("name_en", flat=True)
+
+
+def test_english_content_searched_in_english(athens):
+    assert _names(selectors.PlaceFilter(municipality=athens, language="en", text="acropolis")) == [
+        "Acropolis of Athens"
+    ]
+    assert _names(selectors.PlaceFilter(municipality=athens, language="en", text="temples")) == [
+        "Temple of Hephaestus",
+        "Temple of Olympian Zeus",
+    ]
+
+
+def test_category_and_period_filters(athens):
+    monuments = _names(selectors.PlaceFilter(municipality=athens, language="en", categories=["monument"]))
+    expected = Place.objects.filter(municipality=athens, category__slug="monument").count()
+    assert len(monuments) == expected > 0
+    roman = _names(selectors.PlaceFilter(municipality=athens, language="en", periods=["roman"]))
+    assert "Roman Agora" in roman and "Parthenon" not in roman
+    both = _names(selectors.PlaceFilter(municipality=athens, language="en", categories=["monument"], periods=["roman"]))
+    assert set(both) == set(monuments) & set(roman)
+
+
+def test_list_is_sorted_with_greek_collation(athens):
+    names = _names(selectors.PlaceFilter(municipality=athens, language="el"))
+    # «Άρειος» sorts with «Α», before «Β...»; a byte-order sort would put «Ά» after «Ω».
+    assert names.index("Άρειος Πάγος") < names.index("Ερέχθειο")
+    plain = str.maketrans("ΆΈΉΊΌΎΏ", "ΑΕΗΙΟΥΩ")
+    assert names == sorted(names, key=lambda n: n.translate(plain))
+
+
+def test_bbox_limits_to_the_view(athens):
+    acropolis_hill = (23.7240, 37.9710, 23.7290, 37.9730)  # the Theatre of Dionysus (37.9704 N) is just south
+    names = _names(selectors.PlaceFilter(municipality=athens, language="en", bbox=acropolis_hill))
+    assert set(names) == {"Acropolis of Athens", "Parthenon", "Erechtheion"}
+
+
+def test_clusters_cover_every_matching_place(athens):
+    where = selectors.PlaceFilter(municipality=athens, language="el")
+    clusters = selectors.places_clustered(where=where, zoom=12)
+    assert sum(f["properties"]["count"] for f in clusters) == selectors.places_count(where=where)
+    assert len(clusters) < selectors.places_count(where=where)  # at city zoom, neighbours merge
+    for feature in clusters:
+        west, south, east, north = feature["properties"]["bounds"]
+        lon, lat = feature["geometry"]["coordinates"]
+        assert west <= lon <= east and south <= lat <= north
 
 
 def test_boundary_geojson_is_rfc7946_wound(athens):
+    import json
+
     geometry = json.loads(selectors.municipality_boundary_geojson(municipality=athens))
     ring = geometry["coordinates"][0][0]
     signed_area = sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False)) / 2
     assert signed_area > 0  # exterior rings counter-clockwise
 
 
-def test_places_geojson_in_language(nafplio):
-    greek = json.loads(selectors.places_geojson(municipality=nafplio, language="el"))
-    english = json.loads(selectors.places_geojson(municipality=nafplio, language="en"))
-    assert {f["properties"]["name"] for f in greek["features"]} >= {"Τίρυνθα", "Ναύπλιο"}
-    assert {f["properties"]["name"] for f in english["features"]} >= {"Tiryns", "Nafplio"}
-    assert [f["id"] for f in greek["features"]] != [] and {f["id"] for f in greek["features"]} == {
-        f["id"] for f in english["features"]
-    }
-
-
-def test_place_list_sorts_greek_with_accents_like_a_dictionary(athens):
-    with translation.override("el"):
-        names = [p.name_el for p in selectors.places_for_list(municipality=athens, language="el")]
-    # «Άρειος» sorts with «Α», before «Β...»; a byte-order sort would put «Ά» after «Ω».
-    assert names.index("Άρειος Πάγος") < names.index("Ερέχθειο")
-    assert names == sorted(
-        names,
-        key=lambda n: (
-            n.replace("Ά", "Α")
-            .replace("Έ", "Ε")
-            .replace("Ή", "Η")
-            .replace("Ί", "Ι")
-            .replace("Ό", "Ο")
-            .replace("Ύ", "Υ")
-            .replace("Ώ", "Ω")
-        ),
-    )
+def test_greek_grid_check_point():
+    """E 476000, N 4205000 (EPSG:2100) is 37.9949356 N, 23.7283669 E; PostGIS reprojects it within 1 m."""
+    point = selectors.point_from_greek_grid(easting=476000, northing=4205000)
+    _a, _b, metres = Geod(ellps="WGS84").inv(point.x, point.y, 23.7283669, 37.9949356)
+    assert metres < 1.0

@@ -8,8 +8,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point
 from django.db import transaction
 
-from content.services import wagtail_welcome_remove
-from gis.services import dataset_upsert, place_upsert
+from content.models import PlaceIndexPage, PlacePage
+from content.services import page_translation_save, place_page_create, wagtail_welcome_remove
+from gis.models import Place
+from gis.services import dataset_upsert, place_upsert, vocabularies_ensure
 from xenagos.municipalities import municipality_create
 
 HERE = Path(__file__).resolve().parent
@@ -60,6 +62,7 @@ def demo_logins() -> list[tuple[str, str, str]]:
 def demo_load(*, domain: str = "localhost", port: int = 80) -> None:
     """Create or refresh the demo: two municipalities on <name>.<domain>, their places, one editor each."""
     wagtail_welcome_remove()
+    vocabularies_ensure()
     User = get_user_model()
     admin, created = User.objects.get_or_create(username=ADMIN[0], defaults={"is_superuser": True, "is_staff": True})
     if created:
@@ -100,5 +103,77 @@ def demo_load(*, domain: str = "localhost", port: int = 80) -> None:
             location=Point(lon, lat, srid=4326),
             name_el=properties["name_el"],
             name_en=properties["name_en"],
+            category=properties["category"],
+            periods=properties["periods"],
+            wikidata=properties["wikidata"],
+            pleiades=properties["pleiades_id"],
             attributes={"title": properties["title"], "uri": properties["uri"]},
         )
+    demo_pages()
+
+
+# Editorial pages for a few places (the others are shown from their records).
+PAGES = {
+    "638356144": {
+        "el": {
+            "title": "Ακρόπολη Αθηνών",
+            "summary": "Ο βράχος με τον Παρθενώνα, το Ερέχθειο και τα Προπύλαια, σύμβολο της κλασικής Αθήνας.",
+            "opening_hours": "Καθημερινά 08:00–20:00 (χειμώνας 08:00–17:00).",
+            "admission": "Ενιαίο εισιτήριο 30 €· μειωμένο 15 €.",
+            "access_notes": "Ανελκυστήρας στη βόρεια πλευρά για άτομα με κινητική αναπηρία.",
+        },
+        "en": {
+            "title": "Acropolis of Athens",
+            "summary": "The rock of the Parthenon, the Erechtheion and the Propylaea, emblem of classical Athens.",
+            "opening_hours": "Daily 08:00–20:00 (winter 08:00–17:00).",
+            "admission": "Single ticket €30; reduced €15.",
+            "access_notes": "A lift on the north side for visitors with reduced mobility.",
+        },
+        "step_free": "partly",
+    },
+    "570740": {
+        "el": {
+            "title": "Τίρυνθα",
+            "summary": "Μυκηναϊκή ακρόπολη με τα κυκλώπεια τείχη, μνημείο παγκόσμιας κληρονομιάς.",
+            "opening_hours": "Καθημερινά 08:00–15:00.",
+            "admission": "Εισιτήριο 4 €.",
+            "access_notes": "",
+        },
+        "en": {
+            "title": "Tiryns",
+            "summary": "Mycenaean citadel with Cyclopean walls, a World Heritage site.",
+            "opening_hours": "Daily 08:00–15:00.",
+            "admission": "Ticket €4.",
+            "access_notes": "",
+        },
+        "step_free": "no",
+    },
+}
+
+
+def demo_pages() -> None:
+    """Greek pages (published) and their English translations for the places in PAGES, once."""
+    for pleiades_id, texts in PAGES.items():
+        place = Place.objects.get(dataset__slug="pleiades-demo", source_id=pleiades_id)
+        if PlacePage.objects.filter(place=place).exists():
+            continue
+        place.step_free = texts["step_free"]
+        place.save(update_fields=["step_free"])
+        index = PlaceIndexPage.objects.get(locale__language_code="el", depth=3, path__startswith=_home_path(place))
+        greek = texts["el"]
+        page = place_page_create(place=place, index=index, title=greek["title"], summary=greek["summary"])
+        for field in ("opening_hours", "admission", "access_notes"):
+            setattr(page, field, greek[field])
+        page.save_revision().publish()
+        english = texts["en"]
+        page_translation_save(source=page, locale=_english(), strings=english)
+
+
+def _english():
+    from wagtail.models import Locale
+
+    return Locale.objects.get(language_code="en")
+
+
+def _home_path(place: Place) -> str:
+    return place.municipality.branding.site.root_page.path

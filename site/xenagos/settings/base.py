@@ -3,6 +3,7 @@
 `.env.example` lists every variable read here.
 """
 
+import json
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "django.contrib.postgres",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "xenagos.csp.ContentSecurityPolicyMiddleware",
+    "xenagos.middleware.MunicipalityMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -132,6 +136,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "site" / "static",
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
     ("vendor/leaflet.markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
+    ("vendor/leaflet-compare", NODE_MODULES / "leaflet-compare" / "dist"),
+    ("vendor/leaflet.control.opacity", NODE_MODULES / "leaflet.control.opacity" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
@@ -146,6 +152,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 WAGTAIL_SITE_NAME = "Xenagos"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAIL_ALLOW_UNICODE_SLUGS = False  # Greek titles become Latin-letter slugs: URLs and QR codes stay plain ASCII
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 
 # --- Background work: Django's Tasks API (django-tasks backport), database backend by default.
@@ -156,13 +163,31 @@ TASKS = {
     }
 }
 
-# --- Base map: configuration, OpenStreetMap by default. Its host is the only third party a page contacts.
-BASEMAP_URL = env("XENAGOS_BASEMAP_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-BASEMAP_ATTRIBUTION = env(
-    "XENAGOS_BASEMAP_ATTRIBUTION",
-    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+# --- Base maps: configuration. The first is shown by default; their hosts are the only third parties a page
+# contacts. XENAGOS_BASEMAPS is a JSON list of {"name", "url", "attribution", "max_zoom"}.
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+BASEMAPS = json.loads(
+    env(
+        "XENAGOS_BASEMAPS",
+        json.dumps(
+            [
+                {
+                    "name": "OpenStreetMap",
+                    "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                    "attribution": OSM_ATTRIBUTION,
+                    "max_zoom": 19,
+                },
+                {
+                    "name": "OpenTopoMap",
+                    "url": "https://tile.opentopomap.org/{z}/{x}/{y}.png",
+                    "attribution": OSM_ATTRIBUTION + ', SRTM | &copy; <a href="https://opentopomap.org">OpenTopoMap</a>'
+                    " (CC-BY-SA)",
+                    "max_zoom": 17,
+                },
+            ]
+        ),
+    )
 )
-BASEMAP_MAX_ZOOM = int(env("XENAGOS_BASEMAP_MAX_ZOOM", "19"))
 
 
 def _origin(url: str) -> str | None:
@@ -177,7 +202,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],
-        "img-src": [SELF, "data:", *filter(None, [_origin(BASEMAP_URL)])],
+        "img-src": [SELF, "data:", *sorted({o for o in (_origin(b["url"]) for b in BASEMAPS) if o})],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

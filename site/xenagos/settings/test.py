@@ -3,8 +3,12 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
-os.environ.setdefault("XENAGOS_BASEMAP_URL", "/static/xenagos/img/blank-tile.png?{z}/{x}/{y}")
-os.environ.setdefault("XENAGOS_BASEMAP_ATTRIBUTION", "test base map")
+# Tests never need the internet: both base maps are a blank tile served by us.
+os.environ.setdefault(
+    "XENAGOS_BASEMAPS",
+    '[{"name": "Test streets", "url": "/static/xenagos/img/blank-tile.png?s={z}/{x}/{y}", "attribution": "test"},'
+    ' {"name": "Test terrain", "url": "/static/xenagos/img/blank-tile.png?t={z}/{x}/{y}", "attribution": "test"}]',
+)
 
 from .base import *  # noqa: E402,F403
 from .base import NODE_MODULES, STATICFILES_DIRS, STORAGES  # noqa: E402

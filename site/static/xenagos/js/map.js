@@ -1,20 +1,259 @@
-/* Xenagos map helpers, called from the folium-generated script. No globals besides `xenagos`. */
+/* Xenagos map behaviour, started from the folium-generated script with `xenagos.placesLayer(map, config)`.
+ * Places are fetched for the map's view from our GeoJSON endpoint (never inlined), filtered, listed, and
+ * searched "near me". Every text node is built with textContent: names never go through innerHTML. */
 (function () {
   "use strict";
   var xenagos = (window.xenagos = window.xenagos || {});
 
-  /** Give a place marker its accessible name and a popup built from text nodes (never HTML strings). */
-  xenagos.bindPlacePopup = function (feature, layer) {
-    var name = (feature.properties && feature.properties.name) || "";
-    if (layer.options) {
-      layer.options.alt = name;
-      layer.options.title = name;
+  function format(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_match, key) {
+      return values[key];
+    });
+  }
+
+  function element(tag, attributes, text) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) {
+      node.setAttribute(name, attributes[name]);
+    });
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function clamp(value, low, high) {
+    return Math.max(low, Math.min(high, value));
+  }
+
+  /** The places layer, the list that follows it, the filters and "near me". */
+  xenagos.placesLayer = function (map, config) {
+    var labels = config.labels;
+    var state = {
+      category: (config.filters.category || []).slice(),
+      period: (config.filters.period || []).slice(),
+      q: config.filters.q || ""
+    };
+    var points = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 });
+    var clusters = L.layerGroup();
+    var here = L.layerGroup();
+    map.addLayer(points).addLayer(clusters).addLayer(here);
+    xenagos.map = map;
+
+    var list = document.querySelector("[data-list]");
+    var listStatus = document.querySelector("[data-list-status]");
+    var moreButton = document.querySelector("[data-list-more]");
+    var form = document.querySelector("[data-map-filters]");
+    var shown = {};
+    var mapRequest = null;
+    var listRequest = null;
+    var listOffset = 0;
+
+    function placeUrl(feature) {
+      return feature.properties.url || config.placeBase + "p/" + feature.id + "/";
     }
-    var popup = document.createElement("div");
-    popup.className = "place-popup";
-    var heading = document.createElement("strong");
-    heading.textContent = name;
-    popup.appendChild(heading);
-    layer.bindPopup(popup);
+
+    function viewBox() {
+      var b = map.getBounds();
+      return [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90),
+              clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)]
+        .map(function (v) { return v.toFixed(6); }).join(",");
+    }
+
+    function query(extra) {
+      var params = new URLSearchParams();
+      params.set("bbox", viewBox());
+      if (state.category.length) params.set("category", state.category.join(","));
+      if (state.period.length) params.set("period", state.period.join(","));
+      if (state.q) params.set("q", state.q);
+      Object.keys(extra || {}).forEach(function (key) { params.set(key, extra[key]); });
+      return params.toString();
+    }
+
+    function popupFor(feature) {
+      var box = element("div", { "class": "place-popup" });
+      if (feature.properties.image) {
+        box.appendChild(element("img", { src: feature.properties.image, alt: feature.properties.image_alt || "",
+                                         width: "240", height: "160" }));
+      }
+      box.appendChild(element("strong", {}, feature.properties.name));
+      var link = element("a", { href: placeUrl(feature) }, labels.open);
+      box.appendChild(element("p")).appendChild(link);
+      return box;
+    }
+
+    function clusterMarker(feature) {
+      var count = feature.properties.count;
+      var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+      var icon = L.divIcon({
+        className: "marker-cluster marker-cluster-" + size + " server-cluster",
+        html: "<div><span>" + Number(count) + "</span></div>",
+        iconSize: L.point(40, 40)
+      });
+      var coordinates = feature.geometry.coordinates;
+      var marker = L.marker([coordinates[1], coordinates[0]], {
+        icon: icon, title: format(labels.cluster, { count: count })
+      });
+      marker.on("click keypress", function () {
+        var b = feature.properties.bounds;
+        map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { maxZoom: map.getZoom() + 3, padding: [20, 20] });
+      });
+      return marker;
+    }
+
+    function placeMarker(feature) {
+      var coordinates = feature.geometry.coordinates;
+      var marker = L.marker([coordinates[1], coordinates[0]], {
+        title: feature.properties.name, alt: feature.properties.name
+      });
+      marker.bindPopup(popupFor(feature));
+      marker.feature = feature;
+      return marker;
+    }
+
+    function loadMap() {
+      if (mapRequest) mapRequest.abort();
+      mapRequest = new AbortController();
+      fetch(config.endpoint + "?" + query({ zoom: Math.round(map.getZoom()) }), { signal: mapRequest.signal })
+        .then(function (response) { return response.json(); })
+        .then(function (data) {
+          // Keep the markers that stay (an open popup survives a pan); swap the rest.
+          clusters.clearLayers();
+          var wanted = {};
+          var added = [];
+          data.features.forEach(function (feature) {
+            if (feature.properties.cluster) { clusters.addLayer(clusterMarker(feature)); return; }
+            wanted[feature.id] = true;
+            if (!shown[feature.id]) { shown[feature.id] = placeMarker(feature); added.push(shown[feature.id]); }
+          });
+          var removed = Object.keys(shown).filter(function (id) { return !wanted[id]; });
+          points.removeLayers(removed.map(function (id) { return shown[id]; }));
+          removed.forEach(function (id) { delete shown[id]; });
+          points.addLayers(added);
+          map.getContainer().setAttribute("data-loaded", String(data.numberMatched));
+        })
+        .catch(function (error) { if (error.name !== "AbortError") throw error; });
+    }
+
+    function renderList(data, append) {
+      if (!append) list.textContent = "";
+      data.features.forEach(function (feature) {
+        var item = element("li", { "data-place": feature.id });
+        item.appendChild(element("a", { href: placeUrl(feature) }, feature.properties.name));
+        list.appendChild(item);
+      });
+      listOffset += data.features.length;
+      listStatus.textContent = data.numberMatched
+        ? format(labels.shown, { shown: listOffset, total: data.numberMatched })
+        : labels.none;
+      moreButton.hidden = listOffset >= data.numberMatched;
+    }
+
+    function loadList(append) {
+      if (!append) listOffset = 0;
+      if (listRequest) listRequest.abort();
+      listRequest = new AbortController();
+      fetch(config.endpoint + "?" + query({ limit: 50, offset: listOffset }), { signal: listRequest.signal })
+        .then(function (response) { return response.json(); })
+        .then(function (data) { renderList(data, append); })
+        .catch(function (error) { if (error.name !== "AbortError") throw error; });
+    }
+
+    function saveUrl() {
+      var centre = map.getCenter();
+      var params = new URLSearchParams();
+      params.set("lat", centre.lat.toFixed(5));
+      params.set("lon", centre.lng.toFixed(5));
+      params.set("z", String(Math.round(map.getZoom())));
+      if (state.category.length) params.set("category", state.category.join(","));
+      if (state.period.length) params.set("period", state.period.join(","));
+      if (state.q) params.set("q", state.q);
+      history.replaceState(null, "", window.location.pathname + "?" + params.toString());
+      document.querySelectorAll(".language-switcher a[hreflang]").forEach(function (link) {
+        link.search = params.toString();
+      });
+    }
+
+    function refresh() {
+      loadMap();
+      loadList(false);
+      saveUrl();
+    }
+
+    var typing = null;
+    if (form) {
+      form.addEventListener("change", function (event) {
+        if (event.target.name === "category" || event.target.name === "period") {
+          state[event.target.name] = event.target.value ? [event.target.value] : [];
+          refresh();
+        }
+      });
+      form.addEventListener("input", function (event) {
+        if (event.target.name !== "q") return;
+        clearTimeout(typing);
+        typing = setTimeout(function () { state.q = event.target.value.trim(); refresh(); }, 300);
+      });
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        state.q = form.elements.q.value.trim();
+        refresh();
+      });
+    }
+    if (moreButton) moreButton.addEventListener("click", function () { loadList(true); });
+    map.on("moveend", refresh);
+    xenagos.nearMe(map, config, here);
+    refresh();
+  };
+
+  /** "Near me": the visitor's location, a clicked point or typed coordinates -> nearest places, nearest first. */
+  xenagos.nearMe = function (map, config, layer) {
+    var section = document.querySelector("[data-near]");
+    if (!section) return;
+    var labels = config.labels;
+    var status = section.querySelector("[data-near-status]");
+    var results = section.querySelector("[data-near-results]");
+    var pick = section.querySelector("[data-near-pick]");
+
+    function show(lat, lon) {
+      layer.clearLayers();
+      layer.addLayer(L.circleMarker([lat, lon], { radius: 8, color: "#7a3e00", weight: 3 }));
+      results.textContent = "";
+      fetch(config.nearEndpoint + "?lat=" + lat.toFixed(6) + "&lon=" + lon.toFixed(6) + "&limit=10")
+        .then(function (response) { return response.json(); })
+        .then(function (data) {
+          status.textContent = data.features.length ? "" : labels.nearNone;
+          data.features.forEach(function (feature) {
+            var item = element("li");
+            var url = feature.properties.url || config.placeBase + "p/" + feature.id + "/";
+            item.appendChild(element("a", { href: url }, feature.properties.name));
+            item.appendChild(document.createTextNode(" — " + feature.properties.distance_m + " m, " +
+              format(labels.walk, { minutes: feature.properties.walking_min })));
+            results.appendChild(item);
+          });
+        });
+    }
+
+    section.querySelector("[data-near-locate]").addEventListener("click", function () {
+      if (!navigator.geolocation) { status.textContent = labels.denied; return; }
+      status.textContent = labels.locating;
+      navigator.geolocation.getCurrentPosition(
+        function (position) { show(position.coords.latitude, position.coords.longitude); },
+        function () { status.textContent = labels.denied; },
+        { enableHighAccuracy: true, timeout: 10000 }
+      );
+    });
+    pick.addEventListener("click", function () {
+      pick.setAttribute("aria-pressed", "true");
+      status.textContent = labels.pick;
+      map.once("click", function (event) {
+        pick.setAttribute("aria-pressed", "false");
+        show(event.latlng.lat, event.latlng.lng);
+      });
+    });
+    section.querySelector("[data-near-form]").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var lat = parseFloat(event.target.elements.lat.value.replace(",", "."));
+      var lon = parseFloat(event.target.elements.lon.value.replace(",", "."));
+      if (isNaN(lat) || isNaN(lon)) return;
+      show(lat, lon);
+    });
   };
 })();

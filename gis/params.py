@@ -1,0 +1,92 @@
+"""Parse and check the query parameters of the public map endpoints. Errors say what is wrong, for a 400."""
+
+import re
+
+from django.http import QueryDict
+
+MAX_SEARCH_LENGTH = 100
+SLUG = re.compile(r"^[a-z0-9-]{1,50}$")
+
+
+class BadParameter(ValueError):
+    """A query parameter that cannot be used; the message is shown to the client."""
+
+
+def _float(text: str, name: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise BadParameter(f"{name} must be a number, got '{text[:30]}'") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise BadParameter(f"{name} must be a finite number")
+    return value
+
+
+def bbox(query: QueryDict) -> tuple[float, float, float, float] | None:
+    """``bbox=west,south,east,north`` in degrees (EPSG:4326), or None when absent."""
+    text = query.get("bbox")
+    if text is None:
+        return None
+    parts = text.split(",")
+    if len(parts) != 4:
+        raise BadParameter("bbox must be four numbers: west,south,east,north (degrees, WGS 84)")
+    west, south, east, north = (_float(part, "bbox") for part in parts)
+    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= 90 and -90 <= north <= 90):
+        raise BadParameter("bbox is outside -180..180 longitude / -90..90 latitude")
+    if west >= east or south >= north:
+        raise BadParameter("bbox must have west < east and south < north")
+    return west, south, east, north
+
+
+def integer(query: QueryDict, name: str, *, default: int | None, low: int, high: int) -> int | None:
+    """An integer parameter within [low, high]."""
+    text = query.get(name)
+    if text is None or text == "":
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise BadParameter(f"{name} must be a whole number, got '{text[:30]}'") from None
+    if not low <= value <= high:
+        raise BadParameter(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def point(query: QueryDict) -> tuple[float, float]:
+    """``lat`` and ``lon`` in degrees (WGS 84); returns (lon, lat)."""
+    if "lat" not in query or "lon" not in query:
+        raise BadParameter("give lat and lon (degrees, WGS 84)")
+    lat, lon = _float(query["lat"], "lat"), _float(query["lon"], "lon")
+    if not -90 <= lat <= 90:
+        raise BadParameter(f"lat must be between -90 and 90, got {lat}")
+    if not -180 <= lon <= 180:
+        raise BadParameter(f"lon must be between -180 and 180, got {lon}")
+    return lon, lat
+
+
+def radius_m(query: QueryDict, *, default: float, high: float) -> float:
+    """``radius`` in metres, positive and at most ``high``."""
+    text = query.get("radius")
+    if text is None or text == "":
+        return default
+    value = _float(text, "radius")
+    if not 0 < value <= high:
+        raise BadParameter(f"radius must be more than 0 and at most {high:.0f} metres, got {value:g}")
+    return value
+
+
+def slugs(query: QueryDict, name: str) -> list[str]:
+    """A comma-separated (or repeated) list of vocabulary slugs."""
+    values = [part for item in query.getlist(name) for part in item.split(",") if part]
+    for value in values:
+        if not SLUG.match(value):
+            raise BadParameter(f"{name} must be identifiers like 'museum', got '{value[:30]}'")
+    return values
+
+
+def text(query: QueryDict, name: str) -> str:
+    """A free-text search of at most MAX_SEARCH_LENGTH characters."""
+    value = query.get(name, "").strip()
+    if len(value) > MAX_SEARCH_LENGTH:
+        raise BadParameter(f"{name} must be at most {MAX_SEARCH_LENGTH} characters")
+    return value
