@@ -4,11 +4,10 @@ import uuid
 
 from django.contrib.auth.models import Group
 from django.contrib.gis.db import models
-from django.contrib.postgres.indexes import GinIndex, GistIndex
+from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import RegexValidator
 from django.db.models import Case, Value, When
-from django.db.models.functions import Cast
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import TranslatableMixin
@@ -138,11 +137,7 @@ class Place(models.Model):
     class Meta:
         verbose_name = _("place")
         verbose_name_plural = _("places")
-        indexes = [
-            # "near me" orders by geodesic distance: a GiST index on the geography of the location serves KNN
-            GistIndex(Cast("location", output_field=models.PointField(geography=True)), name="place_location_geog"),
-            models.Index(fields=["municipality", "withdrawn"], name="place_municipality_live"),
-        ]
+        indexes = [models.Index(fields=["municipality", "withdrawn"], name="place_municipality_live")]
         constraints = [
             models.UniqueConstraint(
                 fields=["dataset", "source_id"],

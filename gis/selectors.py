@@ -4,6 +4,7 @@ All geometry is EPSG:4326 (lon/lat degrees); distances are geodesic metres (geog
 """
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -72,16 +73,20 @@ class PlaceFilter:
     periods: list[str] = field(default_factory=list)  # period slugs
     text: str = ""
 
-    def sql(self) -> tuple[str, list]:
-        """FROM/WHERE clauses over place ``p`` and its text ``t`` in the filter's language, with parameters."""
+    def sql(self, *, texts: bool = True) -> tuple[str, list]:
+        """FROM/WHERE clauses over place ``p`` (and, with ``texts`` or a text search, its text ``t`` in the
+        filter's language, and category ``c``), with parameters."""
         config = "xenagos_el" if self.language == "el" else "xenagos_en"
-        clauses = [
-            f"FROM {Place._meta.db_table} p JOIN {PlaceText._meta.db_table} t"
-            " ON t.place_id = p.id AND t.language = %s"
-            f" LEFT JOIN {Category._meta.db_table} c ON c.id = p.category_id",
-            "WHERE p.municipality_id = %s AND NOT p.withdrawn",
-        ]
-        params: list = [self.language, self.municipality.pk]
+        query = search_query(self.text)
+        clauses = [f"FROM {Place._meta.db_table} p"]
+        params: list = []
+        if texts or query:
+            clauses.append(f"JOIN {PlaceText._meta.db_table} t ON t.place_id = p.id AND t.language = %s")
+            params.append(self.language)
+        if texts or self.categories:
+            clauses.append(f"LEFT JOIN {Category._meta.db_table} c ON c.id = p.category_id")
+        clauses.append("WHERE p.municipality_id = %s AND NOT p.withdrawn")
+        params.append(self.municipality.pk)
         if self.bbox:
             clauses.append("AND p.location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)")
             params.extend(self.bbox)
@@ -95,7 +100,6 @@ class PlaceFilter:
                 " WHERE pp.place_id = p.id AND pe.slug = ANY(%s))"
             )
             params.append(self.periods)
-        query = search_query(self.text)
         if query:
             clauses.append(f"AND t.search @@ to_tsquery('{config}', %s)")
             params.append(query)
@@ -118,51 +122,66 @@ def _feature_sql(language: str) -> str:
 
 def places_count(*, where: PlaceFilter) -> int:
     """How many places match."""
-    sql, params = where.sql()
+    sql, params = where.sql(texts=False)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) {sql}", params)  # noqa: S608 (clauses are ours; values are parameters)
         return cursor.fetchone()[0]
 
 
-def places_page(*, where: PlaceFilter, limit: int, offset: int = 0) -> list[dict]:
-    """Matching places as GeoJSON Feature dicts, sorted by name with the language's collation."""
+def places_page_json(*, where: PlaceFilter, limit: int, offset: int = 0) -> str:
+    """Matching places as the text of a JSON array of GeoJSON Features (made by PostGIS), sorted by name with the
+    language's collation."""
     sql, params = where.sql()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT feature FROM (SELECT {_feature_sql(where.language)} {sql}) f"  # noqa: S608
-            " ORDER BY sort_name LIMIT %s OFFSET %s",
+            f"SELECT COALESCE(json_agg(feature ORDER BY sort_name), '[]')::text FROM ("  # noqa: S608
+            f"SELECT {_feature_sql(where.language)} {sql} ORDER BY sort_name LIMIT %s OFFSET %s) f",
             [*params, limit, offset],
         )
-        return [_json(row[0]) for row in cursor.fetchall()]
+        return cursor.fetchone()[0]
 
 
-def places_clustered(*, where: PlaceFilter, zoom: int) -> list[dict]:
-    """Matching places grouped on a web-mercator grid of CLUSTER_CELL_PX pixels at ``zoom``: one Point feature per
-    cell with ``cluster: true``, ``count`` and the cell's bounds (so a click can zoom to it)."""
+def places_page(*, where: PlaceFilter, limit: int, offset: int = 0) -> list[dict]:
+    """Matching places as GeoJSON Feature dicts (for templates and small lists)."""
+    return json.loads(places_page_json(where=where, limit=limit, offset=offset))
+
+
+def places_clustered_json(*, where: PlaceFilter, zoom: int) -> str:
+    """Matching places grouped on a grid of about CLUSTER_CELL_PX screen pixels at ``zoom`` (cells sized in
+    degrees at the view's latitude, so no per-point reprojection), as the text of a JSON array of Point Features
+    with ``cluster: true``, ``count`` and the cell's bounds (so that a click can zoom to it)."""
     cell_m = WEB_MERCATOR_WORLD_M / (256 * 2**zoom) * CLUSTER_CELL_PX
-    sql, params = where.sql()
+    south, north = (where.bbox[1], where.bbox[3]) if where.bbox else (-60.0, 60.0)
+    latitude = math.radians(max(-85.0, min(85.0, (south + north) / 2)))
+    cell_lat = cell_m * math.cos(latitude) / 110574  # a mercator metre is cos(lat) ground metres
+    cell_lon = cell_m * math.cos(latitude) / (111320 * math.cos(latitude))
+    sql, params = where.sql(texts=False)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT json_build_object(
+            SELECT COALESCE(json_agg(json_build_object(
                 'type', 'Feature',
-                'geometry', ST_AsGeoJSON(ST_Centroid(ST_Collect(p.location)), {GEOJSON_DECIMALS})::json,
-                'properties', json_build_object(
-                    'cluster', true, 'count', count(*),
-                    'bounds', json_build_array(min(ST_X(p.location)), min(ST_Y(p.location)),
-                                               max(ST_X(p.location)), max(ST_Y(p.location)))
-                )
-            )
-            {sql}
-            GROUP BY ST_SnapToGrid(ST_Transform(p.location, 3857), %s)
+                'geometry', json_build_object('type', 'Point', 'coordinates',
+                                              json_build_array(round(lon::numeric, 7), round(lat::numeric, 7))),
+                'properties', json_build_object('cluster', true, 'count', n,
+                                                'bounds', json_build_array(w, s, e, nn))
+            )), '[]')::text
+            FROM (
+                SELECT count(*) AS n, avg(ST_X(p.location)) AS lon, avg(ST_Y(p.location)) AS lat,
+                       min(ST_X(p.location)) AS w, min(ST_Y(p.location)) AS s,
+                       max(ST_X(p.location)) AS e, max(ST_Y(p.location)) AS nn
+                {sql}
+                GROUP BY floor(ST_X(p.location) / %s), floor(ST_Y(p.location) / %s)
+            ) cells
             """,  # noqa: S608
-            [*params, cell_m],
+            [*params, cell_lon, cell_lat],
         )
-        return [_json(row[0]) for row in cursor.fetchall()]
+        return cursor.fetchone()[0]
 
 
-def _json(value):
-    return json.loads(value) if isinstance(value, str) else value
+def places_clustered(*, where: PlaceFilter, zoom: int) -> list[dict]:
+    """places_clustered_json as dicts."""
+    return json.loads(places_clustered_json(where=where, zoom=zoom))
 
 
 @dataclass
@@ -192,33 +211,56 @@ def places_near(
     municipality: Municipality | None = None,
     exclude: Place | None = None,
 ) -> list[NearbyPlace]:
-    """Published places within ``radius_m`` geodesic metres of ``point`` (EPSG:4326), nearest first (KNN on the
-    GiST index, then exact geodesic distance)."""
+    """Published places within ``radius_m`` geodesic metres of ``point`` (EPSG:4326), nearest first.
+
+    Exact and index-driven: a KNN scan of the GiST index (planar degrees) finds ``limit`` places; the farthest of
+    them, in geodesic metres, bounds the answer; every place within that bound, converted to degrees at the
+    smallest metres-per-degree in reach (plus 1 %), is then ranked by geodesic distance (ST_Distance on the
+    spheroid).
+    """
     clauses = ["NOT p.withdrawn"]
-    params: list = [point.x, point.y, language]
+    params: dict = {"lon": point.x, "lat": point.y, "radius": radius_m, "limit": limit, "language": language}
     if municipality is not None:
-        clauses.append("p.municipality_id = %s")
-        params.append(municipality.pk)
+        clauses.append("p.municipality_id = %(municipality)s")
+        params["municipality"] = municipality.pk
     if exclude is not None:
-        clauses.append("p.id <> %s")
-        params.append(exclude.pk)
+        clauses.append("p.id <> %(exclude)s")
+        params["exclude"] = exclude.pk
+    where = " AND ".join(clauses)
     sql = f"""
-        WITH here AS (SELECT ST_SetSRID(ST_MakePoint(%s, %s), 4326) AS g)
-        SELECT p.uid::text, t.name, t.url, c.slug, ST_X(p.location), ST_Y(p.location),
-               ST_Distance(p.location::geography(Point, 4326), here.g::geography) AS distance_m
-        FROM here, {Place._meta.db_table} p
-        JOIN {PlaceText._meta.db_table} t ON t.place_id = p.id AND t.language = %s
-        LEFT JOIN {Category._meta.db_table} c ON c.id = p.category_id
-        WHERE {" AND ".join(clauses)}
-          AND ST_DWithin(p.location::geography(Point, 4326), here.g::geography, %s)
-        ORDER BY p.location::geography(Point, 4326) <-> here.g::geography
-        LIMIT %s
+        WITH here AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g),
+        knn AS (
+            SELECT ST_Distance(p.location::geography, here.g::geography) AS distance_m
+            FROM {Place._meta.db_table} p, here WHERE {where}
+            ORDER BY p.location <-> here.g LIMIT %(limit)s
+        ),
+        bound AS (
+            SELECT LEAST(COALESCE(max(distance_m), 0), %(radius)s) AS metres,
+                   -- smallest metres per degree within reach: longitude at the highest latitude reached
+                   LEAST(110574.0, 111320.0 * cos(radians(LEAST(89.0,
+                         abs(%(lat)s) + LEAST(COALESCE(max(distance_m), 0), %(radius)s) / 110574.0))))
+                   / 1.01 AS metres_per_degree
+            FROM knn
+        ),
+        nearest AS (
+            SELECT p.id, p.uid, p.category_id, p.location,
+                   ST_Distance(p.location::geography, here.g::geography) AS distance_m
+            FROM {Place._meta.db_table} p, here, bound
+            WHERE {where} AND ST_DWithin(p.location, here.g, bound.metres / bound.metres_per_degree)
+        )
+        SELECT n.uid::text, t.name, t.url, c.slug, ST_X(n.location), ST_Y(n.location), n.distance_m
+        FROM nearest n
+        JOIN LATERAL (
+            SELECT name, url FROM {PlaceText._meta.db_table} WHERE place_id = n.id AND language = %(language)s
+        ) t ON true
+        LEFT JOIN {Category._meta.db_table} c ON c.id = n.category_id
+        WHERE n.distance_m <= %(radius)s
+        ORDER BY n.distance_m
+        LIMIT %(limit)s
     """  # noqa: S608 (clauses are ours; values are parameters)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, radius_m, limit + 2])
-        rows = [NearbyPlace(*row) for row in cursor.fetchall()]
-    # KNN on geography orders by distance on the sphere; the final order is the spheroid's (ST_Distance)
-    return sorted(rows, key=lambda row: row.distance_m)[:limit]
+        cursor.execute(sql, params)
+        return [NearbyPlace(*row) for row in cursor.fetchall()]
 
 
 def place_text(*, place: Place, language: str) -> PlaceText | None:

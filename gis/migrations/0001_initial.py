@@ -6,7 +6,6 @@ import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 import django.core.validators
 import django.db.models.deletion
-import django.db.models.functions.comparison
 import uuid
 from django.db import migrations, models
 
@@ -160,10 +159,6 @@ class Migration(migrations.Migration):
         migrations.AlterUniqueTogether(
             name='period',
             unique_together={('translation_key', 'locale')},
-        ),
-        migrations.AddIndex(
-            model_name='place',
-            index=django.contrib.postgres.indexes.GistIndex(django.db.models.functions.comparison.Cast('location', output_field=django.contrib.gis.db.models.fields.PointField(geography=True, srid=4326)), name='place_location_geog'),
         ),
         migrations.AddIndex(
             model_name='place',

@@ -133,3 +133,12 @@ def test_list_is_the_accessible_equivalent_without_javascript(browser, live_serv
         assert "Parthenon" in names and "Kerameikos" not in names
     finally:
         context.close()
+
+
+def test_base_map_switcher(page, live_server):
+    open_map(page, live_server, "athens")
+    assert page.locator(".leaflet-tile-pane img").first.get_attribute("src").count("?s=") == 1
+    page.locator(".leaflet-control-layers").hover()
+    page.get_by_label("Test terrain").check()
+    page.wait_for_function("() => document.querySelector('.leaflet-tile-pane img[src*=\"?t=\"]') !== null")
+    assert page.locator('.leaflet-tile-pane img[src*="?s="]').count() == 0

@@ -145,3 +145,24 @@ def test_greek_grid_check_point():
     point = selectors.point_from_greek_grid(easting=476000, northing=4205000)
     _a, _b, metres = Geod(ellps="WGS84").inv(point.x, point.y, 23.7283669, 37.9949356)
     assert metres < 1.0
+
+
+def test_near_matches_a_brute_force_geodesic_ranking(landmarks, athens):
+    """The index-driven search returns exactly what ranking every place by ST_Distance on the spheroid would."""
+    import random
+
+    from django.db import connection
+
+    rng = random.Random(7)
+    for _ in range(25):
+        lat, lon = 37.96 + rng.random() * 0.04, 23.70 + rng.random() * 0.06
+        found = selectors.places_near(point=Point(lon, lat, srid=4326), language="el", radius_m=1500, limit=4)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT uid::text FROM xgis_place WHERE NOT withdrawn AND ST_DWithin(location::geography,"
+                " ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, 1500)"
+                " ORDER BY ST_Distance(location::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography)"
+                " LIMIT 4",
+                [lon, lat, lon, lat],
+            )
+            assert [item.uid for item in found] == [row[0] for row in cursor.fetchall()]
