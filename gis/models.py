@@ -10,7 +10,7 @@ from django.core.validators import RegexValidator
 from django.db.models import Case, Value, When
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import TranslatableMixin
+from wagtail.models import RevisionMixin, TranslatableMixin
 
 WGS84 = 4326
 
@@ -103,11 +103,12 @@ class StepFree(models.TextChoices):
     NO = "no", _("not step-free")
 
 
-class Place(models.Model):
+class Place(RevisionMixin, models.Model):
     """One real-world place: a single identity and geometry whatever the language of its pages.
 
     Source-owned fields (geometry, names as delivered, ``source_attributes``) are written by importers;
-    editorial text lives in the place's Wagtail pages and is never written here.
+    editorial text lives in the place's Wagtail pages and is never written here. Every save in the admin keeps a
+    revision (history, compare); bulk imports write only changed rows and keep no revisions.
     """
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -46,6 +46,7 @@ def test_editor_places_a_point_by_clicking(page, live_server):
     place = Place.objects.get(name_el="Πλατεία Συντάγματος")
     assert metres(place.location, centre[1], centre[0]) < 1.0
     assert place.municipality.code == "9186"
+    assert place.revisions.count() == 1  # the admin keeps a revision of every save
 
 
 def test_editor_types_greek_grid_coordinates(page, live_server):
