@@ -142,3 +142,19 @@ def test_base_map_switcher(page, live_server):
     page.get_by_label("Test terrain").check()
     page.wait_for_function("() => document.querySelector('.leaflet-tile-pane img[src*=\"?t=\"]') !== null")
     assert page.locator('.leaflet-tile-pane img[src*="?s="]').count() == 0
+
+
+@pytest.mark.parametrize("path", ["/en/places/", "/el/places/tiryntha/"])
+def test_place_index_and_pages_are_accessible(page, live_server, path):
+    page.goto(site_url(live_server, "nafplio", path))
+    assert page.locator("h1").count() == 1
+    assert_accessible(page)
+
+
+def test_place_served_from_its_record_is_accessible(page, live_server):
+    asine = Place.objects.get(pleiades="570124")
+    page.goto(site_url(live_server, "nafplio", f"/en/places/p/{asine.uid}/"))
+    assert page.locator("h1").inner_text() == "Asine"
+    # Asine's nearest demo neighbour (Nafplio) is about 7 km away
+    expect(page.get_by_text("No other place within 2 km.")).to_be_visible()
+    assert_accessible(page)
