@@ -3,6 +3,7 @@
 import io
 import json
 import uuid
+from functools import partial
 
 import segno
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +16,8 @@ from wagtail.models import Site
 
 from gis import maps, params, selectors
 from gis.models import Municipality, Place
+from tiles.maps import add_overlays, overlay_labels
+from tiles.selectors import layers_for_map
 
 from .models import PlaceIndexPage, PlacePage
 
@@ -84,12 +87,17 @@ def municipality_map(request: HttpRequest) -> HttpResponse:
             "pick": _("Click on the map to choose the point."),
         },
     }
+    bounds = selectors.municipality_bounds(municipality=municipality)
+    overlays = layers_for_map(language=language, bounds=bounds)  # historical maps and hillshades over the area
     embedded = maps.municipality_map(
-        bounds=selectors.municipality_bounds(municipality=municipality),
+        bounds=bounds,
         boundary_geojson=selectors.municipality_boundary_geojson(municipality=municipality),
         boundary_label=_("Municipal boundary"),
         places_config=config,
         view=view,
+        decorate=partial(add_overlays, layers=overlays, labels=overlay_labels(), layer_control=False)
+        if overlays
+        else None,
     )
     where = selectors.PlaceFilter(
         municipality=municipality,

@@ -5,6 +5,7 @@ replaced here by files installed from npm and served as static files. An asset t
 raises ``UnknownMapAsset`` rather than reaching a CDN.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import folium
@@ -137,9 +138,11 @@ def municipality_map(
     boundary_label: str,
     places_config: dict,
     view: tuple[float, float, int] | None = None,
+    decorate: Callable[[folium.Map], object] | None = None,
 ) -> EmbeddedMap:
     """A municipality's map: base-map switcher, its boundary, and its places loaded by view from
     ``places_config["endpoint"]``. Opens on ``view`` (lat, lon, zoom) or fitted to ``bounds`` (W, S, E, N; EPSG:4326).
+    ``decorate`` adds more layers to the map (the historical-map overlays of the tiles app) before the switcher.
     """
     west, south, east, north = bounds
     folium_map = folium.Map(
@@ -162,7 +165,10 @@ def municipality_map(
         control=False,
     ).add_to(folium_map)
     PlacesLayer(places_config).add_to(folium_map)
-    if len(base_maps()) > 1:
+    if decorate is not None:
+        decorate(folium_map)
+    if len(base_maps()) > 1 or decorate is not None:
+        # after every layer: the control's script refers to the layers by their variables
         folium.LayerControl(position="topright", collapsed=True).add_to(folium_map)
     if not view:
         folium_map.fit_bounds([[south, west], [north, east]])

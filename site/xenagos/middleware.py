@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 
 from content.models import Branding
 
-SKIPPED_PREFIXES = ("/static/", "/media/", "/admin/", "/healthz", "/documents/")
+SKIPPED_PREFIXES = ("/static/", "/media/", "/admin/", "/healthz", "/documents/", "/api/", "/tiles/")
 
 
 class MunicipalityMiddleware:

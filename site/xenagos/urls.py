@@ -10,12 +10,15 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from content import views as content_views
 from gis import views as gis_views
+from gis.api.datapage import data_page
 from xenagos.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("tiles/", include("tiles.urls")),
+    path("api/features/", include("gis.api.urls")),
 ]
 
 if settings.SERVE_MEDIA:
@@ -25,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("map/", content_views.municipality_map, name="map"),
     path("map/places/", gis_views.places, name="map-places"),
     path("map/near/", gis_views.near, name="map-near"),
+    path("data/", data_page, name="data"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

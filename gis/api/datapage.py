@@ -1,0 +1,57 @@
+"""/<lang>/data/: the researchers' page — what can be downloaded, under which licence, and what every field means."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
+
+from . import links, queries
+from .collections import collections_all
+from .kinds import KINDS
+
+
+@require_safe
+def data_page(request: HttpRequest) -> HttpResponse:
+    """Every collection with its size and download links (in the page's language), the API, licences and sources,
+    and a table of fields per kind of record."""
+    language = get_language() or "el"
+    rows = []
+    for collection in collections_all():
+        rows.append(
+            {
+                "collection": collection,
+                "count": queries.features_matched(collection=collection, values={}).count,
+                "items": reverse("ogcapi-items", args=[collection.id]) + f"?f=html&lang={language}",
+                "downloads": [
+                    (
+                        fmt.upper() if fmt != "gpkg" else "GeoPackage",
+                        reverse("ogcapi-download", args=[collection.id, extension]) + f"?lang={language}",
+                    )
+                    for fmt, (_media, extension) in links.DOWNLOADS.items()
+                ],
+            }
+        )
+    sources = {
+        kind: queries.collection_sources(collection=row["collection"])
+        for row in rows
+        if row["collection"].municipality is None
+        for kind in [row["collection"].kind.name]
+    }
+    municipalities = sources.get("boundaries", {}).get("municipalities", [])
+    for municipality in municipalities:
+        municipality["licence_url"] = links.licence_url(municipality["licence"])
+    datasets = sources.get("places", {}).get("datasets", [])
+    for dataset in datasets:
+        dataset["licence_url"] = links.licence_url(dataset["licence"])
+    return render(
+        request,
+        "gis/data_page.html",
+        {
+            "rows": rows,
+            "kinds": list(KINDS.values()),
+            "municipalities": municipalities,
+            "datasets": datasets,
+            "api_url": request.build_absolute_uri(reverse("ogcapi-landing")),
+        },
+    )

@@ -1,0 +1,84 @@
+"""Links between the API's resources (absolute URLs, as OGC API - Features asks), and licence URLs."""
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .collections import Collection
+from .parameters import LANGUAGES
+from .responses import GEOJSON, HTML, JSON
+
+DOWNLOADS = {  # format -> (media type, file extension)
+    "geojson": ("application/geo+json", "geojson"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "gpkg": ("application/geopackage+sqlite3", "gpkg"),
+}
+LICENCE_URLS = {
+    "CC BY 4.0": "https://creativecommons.org/licenses/by/4.0/",
+    "CC BY 3.0": "https://creativecommons.org/licenses/by/3.0/",
+    "CC BY-SA 4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
+    "CC0 1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
+    "ODbL 1.0": "https://opendatacommons.org/licenses/odbl/1-0/",
+}
+
+
+def absolute(request: HttpRequest, name: str, *args: str, query: str = "") -> str:
+    """The absolute URL of the named API route; the request's ``lang``, if any, carries over."""
+    url = request.build_absolute_uri(reverse(name, args=args))
+    lang = request.GET.get("lang")
+    if lang in LANGUAGES and "lang=" not in query:
+        query = f"{query}&lang={lang}" if query else f"lang={lang}"
+    return f"{url}?{query}" if query else url
+
+
+def link(href: str, rel: str, media_type: str, title: str) -> dict:
+    """An OGC API link object."""
+    return {"href": href, "rel": rel, "type": media_type, "title": title}
+
+
+def self_links(request: HttpRequest, name: str, *args: str, json_type: str = JSON) -> list[dict]:
+    """``self`` (JSON) and ``alternate`` (HTML) links of a resource."""
+    return [
+        link(absolute(request, name, *args, query="f=json"), "self", json_type, _("This document as JSON")),
+        link(absolute(request, name, *args, query="f=html"), "alternate", HTML, _("This document as HTML")),
+    ]
+
+
+def licence_url(licence: str) -> str | None:
+    """The licence's web page when it is one we know by name (e.g. "CC BY 4.0")."""
+    return LICENCE_URLS.get(licence.strip())
+
+
+def licence_links(request: HttpRequest, licences: list[str]) -> list[dict]:
+    """``license`` links for each licence (its web page, or the data page explaining it)."""
+    result = []
+    for licence in sorted(set(licences)):
+        href = licence_url(licence) or request.build_absolute_uri(reverse("data"))
+        result.append(link(href, "license", HTML, licence))
+    return result
+
+
+def download_links(request: HttpRequest, collection: Collection) -> list[dict]:
+    """``enclosure`` links: the whole collection as GeoJSON, CSV and GeoPackage."""
+    titles = {"geojson": _("Download as GeoJSON"), "csv": _("Download as CSV"), "gpkg": _("Download as GeoPackage")}
+    return [
+        link(absolute(request, "ogcapi-download", collection.id, fmt), "enclosure", media_type, titles[fmt])
+        for fmt, (media_type, _ext) in DOWNLOADS.items()
+    ]
+
+
+def collection_links(request: HttpRequest, collection: Collection) -> list[dict]:
+    """The links of a collection's description: itself, its items, its schema and its downloads."""
+    cid = collection.id
+    return [
+        *self_links(request, "ogcapi-collection", cid),
+        link(absolute(request, "ogcapi-items", cid, query="f=json"), "items", GEOJSON, _("The features as GeoJSON")),
+        link(absolute(request, "ogcapi-items", cid, query="f=html"), "items", HTML, _("The features as HTML")),
+        link(
+            absolute(request, "ogcapi-schema", cid),
+            "describedby",
+            "application/schema+json",
+            _("The features' properties (JSON Schema)"),
+        ),
+        *download_links(request, collection),
+    ]

@@ -1,0 +1,283 @@
+"""Every query parameter of the API: parsed here, and documented in the OpenAPI document from the same objects.
+
+A bad value raises ``BadParameter`` whose message says what is wrong (it becomes a 400 OGC exception).
+"""
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.http import QueryDict
+
+LIMIT_DEFAULT = 100
+LIMIT_MAX = 10_000  # a larger limit is capped to this (OGC API - Features recommends capping over an error)
+OFFSET_MAX = 10**9
+SLUG = re.compile(r"^[a-z0-9-]{1,50}$")
+
+
+class BadParameter(ValueError):
+    """A query parameter that cannot be used; the message is shown to the client."""
+
+    def __init__(self, name: str, message: str):
+        super().__init__(message)
+        self.name = name
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A closed time interval (UTC); ``None`` ends are open."""
+
+    start: datetime | None
+    end: datetime | None
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A query parameter: its OpenAPI description and schema, and the function that parses its text."""
+
+    name: str
+    description: str
+    schema: dict
+    parse: Callable[[str], Any]
+    default: Any = None
+    explode: bool = True  # OpenAPI ``explode`` (form style); False for comma-separated lists
+    examples: dict = field(default_factory=dict)
+
+    def openapi(self) -> dict:
+        """This parameter as an OpenAPI 3.0 Parameter Object (in: query)."""
+        spec = {
+            "name": self.name,
+            "in": "query",
+            "required": False,
+            "description": self.description,
+            "schema": self.schema,
+            "style": "form",
+            "explode": self.explode,
+        }
+        if self.examples:
+            spec["examples"] = {key: {"value": value} for key, value in self.examples.items()}
+        return spec
+
+
+def _number(text: str, name: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise BadParameter(name, f"{name} must be numbers, got '{text[:30]}'") from None
+    if not math.isfinite(value):
+        raise BadParameter(name, f"{name} must be finite numbers, got '{text[:30]}'")
+    return value
+
+
+def parse_bbox(text: str) -> tuple[float, float, float, float]:
+    """``minlon,minlat,maxlon,maxlat`` (or the 6-number form with heights, which are ignored) in CRS84 degrees.
+    A bbox whose west edge is east of its east edge crosses the antimeridian."""
+    parts = text.split(",")
+    if len(parts) not in (4, 6):
+        raise BadParameter(
+            "bbox",
+            "bbox must be 4 numbers: minimum longitude, minimum latitude, maximum longitude, "
+            "maximum latitude (degrees, WGS 84 / CRS84)",
+        )
+    numbers = [_number(part.strip(), "bbox") for part in parts]
+    west, south, east, north = numbers if len(numbers) == 4 else (numbers[0], numbers[1], numbers[3], numbers[4])
+    if not all(-180 <= lon <= 180 for lon in (west, east)):
+        raise BadParameter("bbox", "bbox longitudes must be between -180 and 180")
+    if not all(-90 <= lat <= 90 for lat in (south, north)):
+        raise BadParameter("bbox", "bbox latitudes must be between -90 and 90")
+    if south > north:
+        raise BadParameter("bbox", "bbox minimum latitude must not be greater than its maximum latitude")
+    return west, south, east, north
+
+
+def parse_limit(text: str) -> int:
+    """A positive whole number; above LIMIT_MAX it is capped, never refused."""
+    if not re.fullmatch(r"\s*\+?\d{1,400}\s*", text):
+        raise BadParameter(
+            "limit", f"limit must be a whole number from 1 (at most {LIMIT_MAX} are returned), got '{text[:30]}'"
+        )
+    value = int(text)
+    if value < 1:
+        raise BadParameter("limit", f"limit must be at least 1, got {value}")
+    return min(value, LIMIT_MAX)
+
+
+def parse_offset(text: str) -> int:
+    """How many matching features to skip (paging)."""
+    if not re.fullmatch(r"\s*\+?\d{1,10}\s*", text) or int(text) > OFFSET_MAX:
+        raise BadParameter("offset", f"offset must be a whole number from 0 to {OFFSET_MAX}, got '{text[:30]}'")
+    return int(text)
+
+
+def _instant(text: str, *, end: bool) -> datetime:
+    """An RFC 3339 date-time (a zone-less one is UTC) or full date (its first or last instant)."""
+    text = text.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            day = date.fromisoformat(text)
+            moment = datetime.combine(day, time.min, tzinfo=UTC)
+            return moment + timedelta(days=1, microseconds=-1) if end else moment
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:?\d{2})?", text):
+            raise ValueError(text)
+        moment = datetime.fromisoformat(re.sub(r"(\.\d{6})\d+", r"\1", text.upper().replace("Z", "+00:00")))
+    except ValueError:
+        raise BadParameter(
+            "datetime",
+            f"datetime must be an RFC 3339 date-time such as 2024-05-01T00:00:00Z, a date such as 2024-05-01, or an "
+            f"interval start/end with '..' for an open end (e.g. 2024-05-01T00:00:00Z/..), got '{text[:40]}'",
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def parse_datetime(text: str) -> Interval:
+    """OGC ``datetime``: an instant, or ``start/end`` with ``..`` (or nothing) for an open end. Matches the time a
+    record last changed; ``2024-05-01T00:00:00Z/..`` is "changed since"."""
+    if "/" not in text:
+        if text.strip() in ("", ".."):
+            raise BadParameter("datetime", "datetime must name an instant or an interval, got '..'")
+        start = _instant(text, end=False)
+        return Interval(start, _instant(text, end=True) if len(text.strip()) == 10 else start)
+    parts = text.split("/")
+    if len(parts) != 2:
+        raise BadParameter("datetime", "a datetime interval has exactly one '/' between its start and end")
+    start_text, end_text = (part.strip() for part in parts)
+    start = None if start_text in ("", "..") else _instant(start_text, end=False)
+    end = None if end_text in ("", "..") else _instant(end_text, end=True)
+    if start is None and end is None:
+        raise BadParameter("datetime", "a datetime interval needs a start or an end ('../..' is not an interval)")
+    if start and end and start > end:
+        raise BadParameter("datetime", "the datetime interval starts after it ends")
+    return Interval(start, end)
+
+
+def parse_slugs(name: str) -> Callable[[str], list[str]]:
+    """A parser of comma-separated vocabulary identifiers (slugs) for parameter ``name``."""
+
+    def parse(text: str) -> list[str]:
+        values = [part.strip() for part in text.split(",") if part.strip()]
+        for value in values:
+            if not SLUG.match(value):
+                raise BadParameter(name, f"{name} must be identifiers such as 'museum', got '{value[:30]}'")
+        return values
+
+    return parse
+
+
+def _choice(name: str, choices: Sequence[str]) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if text not in choices:
+            raise BadParameter(name, f"{name} must be one of {', '.join(choices)}, got '{text[:30]}'")
+        return text
+
+    return parse
+
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+LANG = Parameter(
+    "lang",
+    "Language of names and vocabulary labels (Greek is the source language and the default).",
+    {"type": "string", "enum": LANGUAGES, "default": LANGUAGES[0]},
+    _choice("lang", LANGUAGES),
+    default=LANGUAGES[0],
+)
+BBOX = Parameter(
+    "bbox",
+    "Only features whose geometry intersects this box: minimum longitude, minimum latitude, maximum longitude, "
+    "maximum latitude, in degrees (WGS 84 longitude/latitude, http://www.opengis.net/def/crs/OGC/1.3/CRS84).",
+    {
+        "type": "array",
+        "minItems": 4,
+        "maxItems": 6,
+        "items": {"type": "number", "minimum": -180, "maximum": 180},
+    },
+    parse_bbox,
+    explode=False,
+    examples={"athens-centre": "23.70,37.96,23.76,37.99"},
+)
+LIMIT = Parameter(
+    "limit",
+    f"How many features a page holds (default {LIMIT_DEFAULT}); a larger value than {LIMIT_MAX} is capped to "
+    f"{LIMIT_MAX}. Follow the 'next' link for more; the bulk downloads have no limit.",
+    {"type": "integer", "minimum": 1, "default": LIMIT_DEFAULT},
+    parse_limit,
+    default=LIMIT_DEFAULT,
+)
+OFFSET = Parameter(
+    "offset",
+    "How many matching features to skip (used by the 'next' and 'prev' links).",
+    {"type": "integer", "minimum": 0, "maximum": OFFSET_MAX, "default": 0},
+    parse_offset,
+    default=0,
+)
+DATETIME = Parameter(
+    "datetime",
+    "Only features last changed at this instant or within this interval (RFC 3339; '..' for an open end). "
+    "Changed since 1 May 2024: 2024-05-01T00:00:00Z/..",
+    {"type": "string"},
+    parse_datetime,
+    examples={"changed-since": "2024-05-01T00:00:00Z/.."},
+)
+CATEGORY = Parameter(
+    "category",
+    "Only places of these categories (comma-separated identifiers, e.g. museum,monument).",
+    {"type": "array", "items": {"type": "string", "pattern": SLUG.pattern}},
+    parse_slugs("category"),
+    explode=False,
+)
+PERIOD = Parameter(
+    "period",
+    "Only places of any of these historical periods (comma-separated identifiers, e.g. classical,roman).",
+    {"type": "array", "items": {"type": "string", "pattern": SLUG.pattern}},
+    parse_slugs("period"),
+    explode=False,
+)
+
+
+def format_parameter(formats: Sequence[str]) -> Parameter:
+    """``f``: the output format, which otherwise follows the Accept header (``formats[0]`` by default)."""
+    return Parameter(
+        "f",
+        f"Output format ({', '.join(formats)}); without it the Accept header decides.",
+        {"type": "string", "enum": list(formats)},
+        _choice("f", formats),
+    )
+
+
+DOC_FORMATS = ("json", "html")
+ITEM_FORMATS = ("json", "geojson", "html")
+DOC_PARAMETERS = [format_parameter(DOC_FORMATS), LANG]
+ITEM_PARAMETERS = [format_parameter(ITEM_FORMATS), LANG]
+
+
+def items_parameters(filters: Sequence[Parameter]) -> list[Parameter]:
+    """The query parameters of a collection's items, given its kind's ``filters``."""
+    return [*ITEM_PARAMETERS, BBOX, LIMIT, OFFSET, *filters]
+
+
+def download_parameters(filters: Sequence[Parameter]) -> list[Parameter]:
+    """The query parameters of a collection's bulk downloads: the items' filters, without paging."""
+    return [LANG, BBOX, *filters]
+
+
+def parse_query(query: QueryDict, parameters: Sequence[Parameter]) -> dict[str, Any]:
+    """The values of ``parameters`` in ``query`` (defaults for those absent). An unknown or repeated parameter is an
+    error, as OGC API - Features asks."""
+    known = {parameter.name: parameter for parameter in parameters}
+    unknown = sorted(set(query) - set(known))
+    if unknown:
+        raise BadParameter(
+            unknown[0],
+            f"unknown query parameter '{unknown[0][:30]}'; this resource accepts: {', '.join(sorted(known)) or 'none'}",
+        )
+    values = {}
+    for name, parameter in known.items():
+        texts = query.getlist(name)
+        if len(texts) > 1:
+            raise BadParameter(name, f"give {name} once (comma-separate several values)")
+        values[name] = parameter.parse(texts[0]) if texts and texts[0] != "" else parameter.default
+    return values

@@ -1,0 +1,33 @@
+"""Fixtures of the tile tests: media in a temporary folder, a built layer."""
+
+import pytest
+
+from tests.tiles.helpers import DATA
+from tiles.storage import readers
+
+
+@pytest.fixture
+def tile_media(settings, tmp_path):
+    """Sources and archives go to a temporary MEDIA_ROOT; open archive readers are forgotten afterwards."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield settings.MEDIA_ROOT
+    readers.clear()
+
+
+@pytest.fixture
+def landsat_layer(db, tile_media):
+    """A published layer built from the Landsat RGB scene of Olinda (zooms 11-12, 5 tiles)."""
+    from tiles.models import RasterLayer
+    from tiles.services import layer_upsert_from_file
+
+    built = layer_upsert_from_file(slug="olinda-landsat", source=DATA / "l7_etms_rgb.tif", workers=1)
+    RasterLayer.objects.filter(pk=built.layer.pk).update(
+        title_el="Ολίντα, Landsat 7",
+        title_en="Olinda, Landsat 7",
+        year_from=2000,
+        attribution="USGS <Landsat>",
+        licence="Apache-2.0",
+        default_opacity=0.7,
+    )
+    built.layer.refresh_from_db()
+    return built.layer

@@ -1,0 +1,73 @@
+"""The admin form of a raster layer: an uploaded GeoTIFF is checked before anything is saved, and a change that
+affects the pyramid schedules a build."""
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from . import services
+from .errors import BadBuildOptions, TilesError
+from .models import RasterLayer, tiles_storage
+from .storage import local_copy
+
+BUILD_FIELDS = {"source", "kind", "bands", "tile_format", "min_zoom", "max_zoom"}
+
+
+@contextmanager
+def _upload_path(upload: UploadedFile) -> Iterator[Path]:
+    """A local path holding the uploaded file, named with its extension."""
+    if hasattr(upload, "temporary_file_path"):
+        yield Path(upload.temporary_file_path())
+        return
+    suffix = Path(upload.name or "").suffix.lower()
+    with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+        handle.flush()
+        upload.seek(0)
+        yield Path(handle.name)
+
+
+class RasterLayerForm(WagtailAdminModelForm):
+    """Checks the source with the build's own rules; schedules the build when something it depends on changed."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        low, high = cleaned.get("min_zoom"), cleaned.get("max_zoom")
+        if (low is None) != (high is None):
+            self.add_error("max_zoom", _("Give both the minimum and the maximum zoom, or neither."))
+        elif low is not None and high is not None and low > high:
+            self.add_error("max_zoom", _("The maximum zoom must not be below the minimum zoom."))
+        year_from, year_to = cleaned.get("year_from"), cleaned.get("year_to")
+        if year_from is not None and year_to is not None and year_to < year_from:
+            self.add_error("year_to", _("The period must not end before it begins."))
+        if not (BUILD_FIELDS & set(self.changed_data)) or self.errors:
+            return cleaned
+        kind, bands = cleaned.get("kind") or RasterLayer.Kind.HISTORICAL_MAP, cleaned.get("bands") or ""
+        check = {"kind": kind, "bands": bands, "zooms": (low, high) if low is not None and high is not None else None}
+        upload = cleaned.get("source")
+        try:
+            if isinstance(upload, UploadedFile):
+                with _upload_path(upload) as path:
+                    services.source_check(path=path, **check)
+            elif self.instance.pk and self.instance.source:
+                with local_copy(tiles_storage(), self.instance.source.name, suffix=".tif") as path:
+                    services.source_check(path=path, **check)
+        except BadBuildOptions as error:
+            self.add_error("max_zoom" if "zoom" in error.reason else "bands", error.reason)
+        except TilesError as error:
+            name = upload.name if isinstance(upload, UploadedFile) else Path(self.instance.source.name).name
+            self.add_error("source" if isinstance(upload, UploadedFile) else "bands", f"{name}: {error.reason}")
+        return cleaned
+
+    def save(self, commit: bool = True) -> RasterLayer:
+        rebuild = bool(BUILD_FIELDS & set(self.changed_data)) or self.instance.status == RasterLayer.Status.NEW
+        layer = super().save(commit=commit)
+        if commit and rebuild:
+            services.layer_build_schedule(layer=layer)
+        return layer

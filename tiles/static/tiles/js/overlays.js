@@ -1,0 +1,69 @@
+/* Xenagos raster overlays, started from the folium script with `xenagos.tileOverlays(map, {name: layer}, config)`.
+ * The overlay tile layers live in their own map pane; Leaflet.Control.Opacity gives each a slider, and
+ * leaflet-compare clips the whole pane to one side of a divider ("swipe") to compare the old map with today's.
+ * Names reach the plugins already HTML-escaped (they put them in innerHTML). */
+(function () {
+  "use strict";
+  var xenagos = (window.xenagos = window.xenagos || {});
+
+  // leaflet-compare 1.0.1 listens to the map's "layeradd layerremove" with a method it does not define: Leaflet
+  // warns, and on removal `map.off(types, undefined)` would drop every listener of those events (the attribution
+  // control's among them). Give it the method it expects.
+  if (L.Control.Compare && !L.Control.Compare.prototype._updateLayers) {
+    L.Control.Compare.prototype._updateLayers = function () {
+      return this._updateClip();
+    };
+  }
+
+  /** A button that turns the swipe on and off. */
+  var SwipeToggle = L.Control.extend({
+    options: { position: "topright" },
+
+    initialize: function (label, onToggle, options) {
+      L.setOptions(this, options);
+      this._label = label;
+      this._onToggle = onToggle;
+    },
+
+    onAdd: function () {
+      var container = L.DomUtil.create("div", "leaflet-bar xenagos-swipe-toggle");
+      var button = L.DomUtil.create("button", "", container);
+      button.type = "button";
+      button.textContent = this._label;
+      button.setAttribute("aria-pressed", "false");
+      L.DomEvent.disableClickPropagation(container);
+      L.DomEvent.on(button, "click", function () {
+        var on = button.getAttribute("aria-pressed") !== "true";
+        button.setAttribute("aria-pressed", on ? "true" : "false");
+        this._onToggle(on);
+      }, this);
+      return container;
+    }
+  });
+
+  xenagos.tileOverlays = function (map, layers, config) {
+    var labels = config.labels;
+    // Stands for the whole overlay pane in leaflet-compare, which clips `layer.getPane()` of what it is given.
+    var pane = L.layerGroup([], { pane: config.pane }).addTo(map);
+    var opacity = L.control.opacity(layers, { label: labels.opacity, collapsed: false, position: "topright" });
+    opacity.addTo(map);
+    L.DomUtil.addClass(opacity.getContainer(), "xenagos-opacity");
+    var swipe = null;
+
+    function setSwipe(on) {
+      if (on && !swipe) {
+        swipe = L.control.compare([pane], [], { position: 0.5 }).addTo(map);
+        swipe._range.setAttribute("aria-label", labels.swipe_slider);
+        // Leaflet >= 1.8 reports touch support in desktop Chrome, so the plugin waits for touchstart and the map's
+        // own drag takes the mouse: keep presses on the slider away from the map (leaflet-side-by-side issue 47).
+        L.DomEvent.disableClickPropagation(swipe.getContainer());
+      } else if (!on && swipe) {
+        swipe.remove();
+        swipe = null;
+      }
+    }
+
+    new SwipeToggle(labels.swipe, setSwipe).addTo(map);
+    xenagos.overlays = { map: map, layers: layers, pane: map.getPane(config.pane), setSwipe: setSwipe };
+  };
+})();
