@@ -8,7 +8,10 @@ from tiles.storage import readers
 
 @pytest.fixture
 def tile_media(settings, tmp_path):
-    """Sources and archives go to a temporary MEDIA_ROOT; open archive readers are forgotten afterwards."""
+    """Sources and archives go to a temporary MEDIA_ROOT; open archive readers are forgotten afterwards.
+
+    Browser tests name this fixture before ``page``: fixtures are torn down in reverse order, so the page (which
+    may still be fetching tiles) closes before MEDIA_ROOT is restored."""
     settings.MEDIA_ROOT = tmp_path / "media"
     yield settings.MEDIA_ROOT
     readers.clear()

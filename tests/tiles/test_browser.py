@@ -26,7 +26,7 @@ def layer(tile_media):
     return built
 
 
-def test_the_overlay_shows_and_its_opacity_and_swipe_work(page, live_server, layer):
+def test_the_overlay_shows_and_its_opacity_and_swipe_work(tile_media, page, live_server, layer):
     requests = []
     page.on("request", lambda request: requests.append(request.url))
     page.goto(site_url(live_server, "athens", "/tiles/olinda-landsat/preview/"))

@@ -22,7 +22,7 @@ def athens_layer(tile_media, tmp_path):
     return built
 
 
-def test_layer_over_the_municipality_is_offered_on_the_map(page, live_server, athens_layer):
+def test_layer_over_the_municipality_is_offered_on_the_map(tile_media, page, live_server, athens_layer):
     page.goto(site_url(live_server, "athens", "/en/map/?lat=37.9949&lon=23.7284&z=16"))
     page.wait_for_selector(".folium-map[data-loaded]")
     assert page.locator(".leaflet-xenagosOverlays-pane img").count() == 0  # offered, not imposed
@@ -38,7 +38,7 @@ def test_layer_over_the_municipality_is_offered_on_the_map(page, live_server, at
     expect(page.get_by_role("button", name="Compare with today")).to_be_visible()
 
 
-def test_layer_elsewhere_is_not_offered(page, live_server, athens_layer):
+def test_layer_elsewhere_is_not_offered(tile_media, page, live_server, athens_layer):
     page.goto(site_url(live_server, "nafplio", "/en/map/"))
     page.wait_for_selector(".folium-map[data-loaded]")
     assert page.get_by_role("slider", name="Athens 1875").count() == 0

@@ -150,6 +150,11 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# --- Imports: uploads wait in a work folder that the web server and the worker share.
+XENAGOS_IMPORT_ROOT = Path(env("XENAGOS_IMPORT_ROOT", str(BASE_DIR / "var" / "imports")))
+XENAGOS_IMPORT_MAX_UPLOAD_MB = float(env("XENAGOS_IMPORT_MAX_UPLOAD_MB", "500"))  # match the proxy's body limit
+XENAGOS_IMPORT_ZIP_LIMITS = json.loads(env("XENAGOS_IMPORT_ZIP_LIMITS", "{}"))  # see importers/archives.py
+
 # --- Wagtail
 WAGTAIL_SITE_NAME = "Xenagos"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

@@ -1,0 +1,206 @@
+"""Admin forms of an import: the upload, the source options (layer, CRS, encoding) and the mapping."""
+
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from gis.models import Dataset, Municipality
+
+from .mapping import TARGETS, Mapping
+from .readers import InvalidPolicy
+from .safety import VECTOR_DRIVERS
+
+UPLOAD_EXTENSIONS = sorted({*VECTOR_DRIVERS, ".zip"})
+MB = 1024 * 1024
+
+
+def upload_limit_mb() -> float:
+    """The largest upload accepted, in MB (settings.XENAGOS_IMPORT_MAX_UPLOAD_MB, default 500)."""
+    return float(getattr(settings, "XENAGOS_IMPORT_MAX_UPLOAD_MB", 500))
+
+
+def upload_limit_bytes() -> int:
+    """The largest upload accepted, in bytes."""
+    return int(upload_limit_mb() * MB)
+
+
+class UploadForm(forms.Form):
+    """A file for an existing dataset, or a new dataset described here; and the municipality it is for."""
+
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("A zipped shapefile (or .shp), GeoPackage, GeoJSON, CSV, KML or GPX file."),
+    )
+    municipality = forms.ModelChoiceField(queryset=Municipality.objects.none(), label=_("Municipality"))
+    dataset = forms.ModelChoiceField(
+        queryset=Dataset.objects.order_by("title"),
+        required=False,
+        label=_("Dataset"),
+        empty_label=_("— a new dataset —"),
+    )
+    title = forms.CharField(label=_("Title of the new dataset"), max_length=300, required=False)
+    licence = forms.CharField(label=_("Licence"), max_length=100, required=False, help_text=_("e.g. CC BY 4.0"))
+    attribution = forms.CharField(label=_("Attribution"), max_length=500, required=False)
+
+    def __init__(self, *args, municipalities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Municipality.objects.filter(pk__in=[m.pk for m in municipalities])
+        if len(municipalities) == 1:  # an editor of one municipality need not choose
+            self.fields["municipality"].initial = municipalities[0].pk
+            self.fields["municipality"].required = False
+        self.only_municipality = municipalities[0] if len(municipalities) == 1 else None
+
+    def clean_municipality(self):
+        return self.cleaned_data.get("municipality") or self.only_municipality
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        suffix = Path(upload.name or "").suffix.lower()
+        if suffix not in UPLOAD_EXTENSIONS:
+            raise forms.ValidationError(
+                _("%(name)s: unexpected file type; expected one of %(types)s")
+                % {"name": upload.name, "types": ", ".join(UPLOAD_EXTENSIONS)}
+            )
+        if upload.size > upload_limit_bytes():
+            raise forms.ValidationError(
+                _("%(name)s is larger than %(limit)s MB.") % {"name": upload.name, "limit": f"{upload_limit_mb():g}"}
+            )
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("dataset"):
+            for name in ("title", "licence", "attribution"):
+                if not cleaned.get(name):
+                    self.add_error(name, _("Needed for a new dataset."))
+            if cleaned.get("title") and not slugify(cleaned["title"]):
+                self.add_error("title", _("Use a title with Latin letters or digits too (it makes the dataset's id)."))
+        return cleaned
+
+
+class SourceForm(forms.Form):
+    """Which layer to read, and the CRS and encoding when the detected ones are wrong."""
+
+    layer = forms.ChoiceField(label=_("Layer"), required=False)
+    srid = forms.IntegerField(
+        label=_("CRS (EPSG code)"),
+        required=False,
+        min_value=1024,
+        max_value=999999,
+        help_text=_("Only if the file declares none or a wrong one; 2100 is the Greek Grid (ΕΓΣΑ87)."),
+    )
+    encoding = forms.ChoiceField(
+        label=_("Text encoding"),
+        required=False,
+        choices=[
+            ("", _("detect")),
+            ("utf-8", "UTF-8"),
+            ("cp1253", "Windows-1253"),
+            ("iso8859-7", "ISO-8859-7"),
+            ("cp737", "CP737 (DOS)"),
+        ],
+    )
+
+    def __init__(self, *args, layers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["layer"].choices = [(name, name) for name in layers]
+
+
+def _pairs(text: str) -> dict[str, str]:
+    """'source value = slug' lines -> dict (blank lines and lines without '=' are ignored)."""
+    pairs = {}
+    for line in text.splitlines():
+        value, sep, slug = line.rpartition("=")
+        if sep and value.strip():
+            pairs[value.strip()] = slug.strip()
+    return pairs
+
+
+def _lines(pairs: dict[str, str]) -> str:
+    return "\n".join(f"{value} = {slug}" for value, slug in pairs.items())
+
+
+class MappingForm(forms.Form):
+    """Source field per place field; category and period values; what to do with invalid geometries."""
+
+    invalid = forms.ChoiceField(
+        label=_("Invalid geometries"),
+        choices=[(InvalidPolicy.REPAIR, _("repair them (with a note)")), (InvalidPolicy.REJECT, _("reject them"))],
+        widget=forms.RadioSelect,
+        initial=InvalidPolicy.REPAIR,
+    )
+    default_category = forms.ChoiceField(label=_("Category when none matches"), required=False)
+    categories = forms.CharField(
+        label=_("Category values"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One per line: source value = category id"),
+    )
+    periods_map = forms.CharField(
+        label=_("Period values"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line: source value = period id"),
+    )
+
+    LABELS = {
+        "source_id": _("Stable id (required)"),
+        "name_el": _("Greek name (required)"),
+        "name_en": _("English name"),
+        "category": _("Category"),
+        "periods": _("Historical periods"),
+        "wikidata": _("Wikidata item"),
+        "pleiades": _("Pleiades id"),
+    }
+
+    def __init__(self, *args, source_fields=(), categories=(), csv=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "—")] + [(name, name) for name in source_fields]
+        for target in TARGETS:
+            self.fields[f"field_{target}"] = forms.ChoiceField(
+                label=self.LABELS[target], choices=choices, required=target in ("source_id", "name_el")
+            )
+        self.fields["default_category"].choices = [("", "—")] + [
+            (slug, f"{name} ({slug})") for slug, name in categories
+        ]
+        if csv:
+            for kind, label in (
+                ("latitude", _("Latitude column")),
+                ("longitude", _("Longitude column")),
+                ("x", _("Easting (x) column")),
+                ("y", _("Northing (y) column")),
+                ("wkt", _("WKT column")),
+            ):
+                self.fields[f"csv_{kind}"] = forms.ChoiceField(label=label, choices=choices, required=False)
+
+    @classmethod
+    def initial_from(cls, mapping: Mapping) -> dict:
+        """Form values for a stored or guessed mapping."""
+        initial = {f"field_{target}": source for target, source in mapping.fields.items()}
+        initial.update({f"csv_{kind}": name for kind, name in mapping.csv.items()})
+        initial.update(
+            invalid=mapping.invalid,
+            default_category=mapping.default_category,
+            categories=_lines(mapping.categories),
+            periods_map=_lines(mapping.periods),
+        )
+        return initial
+
+    def mapping(self) -> Mapping:
+        """The mapping the form describes."""
+        data = self.cleaned_data
+        return Mapping(
+            fields={target: data[f"field_{target}"] for target in TARGETS if data.get(f"field_{target}")},
+            categories=_pairs(data.get("categories", "")),
+            periods=_pairs(data.get("periods_map", "")),
+            default_category=data.get("default_category", ""),
+            invalid=data["invalid"],
+            csv={
+                kind: data[f"csv_{kind}"]
+                for kind in ("latitude", "longitude", "x", "y", "wkt")
+                if data.get(f"csv_{kind}")
+            },
+        )

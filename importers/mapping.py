@@ -1,0 +1,137 @@
+"""The mapping of a dataset: which source field feeds which place field, source values -> vocabulary slugs.
+
+Written in the admin or as a TOML file for the command line, and stored with the dataset so that a re-import
+repeats it. Example (``monuments.toml``)::
+
+    [fields]
+    source_id = "KODIKOS"     # the stable id of a feature in the source (required)
+    name_el = "ONOMA"         # required
+    name_en = "NAME_EN"
+    category = "TYPOS"
+    periods = "EPOCH"         # several values separated by options.periods_separator
+    wikidata = "WIKIDATA"
+    pleiades = "PLEIADES"
+
+    [categories]              # source value -> category slug (a value that is already a slug needs no line)
+    "Ναός" = "church-monastery"
+
+    [periods]
+    "Βυζαντινή" = "byzantine"
+
+    [options]
+    default_category = "monument"
+    periods_separator = ";"
+    invalid = "repair"        # or "reject": what to do with invalid geometries
+
+    [csv]                     # CSV only: latitude/longitude, or x/y (with --srid), or wkt
+    latitude = "lat"
+    longitude = "lon"
+"""
+
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .errors import MappingError
+from .readers.geometry import InvalidPolicy
+
+TARGETS = ("source_id", "name_el", "name_en", "category", "periods", "wikidata", "pleiades")
+REQUIRED = ("source_id", "name_el")
+SECTIONS = {"fields", "categories", "periods", "options", "csv"}
+OPTIONS = {"default_category", "periods_separator", "invalid"}
+ID_GUESSES = ("source_id", "id", "kodikos", "κωδικός", "κωδικος", "code", "uid", "pleiades_id", "fid", "objectid")
+NAME_GUESSES = ("name_el", "onoma", "όνομα", "ονομα", "name_gr", "name", "title", "τίτλος", "titlos")
+NAME_EN_GUESSES = ("name_en", "name_eng", "english", "title_en")
+
+
+@dataclass
+class Mapping:
+    """Source field per place field, value maps to vocabulary slugs, and options."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    categories: dict[str, str] = field(default_factory=dict)
+    periods: dict[str, str] = field(default_factory=dict)
+    default_category: str = ""
+    periods_separator: str = ";"
+    invalid: str = InvalidPolicy.REPAIR
+    csv: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """JSON-ready, in the same sections as the TOML file."""
+        data = asdict(self)
+        options = {name: data.pop(name) for name in OPTIONS}
+        return {**data, "options": options}
+
+    @classmethod
+    def from_dict(cls, data: dict, *, path: Path | str | None = None) -> "Mapping":
+        """Read the TOML/JSON sections, refusing what is not understood."""
+        unknown = set(data) - SECTIONS
+        if unknown:
+            raise MappingError(f"unknown section(s) {sorted(unknown)}; expected {sorted(SECTIONS)}", path=path)
+        fields = {str(k): str(v) for k, v in data.get("fields", {}).items() if v}
+        for target in set(fields) - set(TARGETS):
+            raise MappingError(f"unknown place field; expected one of {', '.join(TARGETS)}", path=path, field=target)
+        options = data.get("options", {})
+        for name in set(options) - OPTIONS:
+            raise MappingError(f"unknown option; expected one of {', '.join(sorted(OPTIONS))}", path=path, field=name)
+        invalid = str(options.get("invalid", InvalidPolicy.REPAIR))
+        if invalid not in InvalidPolicy.CHOICES:
+            raise MappingError(f"must be one of {', '.join(InvalidPolicy.CHOICES)}", path=path, field="invalid")
+        return cls(
+            fields=fields,
+            categories={str(k): str(v) for k, v in data.get("categories", {}).items()},
+            periods={str(k): str(v) for k, v in data.get("periods", {}).items()},
+            default_category=str(options.get("default_category", "")),
+            periods_separator=str(options.get("periods_separator", ";")) or ";",
+            invalid=invalid,
+            csv={str(k): str(v) for k, v in data.get("csv", {}).items() if v},
+        )
+
+    def check(self, *, source_fields: list[str], categories: set[str], periods: set[str], path=None) -> None:
+        """Refuse a mapping that names fields the source lacks or slugs the vocabularies lack."""
+        for target in REQUIRED:
+            if target not in self.fields:
+                raise MappingError(f"the mapping must name the source field for '{target}'", path=path)
+        for target, source in self.fields.items():
+            if source not in source_fields:
+                listed = ", ".join(source_fields)
+                raise MappingError(
+                    f"no such field in the source (for '{target}'); the fields are {listed}", path=path, field=source
+                )
+        for value, slug in self.categories.items():
+            if slug and slug not in categories:
+                raise MappingError(f"'{value}' maps to '{slug}', which is not a category", path=path, field="category")
+        if self.default_category and self.default_category not in categories:
+            raise MappingError(f"'{self.default_category}' is not a category", path=path, field="default_category")
+        for value, slug in self.periods.items():
+            if slug and slug not in periods:
+                raise MappingError(f"'{value}' maps to '{slug}', which is not a period", path=path, field="periods")
+
+
+def mapping_load(path: str | Path) -> Mapping:
+    """Read a mapping from a TOML file."""
+    try:
+        with Path(path).open("rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as error:
+        raise MappingError(f"cannot be read ({error.strerror})", path=path) from error
+    except tomllib.TOMLDecodeError as error:
+        raise MappingError(f"is not valid TOML: {error}", path=path) from error
+    return Mapping.from_dict(data, path=path)
+
+
+def _guess(fields: list[str], names: tuple[str, ...]) -> str | None:
+    lowered = {name.lower(): name for name in fields}
+    return next((lowered[name] for name in names if name in lowered), None)
+
+
+def mapping_guess(fields: list[str]) -> Mapping:
+    """A starting mapping from common field names (id, name...), for the admin form."""
+    guessed = {
+        "source_id": _guess(fields, ID_GUESSES),
+        "name_el": _guess(fields, NAME_GUESSES),
+        "name_en": _guess(fields, NAME_EN_GUESSES),
+    }
+    for target in ("wikidata", "pleiades"):
+        guessed[target] = _guess(fields, (target,))
+    return Mapping(fields={target: source for target, source in guessed.items() if source})

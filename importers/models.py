@@ -1,0 +1,99 @@
+"""Import mappings (one per dataset), the import history, and protected areas (archaeological zones)."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.utils.translation import gettext_lazy as _
+
+WGS84 = 4326
+
+
+class ImportMapping(models.Model):
+    """How a dataset's files map onto places, kept so that a re-import repeats it (see importers.mapping)."""
+
+    dataset = models.OneToOneField("xgis.Dataset", on_delete=models.CASCADE, related_name="import_mapping")
+    rules = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import mapping")
+
+    def __str__(self) -> str:
+        return str(self.dataset)
+
+
+class ImportRun(models.Model):
+    """One import of one file into one dataset: who, when, which file, the options, and what changed."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("uploaded")
+        CHECKING = "checking", _("dry run running")
+        CHECKED = "checked", _("dry run ready")
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("importing")
+        SUCCEEDED = "succeeded", _("imported")
+        FAILED = "failed", _("failed")
+
+    class Kind(models.TextChoices):
+        PLACES = "places", _("places")
+        AREAS = "areas", _("protected areas")
+        BOUNDARIES = "boundaries", _("municipality boundaries")
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PLACES)
+    dataset = models.ForeignKey("xgis.Dataset", on_delete=models.CASCADE, related_name="import_runs")
+    municipality = models.ForeignKey(
+        "xgis.Municipality", on_delete=models.SET_NULL, null=True, blank=True, related_name="import_runs"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField(_("file"), max_length=255)
+    file_path = models.CharField(max_length=500, blank=True, help_text="the upload in the import work folder")
+    options = models.JSONField(default=dict, blank=True, help_text="layer, srid, encoding")
+    source_info = models.JSONField(default=dict, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.UPLOADED)
+    stage = models.CharField(max_length=40, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    dry_run_report = models.JSONField(default=dict, blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} → {self.dataset}"
+
+    @property
+    def percent(self) -> int:
+        """Progress in percent (0-100)."""
+        return min(100, round(100 * self.progress_done / self.progress_total)) if self.progress_total else 0
+
+
+class ProtectedArea(models.Model):
+    """An archaeological zone or other protected area (EPSG:4326), keyed like places on (dataset, source id)."""
+
+    dataset = models.ForeignKey("xgis.Dataset", on_delete=models.PROTECT, related_name="protected_areas")
+    source_id = models.CharField(max_length=200)
+    name_el = models.CharField(_("name (Greek)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=100, blank=True, help_text=_("e.g. zone A, zone B"))
+    geometry = models.MultiPolygonField(_("area"), srid=WGS84)
+    source_attributes = models.JSONField(default=dict, blank=True)
+    withdrawn = models.BooleanField(default=False, help_text=_("missing from the latest import"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("protected area")
+        verbose_name_plural = _("protected areas")
+        constraints = [models.UniqueConstraint(fields=["dataset", "source_id"], name="protectedarea_source_key")]
+
+    def __str__(self) -> str:
+        return self.name_el

@@ -1,0 +1,6 @@
+"""Readers: a GIS file in, validated features in EPSG:4326 out, in batches. Pure: no database."""
+
+from .geometry import InvalidPolicy, PreparedGeometry, Problem
+from .source import FeatureBatch, Source, SourceInfo, source_open
+
+__all__ = ["FeatureBatch", "InvalidPolicy", "PreparedGeometry", "Problem", "Source", "SourceInfo", "source_open"]

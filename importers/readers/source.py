@@ -1,0 +1,366 @@
+"""Open a GIS file (or a zip of them) safely and read it in batches: shapefile, GeoPackage, GeoJSON, CSV, KML, GPX.
+
+``source_open`` checks the file (importers.safety), unpacks a zip, picks the layer, finds the CRS and the text
+encoding, and returns a ``Source`` whose ``batches()`` streams features as ``FeatureBatch`` objects: attribute
+columns plus geometry already reprojected to EPSG:4326. No database is used.
+"""
+
+import codecs
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyogrio
+import shapely
+from pyogrio.raw import read as ogr_read
+
+from ..archives import zip_unpack
+from ..errors import MissingCRS, MissingPart, NoFeatures, UnknownLayer, UnreadableFile, UnsafeInput
+from ..safety import VECTOR_DRIVERS, driver_check, gdal_path, local_vector_file, path_check
+from .crs import SourceCRS, crs_resolve
+from .csvgeom import csv_columns_check, csv_columns_guess, csv_geometries
+from .encoding import Encoding, codec_check, cpg_encoding, dbf_sample, encoding_detect, text_sample
+from .geometry import InvalidPolicy, PreparedGeometry, Problem, geometries_prepare
+
+BATCH_SIZE = 50_000
+ONE_PASS_LIMIT = 250_000  # formats without random access are read in one pass up to this many features
+MULTI_LAYER = {"GPKG", "KML", "GPX"}
+GPX_PREFERRED = ("waypoints", "tracks", "routes")
+TRANSCODED = {"GeoJSON", "CSV"}  # text formats GDAL reads as UTF-8 only: other encodings are converted first
+FORMAT_LABELS = {
+    "ESRI Shapefile": "Shapefile",
+    "GPKG": "GeoPackage",
+    "GeoJSON": "GeoJSON",
+    "CSV": "CSV",
+    "KML": "KML",
+    "GPX": "GPX",
+}
+
+
+@dataclass(frozen=True)
+class LayerChoice:
+    """One layer a user may pick: its label, the file holding it and GDAL's layer name."""
+
+    label: str
+    file: Path
+    layer: str
+    driver: str
+
+
+@dataclass
+class SourceInfo:
+    """What the reader found: shown before anything is imported, and kept with the import's report."""
+
+    file: str
+    format: str
+    layers: list[str]
+    layer: str
+    feature_count: int
+    fields: list[str]
+    field_types: list[str]
+    geometry_type: str
+    crs: str
+    crs_note: str
+    epsg: int | None
+    encoding: str
+    encoding_note: str
+    codec: str
+    csv_columns: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """JSON-ready."""
+        return asdict(self)
+
+
+@dataclass
+class FeatureBatch:
+    """Up to a batch of features: ``start`` is the 0-based position of the first; arrays are aligned."""
+
+    start: int
+    fields: dict[str, np.ndarray]
+    geometry: PreparedGeometry
+    rejected: list[Problem]
+
+    def __len__(self) -> int:
+        return len(self.geometry.location)
+
+
+class Source:
+    """An opened, checked layer, read in batches."""
+
+    def __init__(self, *, info: SourceInfo, path: str, driver: str, layer: str, crs: SourceCRS, read_codec, invalid):
+        self.info = info
+        self._path = path
+        self._driver = driver
+        self._layer = layer
+        self._crs = crs
+        self._read_codec = read_codec
+        self._invalid = invalid
+        self._transformer = None if crs.epsg == 4326 else crs.to_wgs84()
+
+    @property
+    def unit(self) -> str:
+        """What a numbered item is called in messages: a CSV has rows, other formats features."""
+        return "row" if self._driver == "CSV" else "feature"
+
+    def _read(self, skip: int, count: int | None) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        meta, _fids, wkb, values = ogr_read(
+            self._path,
+            layer=self._layer,
+            encoding=self._read_codec,
+            skip_features=skip,
+            max_features=count,
+            read_geometry=self._driver != "CSV",
+            datetime_as_string=True,
+        )
+        fields = dict(zip(meta["fields"], values, strict=True))
+        if self._driver == "CSV":
+            return fields, np.full(len(values[0]) if values else 0, None, dtype=object)
+        return fields, np.asarray(wkb, dtype=object)
+
+    def _batch(self, start: int, fields: dict[str, np.ndarray], wkb: np.ndarray) -> FeatureBatch:
+        rejected: list[Problem] = []
+        geometries = shapely.from_wkb(wkb, on_invalid="ignore")
+        unreadable = np.flatnonzero(shapely.is_missing(geometries) & (wkb != None))  # noqa: E711 (element-wise)
+        rejected += [
+            Problem(int(i), "geometry", "the geometry cannot be read (a line of one point?)") for i in unreadable
+        ]
+        if self._driver == "CSV":
+            geometries, found = csv_geometries(fields, self.info.csv_columns)
+            rejected += found
+        prepared = geometries_prepare(geometries, transformer=self._transformer, invalid=self._invalid)
+        seen = {problem.index for problem in rejected}
+        rejected += [problem for problem in prepared.rejected if problem.index not in seen]
+        rejected.sort(key=lambda problem: problem.index)
+        return FeatureBatch(start=start, fields=fields, geometry=prepared, rejected=rejected)
+
+    def batches(self, *, batch_size: int = BATCH_SIZE) -> Iterator[FeatureBatch]:
+        """The layer's features in order, ``batch_size`` at a time (one pass where the format cannot seek)."""
+        total = self.info.feature_count
+        if not self._seekable and total <= ONE_PASS_LIMIT:
+            batch_size = max(batch_size, total)
+        start = 0
+        while start < total:
+            fields, geometries = self._read(start, batch_size)
+            if len(geometries) == 0:
+                break
+            yield self._batch(start, fields, geometries)
+            start += len(geometries)
+
+    def sample(self, count: int = 500) -> FeatureBatch:
+        """The first ``count`` features, for previews."""
+        fields, geometries = self._read(0, count)
+        return self._batch(0, fields, geometries)
+
+    _seekable = True
+
+
+def _shapefile_parts(shp: Path) -> dict[str, Path]:
+    """The sibling files of a shapefile by lower-case extension (.shx, .dbf, .prj, .cpg), any case on disk."""
+    parts = {}
+    for sibling in shp.parent.iterdir():
+        if sibling.stem == shp.stem and sibling != shp:
+            parts[sibling.suffix.lower()] = sibling
+    return parts
+
+
+def _data_files(path: Path, work: Path, notes: list[str]) -> list[Path]:
+    if path.suffix.lower() != ".zip":
+        return [path]
+    with path.open("rb") as handle:
+        if handle.read(4) != b"PK\x03\x04":
+            raise UnsafeInput("the content is not a zip file although the name ends in .zip", path=path)
+    unpacked = zip_unpack(path, into=work / "unpacked")
+    if unpacked.name_encoding != "utf-8":
+        notes.append(f"file names in the zip decoded as {unpacked.name_encoding.upper()} (Greek DOS)")
+    if unpacked.skipped:
+        notes.append("not unpacked (unexpected type): " + ", ".join(unpacked.skipped[:20]))
+    files = [f for f in unpacked.files if f.suffix.lower() in VECTOR_DRIVERS]
+    if not files:
+        raise UnreadableFile("the zip holds no shapefile, GeoPackage, GeoJSON, CSV, KML or GPX file", path=path)
+    return sorted(files)
+
+
+def _choices(files: list[Path], root: Path) -> list[LayerChoice]:
+    choices = []
+    for file in files:
+        resolved, driver = local_vector_file(file)
+        if driver == "ESRI Shapefile":
+            parts = _shapefile_parts(resolved)
+            for needed in (".shx", ".dbf"):
+                if needed not in parts:
+                    raise MissingPart(f"the shapefile has no {needed} file beside it; send all its files", path=file)
+        names = [str(name) for name in pyogrio.list_layers(gdal_path(resolved, driver))[:, 0]]
+        prefix = str(file.relative_to(root)) if len(files) > 1 else ""
+        for name in names:
+            label = name if not prefix else (prefix if len(names) == 1 else f"{prefix}:{name}")
+            choices.append(LayerChoice(label, resolved, name, driver))
+    return choices
+
+
+def _count(choice: LayerChoice) -> int:
+    return pyogrio.read_info(gdal_path(choice.file, choice.driver), layer=choice.layer, force_feature_count=True)[
+        "features"
+    ]
+
+
+def _pick(choices: list[LayerChoice], layer: str | None, pick_first: bool, path: Path) -> LayerChoice:
+    labels = [c.label for c in choices]
+    if layer:
+        found = [c for c in choices if layer in (c.label, c.layer)]
+        if len(found) != 1:
+            raise UnknownLayer(f"no layer '{layer}'; the layers are: {', '.join(labels)}", path=path)
+        return found[0]
+    if len(choices) == 1:
+        return choices[0]
+    if choices[0].driver == "GPX":
+        for name in GPX_PREFERRED:
+            for choice in choices:
+                if choice.layer == name and _count(choice):
+                    return choice
+    if not pick_first:
+        raise UnknownLayer(f"the file has several layers; name one of: {', '.join(labels)}", path=path)
+    return next((c for c in choices if _count(c)), choices[0])
+
+
+def _encoding(choice: LayerChoice, named: str | None, path: Path) -> Encoding:
+    if named:
+        return Encoding(codec_check(named, path=path), "named by the user")
+    if choice.driver == "ESRI Shapefile":
+        parts = _shapefile_parts(choice.file)
+        if ".cpg" in parts and (declared := cpg_encoding(parts[".cpg"])):
+            return declared
+        found = encoding_detect(dbf_sample(parts[".dbf"]))
+        return Encoding(found.codec, found.note + "; no .cpg file")
+    if choice.driver in TRANSCODED:
+        return encoding_detect(text_sample(choice.file))
+    if choice.driver == "GPKG":
+        return Encoding("utf-8", "GeoPackage text is always UTF-8")
+    return Encoding("utf-8", "as declared by the XML document")
+
+
+def _transcode(source: Path, codec: str, work: Path) -> Path:
+    target = work / "utf8" / source.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+    with source.open("rb") as raw, target.open("w", encoding="utf-8", newline="") as out:
+        while chunk := raw.read(1024 * 1024):
+            out.write(decoder.decode(chunk))
+        out.write(decoder.decode(b"", final=True))
+    return target
+
+
+def _check_geographic(source: Source, crs: SourceCRS, srid: int | None, path: Path) -> None:
+    """A file that declares (or defaults to) longitude/latitude but holds metres: refuse, naming the feature."""
+    if srid is not None or not crs.crs.is_geographic or source._driver == "CSV":
+        return
+    _fields, wkb = source._read(0, 1000)
+    bounds = shapely.bounds(shapely.from_wkb(wkb, on_invalid="ignore"))
+    with np.errstate(invalid="ignore"):
+        bad = np.flatnonzero(
+            (np.abs(bounds[:, [0, 2]]) > 180).any(axis=1) | (np.abs(bounds[:, [1, 3]]) > 90).any(axis=1)
+        )
+    if len(bad):
+        x, y = bounds[bad[0], 0], bounds[bad[0], 1]
+        raise MissingCRS(
+            f"coordinates ({x:.0f}, {y:.0f}) are not longitude/latitude, but the file declares no other CRS; "
+            "name it (e.g. --srid 2100 for the Greek Grid)",
+            path=path,
+            feature=int(bad[0]) + 1,
+            field="geometry",
+        )
+
+
+@contextmanager
+def source_open(
+    path: str | Path,
+    *,
+    layer: str | None = None,
+    srid: int | None = None,
+    encoding: str | None = None,
+    csv_columns: dict[str, str] | None = None,
+    invalid: str = InvalidPolicy.REPAIR,
+    pick_first: bool = False,
+    display_name: str | None = None,
+) -> Iterator[Source]:
+    """Open ``path`` (a GIS file or a zip of them) for reading; temporary files are removed on exit.
+
+    ``layer`` picks the layer (required when there are several, unless ``pick_first``); ``srid`` names the CRS of a
+    file that declares none (or overrides it); ``encoding`` overrides the detected text encoding; ``csv_columns``
+    names a CSV's geometry columns ({"latitude", "longitude"}, {"x", "y"} or {"wkt"}); ``invalid`` is "repair"
+    or "reject".
+    """
+    if invalid not in InvalidPolicy.CHOICES:
+        raise ValueError(f"invalid must be one of {InvalidPolicy.CHOICES}")
+    resolved = path_check(path)
+    shown = display_name or resolved.name
+    work = Path(tempfile.mkdtemp(prefix="xenagos-import-"))
+    try:
+        notes: list[str] = []
+        files = _data_files(resolved, work, notes)
+        choices = _choices(files, work / "unpacked" if files[0] != resolved else resolved.parent)
+        choice = _pick(choices, layer, pick_first, resolved)
+        found_encoding = _encoding(choice, encoding, resolved)
+        read_file, read_codec = choice.file, None
+        if choice.driver in TRANSCODED and found_encoding.codec not in ("utf-8", "ascii"):
+            read_file = _transcode(choice.file, found_encoding.codec, work)
+        elif choice.driver == "ESRI Shapefile":
+            read_codec = found_encoding.codec
+        opened = gdal_path(read_file, choice.driver)
+        try:
+            details = pyogrio.read_info(opened, layer=choice.layer, encoding=read_codec, force_feature_count=True)
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
+            raise UnreadableFile(f"cannot be read as {choice.driver}: {error}", path=shown) from error
+        driver_check(opened_with=details["driver"], expected=choice.driver, path=shown)
+        if not details["features"]:
+            raise NoFeatures(f"the layer '{choice.label}' has no features", path=shown)
+        fields = [str(name) for name in details["fields"]]
+        columns: dict[str, str] = {}
+        declared = details["crs"]
+        missing_hint = ""
+        if choice.driver == "CSV":
+            columns = csv_columns_check(csv_columns or csv_columns_guess(fields), fields, path=shown)
+            declared = "EPSG:4326" if "latitude" in columns else None
+            missing_hint = "a CSV with x/y or WKT columns has no CRS"
+            if "latitude" in columns and srid is None:
+                notes.append("latitude/longitude columns: WGS 84 (EPSG:4326)")
+        elif choice.driver == "ESRI Shapefile" and ".prj" not in _shapefile_parts(choice.file):
+            declared, missing_hint = None, "the shapefile has no .prj file, so its CRS is unknown"
+        crs = crs_resolve(declared, srid=srid, path=shown, missing_hint=missing_hint)
+        info = SourceInfo(
+            file=shown,
+            format=FORMAT_LABELS[choice.driver],
+            layers=[c.label for c in choices],
+            layer=choice.label,
+            feature_count=int(details["features"]),
+            fields=fields,
+            field_types=[str(t) for t in details["ogr_types"]],
+            geometry_type=str(details["geometry_type"] or ("Point" if columns else "None")),
+            crs=crs.label,
+            crs_note=crs.note,
+            epsg=crs.epsg,
+            encoding=found_encoding.label,
+            encoding_note=found_encoding.note,
+            codec=found_encoding.codec,
+            csv_columns=columns,
+            notes=notes,
+        )
+        source = Source(
+            info=info,
+            path=opened,
+            driver=choice.driver,
+            layer=choice.layer,
+            crs=crs,
+            read_codec=read_codec,
+            invalid=invalid,
+        )
+        source._seekable = bool(details["capabilities"].get("fast_set_next_by_index"))
+        _check_geographic(source, crs, srid, Path(shown))
+        yield source
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -1,0 +1,215 @@
+"""Writes of the importers: load a file's places into a dataset (atomically), keep mappings and the history.
+
+The command line and the admin call the same ``places_import``: a reader turns the file into records in batches,
+``gis.bulk`` stages them with COPY and writes the differences in SQL, all in one transaction. A dry run does the
+same work and rolls it back.
+"""
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Locale
+
+from gis import bulk
+from gis.models import Category, Dataset, Municipality, Period
+from gis.services import municipalities_editable_by
+
+from .errors import ImporterError
+from .mapping import Mapping
+from .models import ImportMapping, ImportRun
+from .readers import source_open
+from .readers.source import BATCH_SIZE
+from .records import records_build
+from .report import ImportReport
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+FAR_M = 10_000.0  # a feature this far (metres) outside the import's municipality is flagged
+
+
+class NotAllowed(ImporterError):
+    """The user may not import into this municipality or dataset."""
+
+
+def import_scope(*, user, municipality: Municipality | None) -> bulk.Scope:
+    """Which municipalities an import by ``user`` may touch (all for a superuser or the command line)."""
+    if user is None or user.is_superuser:
+        return bulk.Scope(municipality_ids=None, target=municipality.pk if municipality else None, far_m=FAR_M)
+    allowed = [m.pk for m in municipalities_editable_by(user)]
+    if municipality is None and len(allowed) == 1:
+        municipality = Municipality.objects.get(pk=allowed[0])
+    if municipality is None or municipality.pk not in allowed:
+        raise NotAllowed("choose a municipality you edit")
+    return bulk.Scope(municipality_ids=allowed, target=municipality.pk, far_m=FAR_M)
+
+
+def _vocabularies() -> tuple[set[str], set[str], int]:
+    greek = Locale.objects.get(language_code="el")
+    categories = set(Category.objects.filter(locale=greek).values_list("slug", flat=True))
+    periods = set(Period.objects.filter(locale=greek).values_list("slug", flat=True))
+    return categories, periods, greek.pk
+
+
+def _warnings(report: ImportReport, counts: dict[str, int], unknown_categories, unknown_periods, plan) -> None:
+    if counts["z_dropped"]:
+        report.warnings.append(f"Z/M coordinates dropped from {counts['z_dropped']} {report.unit}s")
+    if counts["lines"]:
+        report.warnings.append(f"{counts['lines']} lines stored as a point on the line (places are points or areas)")
+    if counts["multipoints"]:
+        report.warnings.append(f"{counts['multipoints']} multi-points stored as their centroid")
+    for label, unknown in (("category", unknown_categories), ("period", unknown_periods)):
+        if unknown:
+            shown = ", ".join(f"'{value}' ({n})" for value, n in unknown.most_common(20))
+            report.warnings.append(f"{label} values not in the mapping, left unset: {shown}")
+    if plan.far_count:
+        report.warnings.append(
+            f"{plan.far_count} {report.unit}s lie more than {FAR_M / 1000:.0f} km outside the municipality: "
+            "is the CRS right?"
+        )
+
+
+@transaction.atomic
+def places_import(
+    *,
+    path: str | Path,
+    dataset: Dataset,
+    mapping: Mapping,
+    user=None,
+    municipality: Municipality | None = None,
+    layer: str | None = None,
+    srid: int | None = None,
+    encoding: str | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    display_name: str | None = None,
+    run: ImportRun | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportReport:
+    """Load the places of ``path`` into ``dataset`` under ``mapping``; all or nothing.
+
+    Keyed on (dataset, source id): new features are created, changed ones updated (only mapped fields, geometry and
+    source attributes), unchanged ones not written, places missing from the file withdrawn (in the import's
+    municipality). A ``dry_run`` reports the same and changes nothing. The history gets an ImportRun (``run``, or a
+    new one) unless it is a dry run.
+    """
+    started = time.monotonic()
+    scope = import_scope(user=user, municipality=municipality)
+    categories, periods, locale_id = _vocabularies()
+    with source_open(
+        path,
+        layer=layer,
+        srid=srid,
+        encoding=encoding,
+        csv_columns=mapping.csv or None,
+        invalid=mapping.invalid,
+        display_name=display_name,
+    ) as source:
+        info = source.info
+        mapping.check(source_fields=info.fields, categories=categories, periods=periods, path=info.file)
+        report = ImportReport(
+            dataset=dataset.slug,
+            file=info.file,
+            dry_run=dry_run,
+            source=info.to_dict(),
+            mapping=mapping.to_dict(),
+            unit=source.unit,
+            counts={"read": 0, "rejected": 0, "notes": 0},
+        )
+        geometry_counts = {"z_dropped": 0, "lines": 0, "multipoints": 0, "repaired": 0}
+        unknown_categories, unknown_periods = Counter(), Counter()
+        bulk.stage_begin(dataset_id=dataset.pk)
+        for batch in source.batches(batch_size=batch_size):
+            records = records_build(batch, mapping, categories=categories, periods=periods, unit=source.unit)
+            bulk.stage_write(records.rows)
+            for issue in records.rejected:
+                report.reject(feature=issue.feature, field=issue.field, reason=issue.message, source_id=issue.source_id)
+            for issue in records.notes:
+                report.note(feature=issue.feature, field=issue.field, reason=issue.message, source_id=issue.source_id)
+            for key in geometry_counts:
+                geometry_counts[key] += batch.geometry.counts.get(key, 0)
+            unknown_categories.update(records.unknown_categories)
+            unknown_periods.update(records.unknown_periods)
+            report.counts["read"] += len(batch)
+            if progress:
+                progress("read", report.counts["read"], info.feature_count)
+    if progress:
+        progress("compare", report.counts["read"], info.feature_count)
+    mapped = set(mapping.fields)
+    plan = bulk.plan_build(dataset_id=dataset.pk, mapped=mapped, scope=scope, locale_id=locale_id)
+    for row in plan.duplicates:
+        report.reject(
+            feature=row["feature"],
+            field=mapping.fields["source_id"],
+            reason=f"the id is also used by {report.unit} {row['first']}",
+            source_id=row["source_id"],
+        )
+    for row in plan.forbidden:
+        report.reject(
+            feature=row["feature"],
+            field="geometry",
+            reason="outside the municipalities you edit",
+            source_id=row["source_id"],
+        )
+    report.rejected.sort(key=lambda item: item["feature"])
+    report.counts.update(plan.counts)
+    report.created, report.updated, report.withdrawn = plan.created, plan.updated, plan.withdrawn
+    report.far, report.preview = plan.far, plan.preview
+    _warnings(report, geometry_counts, unknown_categories, unknown_periods, plan)
+    if dry_run:
+        transaction.set_rollback(True)
+    else:
+        if progress:
+            progress("write", report.counts["read"], info.feature_count)
+        report.written = bulk.plan_apply(dataset_id=dataset.pk, mapped=mapped, scope=scope, locale_id=locale_id)
+        mapping_save(dataset=dataset, mapping=mapping, user=user)
+        if progress:
+            progress("done", report.counts["read"], info.feature_count)
+    report.seconds = round(time.monotonic() - started, 2)
+    if not dry_run:
+        _history(
+            report,
+            run=run,
+            dataset=dataset,
+            user=user,
+            municipality=municipality,
+            layer=layer,
+            srid=srid,
+            encoding=encoding,
+        )
+    return report
+
+
+def _history(report: ImportReport, *, run, dataset, user, municipality, layer, srid, encoding) -> None:
+    fields = {
+        "status": ImportRun.Status.SUCCEEDED,
+        "report": report.to_dict(),
+        "source_info": report.source,
+        "mapping": report.mapping,
+        "finished_at": timezone.now(),
+        "progress_done": report.counts.get("read", 0),
+        "progress_total": report.counts.get("read", 0),
+        "stage": "done",
+    }
+    if run is not None:
+        ImportRun.objects.filter(pk=run.pk).update(**fields)
+    else:
+        ImportRun.objects.create(
+            dataset=dataset,
+            user=user,
+            municipality=municipality,
+            file_name=report.file,
+            options={"layer": layer, "srid": srid, "encoding": encoding},
+            **fields,
+        )
+
+
+@transaction.atomic
+def mapping_save(*, dataset: Dataset, mapping: Mapping, user=None) -> ImportMapping:
+    """Keep ``mapping`` with ``dataset`` so that the next import repeats it."""
+    stored, _ = ImportMapping.objects.update_or_create(
+        dataset=dataset, defaults={"rules": mapping.to_dict(), "updated_by": user if user and user.pk else None}
+    )
+    return stored

@@ -1,0 +1,230 @@
+"""Admin screens of an import: upload -> source -> mapping -> dry-run report -> confirm -> progress -> report.
+
+Views parse the request, call the readers/services and render; errors of the importers become readable messages.
+Editors see and import only into the municipalities they edit.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from gis.models import Dataset
+from gis.selectors import categories as category_vocabulary
+from gis.services import dataset_upsert, municipalities_editable_by
+
+from . import maps
+from .errors import ImporterError
+from .forms import MappingForm, SourceForm, UploadForm, upload_limit_bytes, upload_limit_mb
+from .mapping import Mapping, mapping_guess
+from .models import ImportRun
+from .readers import source_open
+from .report import ImportReport
+from .runs import import_run_create, import_run_queue, import_run_update
+from .selectors import import_runs_for, mapping_for
+from .uploads import LimitedUploadHandler
+
+PREVIEW_FEATURES = 500
+
+
+def _legend(*actions: str) -> list[tuple[str, str]]:
+    labels = {
+        "read": _("a feature of the file"),
+        "create": _("new"),
+        "update": _("updated"),
+        "unchanged": _("unchanged"),
+        "withdraw": _("withdrawn"),
+    }
+    return [(action, labels[action]) for action in actions]
+
+
+def may_import(user) -> bool:
+    """Whether ``user`` may use the import screens (place editors of at least one municipality)."""
+    return user.is_active and user.has_perm("xgis.add_place") and bool(municipalities_editable_by(user))
+
+
+def _check(request: HttpRequest) -> None:
+    if not may_import(request.user):
+        raise PermissionDenied
+
+
+def _run(request: HttpRequest, uid) -> ImportRun:
+    _check(request)
+    run = import_runs_for(user=request.user).filter(uid=uid).first()
+    if run is None:
+        raise Http404
+    return run
+
+
+def _page(request, template: str, title: str, **context) -> HttpResponse:
+    return render(request, template, {"page_title": title, "header_title": title, "header_icon": "upload", **context})
+
+
+def history(request: HttpRequest) -> HttpResponse:
+    """The imports the user may see, newest first; ?dataset=<slug> narrows to one dataset."""
+    _check(request)
+    dataset = Dataset.objects.filter(slug=request.GET.get("dataset", "")).first()
+    runs = import_runs_for(user=request.user, dataset=dataset)[:200]
+    return _page(request, "importers/history.html", _("Imports"), runs=runs, dataset=dataset)
+
+
+@csrf_exempt
+def upload(request: HttpRequest) -> HttpResponse:
+    """Step 1: the file, the dataset and the municipality. The upload is cut off past the size limit."""
+    _check(request)
+    request.upload_handlers = [LimitedUploadHandler(request, limit=upload_limit_bytes())]
+    return _upload(request)
+
+
+@csrf_protect
+def _upload(request: HttpRequest) -> HttpResponse:
+    municipalities = municipalities_editable_by(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, municipalities=municipalities)
+    too_large = None
+    if getattr(request, "upload_too_large", False):  # the rest of the request was not read: start again
+        form = UploadForm(municipalities=municipalities)
+        too_large = _("The file is larger than %(limit)s MB.") % {"limit": f"{upload_limit_mb():g}"}
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            dataset = data["dataset"] or dataset_upsert(
+                slug=slugify(data["title"])[:50],
+                title=data["title"],
+                licence=data["licence"],
+                attribution=data["attribution"],
+            )
+            run = import_run_create(
+                upload=data["file"], dataset=dataset, municipality=data["municipality"], user=request.user
+            )
+        return redirect("importers:source", uid=run.uid)
+    return _page(request, "importers/upload.html", _("New import"), form=form, too_large=too_large)
+
+
+def source(request: HttpRequest, uid) -> HttpResponse:
+    """Step 2: what was found in the file (format, layer, CRS, encoding, features, fields) on a map."""
+    run = _run(request, uid)
+    options = run.options or {}
+    form = SourceForm(request.POST or None, initial=options, layers=run.source_info.get("layers", []))
+    if request.method == "POST":
+        if form.is_valid():
+            options = {key: form.cleaned_data.get(key) or None for key in ("layer", "srid", "encoding")}
+            import_run_update(run=run, options=options)
+            if "next" in request.POST:
+                return redirect("importers:mapping", uid=run.uid)
+    error, info, preview = None, None, None
+    try:
+        with source_open(
+            run.file_path,
+            layer=options.get("layer"),
+            srid=options.get("srid"),
+            encoding=options.get("encoding"),
+            pick_first=True,
+            display_name=run.file_name,
+        ) as opened:
+            info = opened.info
+            sample = opened.sample(PREVIEW_FEATURES)
+            rows = _rows(sample, limit=10)
+            preview = maps.preview_map(maps.sample_features(sample))
+        import_run_update(run=run, source_info=info.to_dict(), options={**options, "layer": info.layer})
+        form = SourceForm(initial={**options, "layer": info.layer}, layers=info.layers)
+    except ImporterError as problem:
+        error, rows = str(problem), []
+    return _page(
+        request,
+        "importers/source.html",
+        _("What the file holds"),
+        run=run,
+        form=form,
+        info=info,
+        error=error,
+        rows=rows,
+        preview=preview,
+        legend=_legend("read"),
+    )
+
+
+def _rows(batch, *, limit: int) -> list[list[str]]:
+    """A header row and the first ``limit`` features' attribute values."""
+    names = list(batch.fields)
+    values = [
+        ["" if batch.fields[name][i] is None else str(batch.fields[name][i]) for name in names]
+        for i in range(min(limit, len(batch)))
+    ]
+    return [names, *values]
+
+
+def mapping(request: HttpRequest, uid) -> HttpResponse:
+    """Step 3: which source field feeds which place field (stored with the dataset), then the dry run."""
+    run = _run(request, uid)
+    info = run.source_info
+    if not info:
+        return redirect("importers:source", uid=run.uid)
+    stored = (Mapping.from_dict(run.mapping) if run.mapping else None) or mapping_for(dataset=run.dataset)
+    starting = stored or mapping_guess(info["fields"])
+    vocabulary = [(c.slug, c.name) for c in category_vocabulary(language="el")]
+    form = MappingForm(
+        request.POST or None,
+        initial=MappingForm.initial_from(starting),
+        source_fields=info["fields"],
+        categories=vocabulary,
+        csv=info.get("format") == "CSV",
+    )
+    if request.method == "POST" and form.is_valid():
+        import_run_update(run=run, mapping=form.mapping().to_dict())
+        import_run_queue(run=run, dry_run=True)
+        return redirect("importers:progress", uid=run.uid)
+    return _page(request, "importers/mapping.html", _("Mapping"), run=run, form=form, info=info, vocabulary=vocabulary)
+
+
+def progress(request: HttpRequest, uid) -> HttpResponse:
+    """A progress bar while the task runs; the report once it is done."""
+    run = _run(request, uid)
+    if run.status in (ImportRun.Status.CHECKED, ImportRun.Status.SUCCEEDED, ImportRun.Status.FAILED):
+        return redirect("importers:report", uid=run.uid)
+    return _page(request, "importers/progress.html", _("Import in progress"), run=run)
+
+
+def status(request: HttpRequest, uid) -> JsonResponse:
+    """The run's status and progress, for the progress bar."""
+    run = _run(request, uid)
+    done = run.status in (ImportRun.Status.CHECKED, ImportRun.Status.SUCCEEDED, ImportRun.Status.FAILED)
+    return JsonResponse(
+        {
+            "status": run.status,
+            "label": str(run.get_status_display()),
+            "stage": run.stage,
+            "done": run.progress_done,
+            "total": run.progress_total,
+            "percent": 100 if done else run.percent,
+            "finished": done,
+            "report_url": reverse("importers:report", kwargs={"uid": run.uid}),
+        }
+    )
+
+
+def report(request: HttpRequest, uid) -> HttpResponse:
+    """The dry-run report (with the confirm button) or the final report of an import."""
+    run = _run(request, uid)
+    data = run.report if run.status == ImportRun.Status.SUCCEEDED else run.dry_run_report
+    result = ImportReport.from_dict(data) if data else None
+    preview = maps.preview_map(result.preview) if result and result.preview else None
+    title = _("Import report") if run.status == ImportRun.Status.SUCCEEDED else _("What the import would change")
+    legend = _legend("create", "update", "unchanged", "withdraw")
+    return _page(request, "importers/report.html", title, run=run, report=result, preview=preview, legend=legend)
+
+
+@require_POST
+def confirm(request: HttpRequest, uid) -> HttpResponse:
+    """Start the import of a checked run in the background."""
+    run = _run(request, uid)
+    if run.status != ImportRun.Status.CHECKED:
+        messages.error(request, _("Run the dry run first."))
+        return redirect("importers:report", uid=run.uid)
+    import_run_queue(run=run, dry_run=False)
+    return redirect("importers:progress", uid=run.uid)
