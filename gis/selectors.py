@@ -213,10 +213,10 @@ def places_near(
 ) -> list[NearbyPlace]:
     """Published places within ``radius_m`` geodesic metres of ``point`` (EPSG:4326), nearest first.
 
-    Exact and index-driven: a KNN scan of the GiST index (planar degrees) finds ``limit`` places; the farthest of
-    them, in geodesic metres, bounds the answer; every place within that bound, converted to degrees at the
-    smallest metres-per-degree in reach (plus 1 %), is then ranked by geodesic distance (ST_Distance on the
-    spheroid).
+    Exact and index-driven, in two short queries: a KNN scan of the GiST index (planar degrees) finds ``limit``
+    places, and the farthest of them, in geodesic metres, bounds the answer; every place within that bound,
+    converted to degrees at the fewest metres-per-degree in reach (less 1 %), is then ranked by geodesic distance
+    (ST_Distance on the spheroid).
     """
     clauses = ["NOT p.withdrawn"]
     params: dict = {"lon": point.x, "lat": point.y, "radius": radius_m, "limit": limit, "language": language}
@@ -227,39 +227,32 @@ def places_near(
         clauses.append("p.id <> %(exclude)s")
         params["exclude"] = exclude.pk
     where = " AND ".join(clauses)
-    sql = f"""
-        WITH here AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g),
-        knn AS (
-            SELECT ST_Distance(p.location::geography, here.g::geography) AS distance_m
-            FROM {Place._meta.db_table} p, here WHERE {where}
-            ORDER BY p.location <-> here.g LIMIT %(limit)s
-        ),
-        bound AS (
-            SELECT LEAST(COALESCE(max(distance_m), 0), %(radius)s) AS metres,
-                   -- smallest metres per degree within reach: longitude at the highest latitude reached
-                   LEAST(110574.0, 111320.0 * cos(radians(LEAST(89.0,
-                         abs(%(lat)s) + LEAST(COALESCE(max(distance_m), 0), %(radius)s) / 110574.0))))
-                   / 1.01 AS metres_per_degree
-            FROM knn
-        ),
-        nearest AS (
-            SELECT p.id, p.uid, p.category_id, p.location,
-                   ST_Distance(p.location::geography, here.g::geography) AS distance_m
-            FROM {Place._meta.db_table} p, here, bound
-            WHERE {where} AND ST_DWithin(p.location, here.g, bound.metres / bound.metres_per_degree)
-        )
-        SELECT n.uid::text, t.name, t.url, c.slug, ST_X(n.location), ST_Y(n.location), n.distance_m
-        FROM nearest n
-        JOIN LATERAL (
-            SELECT name, url FROM {PlaceText._meta.db_table} WHERE place_id = n.id AND language = %(language)s
-        ) t ON true
-        LEFT JOIN {Category._meta.db_table} c ON c.id = n.category_id
-        WHERE n.distance_m <= %(radius)s
-        ORDER BY n.distance_m
-        LIMIT %(limit)s
-    """  # noqa: S608 (clauses are ours; values are parameters)
+    here = "ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)"  # a constant, so the GiST index serves <->
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(
+            f"""SELECT max(distance_m) FROM (
+                    SELECT ST_Distance(p.location::geography, {here}::geography) AS distance_m
+                    FROM {Place._meta.db_table} p WHERE {where}
+                    ORDER BY p.location <-> {here} LIMIT %(limit)s) knn""",  # noqa: S608 (clauses are ours)
+            params,
+        )
+        farthest = cursor.fetchone()[0]
+        if farthest is None:
+            return []
+        metres = min(farthest, radius_m)
+        # the fewest metres a degree spans within reach: a degree of longitude at the highest latitude reached
+        highest = math.radians(min(89.0, abs(point.y) + metres / 110574.0))
+        params["degrees"] = metres / (min(110574.0, 111320.0 * math.cos(highest)) / 1.01)
+        cursor.execute(
+            f"""SELECT p.uid::text, t.name, t.url, c.slug, ST_X(p.location), ST_Y(p.location), n.distance_m
+                FROM {Place._meta.db_table} p
+                CROSS JOIN LATERAL (SELECT ST_Distance(p.location::geography, {here}::geography) AS distance_m) n
+                JOIN {PlaceText._meta.db_table} t ON t.place_id = p.id AND t.language = %(language)s
+                LEFT JOIN {Category._meta.db_table} c ON c.id = p.category_id
+                WHERE {where} AND ST_DWithin(p.location, {here}, %(degrees)s) AND n.distance_m <= %(radius)s
+                ORDER BY n.distance_m LIMIT %(limit)s""",  # noqa: S608 (clauses are ours; values are parameters)
+            params,
+        )
         return [NearbyPlace(*row) for row in cursor.fetchall()]
 
 
