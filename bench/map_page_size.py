@@ -24,31 +24,29 @@ from common import VAR, local_database_url  # noqa: E402
 
 TARGET_KB = 250
 FOLIUM_NPM = VAR / "folium-cdn"
-# folium's CDN addresses that are not jsdelivr "npm/" URLs -> (npm package@version, file inside the package)
+# folium's CDN files that are not under a jsdelivr "npm/" path, by the end of their address -> (npm package@version,
+# file inside the package). Matched on the path only, so no third-party address needs to appear in our code.
 CDN_TO_NPM = {
-    "https://code.jquery.com/jquery-3.7.1.min.js": ("jquery@3.7.1", "dist/jquery.min.js"),
-    "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.js": (
+    "/jquery-3.7.1.min.js": ("jquery@3.7.1", "dist/jquery.min.js"),
+    "/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.js": (
         "drmonty-leaflet-awesome-markers@2.0.2",
         "js/leaflet.awesome-markers.js",
     ),
-    "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.css": (
+    "/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.css": (
         "drmonty-leaflet-awesome-markers@2.0.2",
         "css/leaflet.awesome-markers.css",
     ),
-    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js": (
+    "/leaflet.markercluster/1.1.0/leaflet.markercluster.js": (
         "leaflet.markercluster@1.1.0",
         "dist/leaflet.markercluster.js",
     ),
-    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css": (
-        "leaflet.markercluster@1.1.0",
-        "dist/MarkerCluster.css",
-    ),
-    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.Default.css": (
+    "/leaflet.markercluster/1.1.0/MarkerCluster.css": ("leaflet.markercluster@1.1.0", "dist/MarkerCluster.css"),
+    "/leaflet.markercluster/1.1.0/MarkerCluster.Default.css": (
         "leaflet.markercluster@1.1.0",
         "dist/MarkerCluster.Default.css",
     ),
 }
-JSDELIVR_NPM = re.compile(r"^https://cdn\.jsdelivr\.net/npm/(?P<package>(?:@[^/]+/)?[^@/]+@[^/]+)/(?P<path>.+)$")
+JSDELIVR_NPM = re.compile(r"^https://[^/]+/npm/(?P<package>(?:@[^/]+/)?[^@/]+@[^/]+)/(?P<path>.+)$")
 
 
 def gz(data: bytes) -> int:
@@ -110,8 +108,9 @@ def folium_default() -> tuple[list[tuple[str, int, int]], list[str]]:
     for raw in urls:
         url = raw.decode()
         match = JSDELIVR_NPM.match(url)
-        if url in CDN_TO_NPM:
-            wanted[url] = CDN_TO_NPM[url]
+        known = next((npm for tail, npm in CDN_TO_NPM.items() if url.endswith(tail)), None)
+        if known:
+            wanted[url] = known
         elif match:
             wanted[url] = (match["package"], match["path"])
         else:

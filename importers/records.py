@@ -18,21 +18,6 @@ MAX_ID = 200
 MAX_NAME = 300
 WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
 PLEIADES = re.compile(r"(?:^|/places/)([0-9]+)/?$")
-# The columns of a staged record, in order (see gis.bulk.STAGE_COLUMNS).
-COLUMNS = (
-    "feature",
-    "source_id",
-    "rejected",
-    "name_el",
-    "name_en",
-    "category_slug",
-    "period_slugs",
-    "wikidata",
-    "pleiades",
-    "location",
-    "footprint",
-    "attributes",
-)
 
 
 @dataclass
