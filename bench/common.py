@@ -91,11 +91,7 @@ def server(command: list[str], *, env: dict[str, str], port: int, ready_path: st
         process.wait(timeout=30)
 
 
-WRK_SCRIPT = """
-local host = os.getenv("WRK_HOST")
-request = function()
-  return wrk.format("GET", nil, host and {["Host"] = host} or nil)
-end
+WRK_DONE = """
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %d %d %d %f\\n", latency:percentile(50), latency:percentile(95),
     summary.requests, summary.duration / 1e6))
@@ -103,10 +99,21 @@ done = function(summary, latency, requests)
     + summary.errors.write + summary.errors.timeout))
 end
 """
+# wrk's Lua: a GET of the URL (with the Host header in WRK_HOST, if set), and the summary that wrk() parses.
+WRK_SCRIPT = (
+    """
+local host = os.getenv("WRK_HOST")
+request = function()
+  return wrk.format("GET", nil, host and {["Host"] = host} or nil)
+end
+"""
+    + WRK_DONE
+)
 
 
 def wrk(url: str, *, connections: int, seconds: int, host: str | None = None, script: str = WRK_SCRIPT) -> dict:
-    """Drive ``url`` with wrk (one thread); returns p50/p95 latency (ms), requests/s and error counts."""
+    """Drive ``url`` with wrk (one thread); returns p50/p95 latency (ms), requests/s and error counts. A custom
+    ``script`` defines its own ``request`` and ends with WRK_DONE."""
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed for this benchmark: apt-get install wrk")
     VAR.mkdir(parents=True, exist_ok=True)

@@ -29,6 +29,7 @@ from common import (  # noqa: E402
     PYTHON,
     ROOT,
     VAR,
+    WRK_DONE,
     django_env,
     free_port,
     local_database_url,
@@ -199,7 +200,8 @@ def count_in(url: str, bbox) -> int:
         ).fetchone()[0]
 
 
-NEAR_SCRIPT = """
+NEAR_SCRIPT = (
+    """
 math.randomseed(42)
 request = function()
   local lat = 37.965 + math.random() * 0.035
@@ -207,13 +209,9 @@ request = function()
   local path = string.format("/el/map/near/?lat=%.6f&lon=%.6f&limit=10", lat, lon)
   return wrk.format("GET", path, {["Host"] = "athens.localhost"})
 end
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %d %d %d %f\\n", latency:percentile(50), latency:percentile(95),
-    summary.requests, summary.duration / 1e6))
-  io.write(string.format("ERRORS %d %d\\n", summary.errors.status, summary.errors.connect + summary.errors.read
-    + summary.errors.write + summary.errors.timeout))
-end
 """
+    + WRK_DONE
+)
 
 
 def main() -> None:

@@ -107,3 +107,12 @@ def site_url(live_server, subdomain: str, path: str) -> str:
     """
     port = urlsplit(live_server.url).port
     return f"http://{subdomain}.localhost:{port}{path}"
+
+
+def admin_log_in(page: Page, live_server, username: str = "editor-athens", password: str = "athens-demo-editor"):
+    """Log in to the Wagtail admin through its login form (a demo account; the Athens editor by default)."""
+    page.goto(f"{live_server.url}/admin/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/admin/")

@@ -67,9 +67,6 @@ def api_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespons
             response = exception_response(400, "InvalidParameterValue", str(error))
         except ApiError as error:
             response = exception_response(error.status, error.code, error.description)
-        # LocaleMiddleware answers any 404 of a URL without a language prefix with a redirect to /<lang>/...
-        # (the Wagtail catch-all matches everything). The API is language-neutral: its 404s stay 404s.
-        request.urlconf = "gis.api.urls_neutral"
         return _cors(response)
 
     wrapped.csrf_exempt = True  # type: ignore[attr-defined]  (GET only; no cookies are read)

@@ -1,12 +1,25 @@
-"""Wiring middleware: which municipality a public request is for."""
+"""Wiring middleware: which municipality a public request is for, and which paths have no language."""
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 
 from content.models import Branding
 
-SKIPPED_PREFIXES = ("/static/", "/media/", "/admin/", "/healthz", "/documents/", "/api/", "/tiles/")
+# Paths outside /<lang>/: they belong to no municipality page and have no language prefix.
+LANGUAGE_NEUTRAL_PREFIXES = ("/static/", "/media/", "/admin/", "/healthz", "/documents/", "/api/", "/tiles/")
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's, except that a 404 on a language-neutral path stays a 404. Django redirects any 404 without a
+    language prefix to /<lang>/..., which the Wagtail catch-all always accepts (an OGC API exception document or
+    an admin 404 would become a redirect to a page that does not exist)."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if response.status_code == 404 and request.path_info.startswith(LANGUAGE_NEUTRAL_PREFIXES):
+            return response
+        return super().process_response(request, response)
 
 
 class MunicipalityMiddleware:
@@ -17,6 +30,6 @@ class MunicipalityMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.municipality = None
-        if not request.path.startswith(SKIPPED_PREFIXES):
+        if not request.path.startswith(LANGUAGE_NEUTRAL_PREFIXES):
             request.municipality = Branding.for_request(request).municipality
         return self.get_response(request)

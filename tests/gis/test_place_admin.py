@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from pyproj import Geod
 
 from gis.models import Place
+from tests.browser import admin_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 GEOD = Geod(ellps="WGS84")
@@ -13,14 +14,6 @@ GEOD = Geod(ellps="WGS84")
 
 def metres(a: Point, lon: float, lat: float) -> float:
     return GEOD.inv(a.x, a.y, lon, lat)[2]
-
-
-def log_in(page, live_server, username="editor-athens", password="athens-demo-editor"):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/admin/")
 
 
 def new_place_form(page, live_server, name: str):
@@ -34,7 +27,7 @@ def save(page):
 
 
 def test_editor_places_a_point_by_clicking(page, live_server):
-    log_in(page, live_server)
+    admin_log_in(page, live_server)
     new_place_form(page, live_server, "Πλατεία Συντάγματος")
     widget = page.locator("[data-point-widget]")
     widget.evaluate("w => w.pointMap.setView([37.9755, 23.7348], 18, {animate: false})")
@@ -50,7 +43,7 @@ def test_editor_places_a_point_by_clicking(page, live_server):
 
 
 def test_editor_types_greek_grid_coordinates(page, live_server):
-    log_in(page, live_server)
+    admin_log_in(page, live_server)
     new_place_form(page, live_server, "Σημείο ελέγχου")
     page.get_by_label("Τετμημένη (Ε)").fill("476000")  # the admin speaks Greek by default
     page.get_by_label("Τεταγμένη (Ν)").fill("4205000")
@@ -60,7 +53,7 @@ def test_editor_types_greek_grid_coordinates(page, live_server):
 
 
 def test_swapped_latitude_and_longitude_get_the_outside_warning(page, live_server):
-    log_in(page, live_server)
+    admin_log_in(page, live_server)
     new_place_form(page, live_server, "Ανάποδα")
     page.locator("[data-point-lat]").fill("23.7264")  # longitude typed as latitude: near the Red Sea coast
     page.locator("[data-point-lon]").fill("37.9716")
@@ -73,7 +66,7 @@ def test_swapped_latitude_and_longitude_get_the_outside_warning(page, live_serve
 
 
 def test_editor_cannot_open_another_municipality_place(page, live_server):
-    log_in(page, live_server)
+    admin_log_in(page, live_server)
     tiryns = Place.objects.get(pleiades="570740")
     page.goto(f"{live_server.url}/admin/snippets/xgis/place/edit/{tiryns.pk}/")
     assert "/edit/" not in page.url  # Wagtail sends the browser back to the dashboard

@@ -7,6 +7,7 @@ from pyproj import Geod
 
 from gis.models import Place, PlaceText
 from importers.models import ImportMapping, ImportRun
+from tests.browser import admin_log_in
 
 from .helpers import CHECK_LAT, CHECK_LON, GREEK_NAMES, greek_grid_shapefile, zip_shapefile
 
@@ -14,20 +15,12 @@ pytestmark = [pytest.mark.browser]
 GEOD = Geod(ellps="WGS84")
 
 
-def log_in(page, live_server, username="editor-athens", password="athens-demo-editor"):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/admin/")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_editor_imports_a_zipped_greek_grid_shapefile(page, live_server, tmp_path, settings):
     settings.XENAGOS_IMPORT_ROOT = tmp_path / "uploads"
     shp = greek_grid_shapefile(tmp_path / "src", name="μνημεία")
     upload = zip_shapefile(shp, tmp_path / "mnimeia.zip", folder="Δεδομένα/", utf8_names=False)
-    log_in(page, live_server)
+    admin_log_in(page, live_server)
     page.goto(f"{live_server.url}/admin/imports/new/")
     page.locator("#id_file").set_input_files(str(upload))
     page.locator("#id_title").fill("Monuments of the town")
@@ -81,7 +74,7 @@ def test_a_file_without_crs_gets_a_readable_message_and_can_be_fixed(page, live_
     shp = greek_grid_shapefile(tmp_path / "src")
     shp.with_suffix(".prj").unlink()
     upload = zip_shapefile(shp, tmp_path / "no_prj.zip")
-    log_in(page, live_server)
+    admin_log_in(page, live_server)
     page.goto(f"{live_server.url}/admin/imports/new/")
     page.locator("#id_file").set_input_files(str(upload))
     page.locator("#id_dataset").select_option(label="Pleiades gazetteer (demo selection)")

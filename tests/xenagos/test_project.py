@@ -104,3 +104,20 @@ def test_env_example_lists_every_variable_the_code_reads():
     listed = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
     internal = {"DJANGO_ALLOW_ASYNC_UNSAFE"}  # set by the test harness for Playwright, never by an operator
     assert read - internal - listed == set()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/admin/no-such-screen/", "/api/features/collections/no-such-collection", "/tiles/none/tilejson.json"]
+)
+def test_language_neutral_paths_answer_404_without_a_language_redirect(admin_client, path):
+    """Pages live under /<lang>/; a 404 elsewhere must not be turned into a redirect to /el/... (which the Wagtail
+    catch-all would accept)."""
+    response = admin_client.get(path, HTTP_HOST="athens.localhost")
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_page_path_without_language_still_redirects(client):
+    response = client.get("/places/", HTTP_HOST="athens.localhost")
+    assert response.status_code == 302 and response["Location"] == "/el/places/"

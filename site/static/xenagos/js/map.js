@@ -212,10 +212,16 @@
     var results = section.querySelector("[data-near-results]");
     var pick = section.querySelector("[data-near-pick]");
 
+    // aria-busy marks the list as being replaced, from the click until the new results are in.
+    function busy(on) {
+      if (on) results.setAttribute("aria-busy", "true"); else results.removeAttribute("aria-busy");
+    }
+
     function show(lat, lon) {
       layer.clearLayers();
       layer.addLayer(L.circleMarker([lat, lon], { radius: 8, color: "#7a3e00", weight: 3 }));
       results.textContent = "";
+      busy(true);
       fetch(config.nearEndpoint + "?lat=" + lat.toFixed(6) + "&lon=" + lon.toFixed(6) + "&limit=10")
         .then(function (response) { return response.json(); })
         .then(function (data) {
@@ -228,15 +234,17 @@
               format(labels.walk, { minutes: feature.properties.walking_min })));
             results.appendChild(item);
           });
-        });
+        })
+        .finally(function () { busy(false); });
     }
 
     section.querySelector("[data-near-locate]").addEventListener("click", function () {
       if (!navigator.geolocation) { status.textContent = labels.denied; return; }
       status.textContent = labels.locating;
+      busy(true);
       navigator.geolocation.getCurrentPosition(
         function (position) { show(position.coords.latitude, position.coords.longitude); },
-        function () { status.textContent = labels.denied; },
+        function () { status.textContent = labels.denied; busy(false); },
         { enableHighAccuracy: true, timeout: 10000 }
       );
     });
