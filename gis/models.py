@@ -181,3 +181,24 @@ class PlaceText(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["place", "language"], name="placetext_place_language")]
         indexes = [GinIndex(fields=["search"], name="placetext_search")]
+
+
+class PlaceFeature(models.Model):
+    """A cache: a live place's GeoJSON Feature in one language, exactly as the open-data downloads write it, so that
+    a download reads stored text instead of building every feature again (see gis.api.features_cache).
+
+    Only places that are published (not withdrawn, in a municipality) have rows. Triggers in PostgreSQL (migration
+    0003) delete the rows a write makes stale, whatever makes the write (admin, importers' SQL, the shell): a
+    change to the place, its texts or its periods, and a change to a category, period, municipality or dataset that
+    its features show. Missing rows are filled again before a download and after an import.
+    """
+
+    pk = models.CompositePrimaryKey("place_id", "language")
+    place = models.ForeignKey(
+        Place, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )  # rows of a deleted place are removed by a trigger (also for deletes made in SQL)
+    language = models.CharField(max_length=10)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    feature = models.TextField()

@@ -16,9 +16,10 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBas
 from django.urls import reverse
 from django.utils import translation
 
-from . import links, queries
+from . import feature_cache, links, queries
 from . import parameters as p
 from .collections import Collection, collection_or_404
+from .kinds import PLACES
 from .responses import api_view
 
 GPKG_BATCH = 50_000  # rows handed to pyogrio per append
@@ -48,12 +49,10 @@ def geojson_chunks(*, collection: Collection, values: dict, language: str, meta:
     """An RFC 7946 FeatureCollection, streamed: metadata (foreign members) first, then the features."""
     head = json.dumps({"type": "FeatureCollection", **meta}, ensure_ascii=False, separators=(",", ":"))[:-1]
     yield (head + ',"features":[\n').encode()
-    first = True
-    for rows in queries.features_stream(collection=collection, values=values, language=language):
-        for (text,) in rows:
-            if text:  # None: no feature in that block of ids
-                yield (text if first else ",\n" + text).encode()
-                first = False
+    if collection.kind is PLACES:
+        yield from feature_cache.stream(collection=collection, values=values, language=language)
+    else:
+        yield from feature_cache.built(queries.features_stream(collection=collection, values=values, language=language))
     yield b"\n]}\n"
 
 

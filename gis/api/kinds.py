@@ -126,6 +126,9 @@ PERIOD_JOINS = {
     # a block of ids (see queries.features_stream): the block's periods only
     "block": f"LEFT JOIN ({_PERIOD_ROWS} WHERE pp.place_id >= b.lo AND pp.place_id < b.lo + %(block)s"
     " GROUP BY pp.place_id) per ON per.place_id = r.id",
+    # a range of ids given as parameters (see feature_cache.feature_cache_fill)
+    "range": f"LEFT JOIN ({_PERIOD_ROWS} WHERE pp.place_id >= %(lo)s AND pp.place_id < %(lo)s + %(block)s"
+    " GROUP BY pp.place_id) per ON per.place_id = r.id",
 }
 _UTC = """to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
 

@@ -1,0 +1,142 @@
+"""The GeoJSON downloads of places read stored features (gis.PlaceFeature) instead of building each one again.
+
+Building a feature (18 properties from six tables) is most of a download's cost; reading stored text is several
+times cheaper. The cache is only ever a copy: triggers delete what a write makes stale (migration 0003); a download
+stores the few features missing before it reads (or, when many are missing, builds them all as before and queues
+the fill for the worker), and the read itself builds any feature still missing at that moment, so a download is
+never stale and never short, whatever runs concurrently.
+
+The stream is a ``COPY ... TO STDOUT`` of blocks of BLOCK_IDS consecutive place ids, each block one text made by
+PostgreSQL; Python only passes bytes on (no decoding, no per-feature work), so memory stays flat.
+"""
+
+from collections.abc import Iterator
+
+from django.db import connection, transaction
+
+from ..models import Place, PlaceFeature
+from . import queries
+from .collections import Collection
+from .kinds import PLACES
+from .queries import feature_sql
+
+CACHE = PlaceFeature._meta.db_table
+PLACE = Place._meta.db_table
+SYNC_FILL_MAX = 20_000  # a download stores at most this many missing features itself; more go to the worker
+FILL_BATCH = 20_000  # place ids per fill transaction (the lock it holds makes concurrent writers wait that long)
+BLOCK_IDS = 5000  # place ids per streamed block
+
+
+def _missing(alias: str = "r") -> str:
+    return f"NOT EXISTS (SELECT 1 FROM {CACHE} f WHERE f.place_id = {alias}.id AND f.language = %(lang)s)"  # noqa: S608
+
+
+def feature_cache_missing(*, language: str) -> int:
+    """How many published places have no stored feature in ``language``. The cache only ever holds published
+    places (a place that changes loses its rows), so this is a difference of two counts."""
+    sql = f"""SELECT (SELECT count(*) {PLACES.count_from_sql}) -
+                     (SELECT count(*) FROM {CACHE} WHERE language = %(lang)s)"""  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"lang": language})
+        return cursor.fetchone()[0]
+
+
+def feature_cache_fill(*, language: str) -> int:
+    """Store the feature of every published place that has none in ``language``; returns how many were written.
+
+    Works in batches of FILL_BATCH ids, each its own transaction holding SHARE ROW EXCLUSIVE on the cache: a write
+    that makes a feature stale waits for the batch to commit, then deletes what it wrote (see migration 0003)."""
+    if not feature_cache_missing(language=language):
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT min(id), max(id) FROM {PLACE}")  # noqa: S608
+        low, high = cursor.fetchone()
+    sql = (
+        f"INSERT INTO {CACHE} (place_id, language, municipality_id, feature) "  # noqa: S608
+        f"SELECT r.id, %(lang)s, r.municipality_id, {feature_sql(PLACES)} {PLACES.from_clause('range')} "
+        f"AND r.id >= %(lo)s AND r.id < %(lo)s + %(block)s AND {_missing()} ON CONFLICT DO NOTHING"
+    )
+    written = 0
+    for start in range(low, high + 1, FILL_BATCH):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {CACHE} IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute(sql, {"lang": language, "lo": start, "block": FILL_BATCH})
+            written += cursor.rowcount
+    return written
+
+
+def stream_sql(*, collection: Collection, values: dict, complete: bool) -> tuple[str, dict]:
+    """The COPY query of a collection of places: one row per block of ids with stored features, then (unless the
+    cache is ``complete``) blocks of the features still missing, built now. A row is a block's features joined by
+    commas."""
+    assert collection.kind is PLACES
+    clauses, params = PLACES.where(municipality=None, values=values)
+    cached_filter = ""
+    if collection.municipality is not None:
+        cached_filter = " AND f.municipality_id = %(municipality)s"
+        params["municipality"] = collection.municipality.pk
+    join = f" JOIN {PLACE} r ON r.id = f.place_id" if clauses else ""
+    place_clauses = clauses + (" AND r.municipality_id = %(municipality)s" if collection.municipality else "")
+    sql = f"""
+        SELECT s FROM (
+            SELECT (SELECT string_agg(f.feature, E',\\n') FROM {CACHE} f{join}
+                    WHERE f.language = %(lang)s AND f.place_id >= b.lo AND f.place_id < b.lo + %(block)s
+                    {cached_filter}{clauses})
+            FROM (SELECT min(id) AS lo, max(id) AS hi FROM {PLACE}) bounds, generate_series(bounds.lo, bounds.hi,
+                  %(block)s) b(lo)
+            UNION ALL
+            SELECT string_agg(x.feature, E',\\n') FROM (
+                SELECT r.id, {feature_sql(PLACES)} AS feature {PLACES.from_clause("page")}{place_clauses}
+                AND {_missing()}) x
+            GROUP BY x.id / %(block)s
+        ) blocks(s) WHERE s IS NOT NULL
+    """  # noqa: S608
+    if complete:
+        sql = sql[: sql.index("UNION ALL")] + ") blocks(s) WHERE s IS NOT NULL"
+    return sql, {**params, "block": BLOCK_IDS}
+
+
+def stream(*, collection: Collection, values: dict, language: str) -> Iterator[bytes]:
+    """The matching features, one per line, comma-separated, as chunks of bytes (the caller writes the
+    FeatureCollection around them).
+
+    With a few features missing from the cache (an edit since the last download), they are stored first. With many
+    (an import not yet followed by its background fill), the features are built as they stream, as fast as before
+    the cache existed, and the fill is queued for the worker."""
+    for attempt in range(2):
+        outermost = not connection.in_atomic_block
+        with transaction.atomic(), connection.cursor() as cursor:
+            if outermost:  # one snapshot for the check and the read: nothing missing in it, no fallback needed
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            missing = feature_cache_missing(language=language)
+            if missing <= SYNC_FILL_MAX and (not missing or attempt):
+                sql, params = stream_sql(collection=collection, values=values, complete=not missing)
+                yield from _copy(cursor, sql, {**params, "lang": language})
+                return
+        if missing > SYNC_FILL_MAX:
+            break
+        feature_cache_fill(language=language)
+    from ..tasks import feature_cache_fill_task
+
+    feature_cache_fill_task.enqueue(language=language)
+    yield from built(queries.features_stream(collection=collection, values=values, language=language))
+
+
+def built(blocks: Iterator[list[tuple]]) -> Iterator[bytes]:
+    """Comma-separated Feature texts of ``queries.features_stream`` blocks, as bytes."""
+    first = True
+    for rows in blocks:
+        for (text,) in rows:
+            if text:  # None: no feature in that block of ids
+                yield (text if first else ",\n" + text).encode()
+                first = False
+
+
+def _copy(cursor, sql: str, params: dict) -> Iterator[bytes]:
+    # Binary COPY: each row's text arrives as its UTF-8 bytes, with no escaping to undo (read as bytea, not decoded).
+    first = True
+    with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT BINARY)", params) as copy:
+        copy.set_types(["bytea"])
+        for (data,) in copy.rows():
+            yield data if first else b",\n" + data
+            first = False
