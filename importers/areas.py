@@ -4,8 +4,10 @@ Same readers (any CRS, Greek encodings, repair or reject invalid geometry, Polyg
 all or nothing. Areas are few (hundreds), so they are written through the ORM.
 """
 
+import json
 import time
 
+from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import transaction
 from django.utils.text import slugify
@@ -14,19 +16,29 @@ from gis.models import Dataset, Municipality
 from gis.services import municipality_upsert
 
 from .errors import MappingError
+from .history import import_run_record
+from .mapping import AREA_TARGETS, AreaMapping
 from .models import ImportRun, ProtectedArea
 from .readers import source_open
 from .records import text_values
 from .report import ImportReport
+from .services import Progress
 
 WGS84 = 4326
+SOURCE_ID_LENGTH: int = getattr(ProtectedArea._meta.get_field("source_id"), "max_length", None) or 200
+PREVIEW_CHANGED, PREVIEW_UNCHANGED, PREVIEW_WITHDRAWN = 400, 100, 100  # areas on the report's map, as for places
 
 
 def _area_records(source, *, fields: dict[str, str], report: ImportReport):
     """(feature number, values per target, MultiPolygon EWKB hex) of each usable area; the rest is rejected."""
-    for name in fields.values():
+    for target, name in fields.items():
         if name and name not in source.info.fields:
-            raise MappingError("no such field in the source", path=source.info.file, field=name)
+            listed = ", ".join(source.info.fields)
+            raise MappingError(
+                f"no such field in the source (for '{target}'); the fields are {listed}",
+                path=source.info.file,
+                field=name,
+            )
     for batch in source.batches():
         columns = {target: text_values(batch.fields.get(name), len(batch)) for target, name in fields.items() if name}
         rejected = {problem.index: problem for problem in batch.rejected}
@@ -74,17 +86,43 @@ def areas_import(
     invalid: str = "repair",
     dry_run: bool = False,
     user=None,
+    progress: Progress | None = None,
+    display_name: str | None = None,
+    run: ImportRun | None = None,
 ) -> ImportReport:
-    """Protected areas of ``path`` into ``dataset`` keyed on (dataset, id): created, updated, unchanged, withdrawn."""
+    """Protected areas of ``path`` into ``dataset`` keyed on (dataset, id): created, updated, unchanged, withdrawn.
+
+    All or nothing; a ``dry_run`` reports the same and changes nothing. ``progress(stage, done, total)`` is told
+    how far the reading has got. Unless it is a dry run, the history records the outcome on ``run`` (an admin
+    import) or on a new ImportRun (the command line).
+    """
     started = time.monotonic()
     fields = {"id": id_field, "name": name_field, "name_en": name_en_field, "kind": kind_field}
-    with source_open(path, layer=layer, srid=srid, encoding=encoding, invalid=invalid) as source:
+    for target in ("id", "name"):
+        if not fields[target]:
+            raise MappingError(f"the mapping must name the source field for '{target}'", path=display_name or path)
+    mapping = AreaMapping(
+        fields={target: fields[key] for target, key in zip(AREA_TARGETS, fields, strict=True) if fields[key]},
+        invalid=invalid,
+    )
+    actions: dict[str, tuple[str, int | None]] = {}  # source id -> (action, feature number), for the map
+    with source_open(
+        path, layer=layer, srid=srid, encoding=encoding, invalid=invalid, display_name=display_name
+    ) as source:
+        total = source.info.feature_count
         report = _report(source, dataset=dataset.slug, dry_run=dry_run)
+        report.mapping = mapping.to_dict()
         existing = {area.source_id: area for area in ProtectedArea.objects.filter(dataset=dataset)}
         seen: set[str] = set()
         for number, values, footprint in _area_records(source, fields=fields, report=report):
+            if progress:
+                progress("read", number, total)
             if values["id"] in seen:
                 report.reject(feature=number, field=id_field, reason="the id is used twice", source_id=values["id"])
+                continue
+            if len(values["id"]) > SOURCE_ID_LENGTH:
+                reason = f"the id is longer than {SOURCE_ID_LENGTH} characters"
+                report.reject(feature=number, field=id_field, reason=reason, source_id=values["id"][:50] + "…")
                 continue
             seen.add(values["id"])
             wanted = {
@@ -99,6 +137,7 @@ def areas_import(
             if area is None:
                 ProtectedArea.objects.create(dataset=dataset, source_id=values["id"], **wanted)
                 report.counts["create"] += 1
+                actions[values["id"]] = ("create", number)
             elif any(
                 (getattr(area, k).ewkb != v.ewkb) if k == "geometry" else getattr(area, k) != v
                 for k, v in wanted.items()
@@ -109,25 +148,56 @@ def areas_import(
                 area.save()
                 report.counts["update"] += 1
                 report.updated.append({"feature": number, "source_id": values["id"], "name_el": values["name"]})
+                actions[values["id"]] = ("update", number)
             else:
                 report.counts["unchanged"] += 1
+                actions[values["id"]] = ("unchanged", number)
+        if progress:
+            progress("compare", total, total)
         gone = ProtectedArea.objects.filter(dataset=dataset, withdrawn=False).exclude(source_id__in=seen)
-        report.withdrawn = [{"source_id": a.source_id, "name_el": a.name_el} for a in gone[:200]]
+        report.withdrawn = [{"source_id": a.source_id, "name_el": a.name_el} for a in gone.order_by("source_id")[:200]]
+        for item in report.withdrawn[:PREVIEW_WITHDRAWN]:
+            actions[item["source_id"]] = ("withdraw", None)
         report.counts["withdraw"] = gone.update(withdrawn=True)
-    report.seconds = round(time.monotonic() - started, 2)
+        report.preview = _preview(dataset=dataset, actions=actions)
     if dry_run:
         transaction.set_rollback(True)
-    else:
-        ImportRun.objects.create(
+    elif progress:
+        progress("done", total, total)
+    report.seconds = round(time.monotonic() - started, 2)
+    if not dry_run:
+        import_run_record(
+            report,
+            run=run,
             kind=ImportRun.Kind.AREAS,
             dataset=dataset,
             user=user,
-            file_name=report.file,
-            status=ImportRun.Status.SUCCEEDED,
-            report=report.to_dict(),
-            source_info=report.source,
+            options={"layer": layer, "srid": srid, "encoding": encoding},
         )
     return report
+
+
+def _preview(*, dataset: Dataset, actions: dict[str, tuple[str, int | None]]) -> list[dict]:
+    """GeoJSON features (EPSG:4326, made by PostGIS) of the areas the report's map shows, with their action."""
+    order = sorted(actions.items(), key=lambda item: (item[1][1] is None, item[1][1] or 0, item[0]))
+    changed = [key for key, (action, _) in order if action in ("create", "update")][:PREVIEW_CHANGED]
+    unchanged = [key for key, (action, _) in order if action == "unchanged"][:PREVIEW_UNCHANGED]
+    withdrawn = [key for key, (action, _) in order if action == "withdraw"]
+    shown = {key: actions[key] for key in [*changed, *unchanged, *withdrawn]}
+    rows = (
+        ProtectedArea.objects.filter(dataset=dataset, source_id__in=list(shown))
+        .annotate(geojson=AsGeoJSON("geometry", precision=6))
+        .values_list("source_id", "name_el", "geojson")
+    )
+    features = [
+        {
+            "type": "Feature",
+            "geometry": json.loads(geojson),
+            "properties": {"action": shown[key][0], "name": name, "feature": shown[key][1]},
+        }
+        for key, name, geojson in rows
+    ]
+    return sorted(features, key=lambda f: (f["properties"]["feature"] is None, f["properties"]["feature"] or 0))
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
-"""Admin forms of an import: the upload, the source options (layer, CRS, encoding) and the mapping."""
+"""Admin forms of an import: the upload, the source options (layer, CRS, encoding) and the mapping (of places or of
+protected areas)."""
 
 from pathlib import Path
 
@@ -9,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gis.models import Dataset, Municipality
 
-from .mapping import TARGETS, Mapping
+from .mapping import AREA_TARGETS, REQUIRED, TARGETS, AreaMapping, Mapping
+from .models import ImportRun
 from .readers import InvalidPolicy
 from .safety import VECTOR_DRIVERS
 
@@ -28,11 +30,23 @@ def upload_limit_bytes() -> int:
 
 
 class UploadForm(forms.Form):
-    """A file for an existing dataset, or a new dataset described here; and the municipality it is for."""
+    """A file of places or protected areas for an existing dataset, or a new dataset described here; and the
+    municipality it is for."""
 
     file = forms.FileField(
         label=_("File"),
         help_text=_("A zipped shapefile (or .shp), GeoPackage, GeoJSON, CSV, KML or GPX file."),
+    )
+    kind = forms.ChoiceField(
+        label=_("What the file holds"),
+        choices=[
+            (ImportRun.Kind.PLACES, _("places")),
+            (ImportRun.Kind.AREAS, _("protected areas (e.g. archaeological zones)")),
+        ],
+        initial=ImportRun.Kind.PLACES,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Municipality boundaries are loaded by the operator when a municipality is set up."),
     )
     municipality = forms.ModelChoiceField(queryset=Municipality.objects.none(), label=_("Municipality"))
     dataset = forms.ModelChoiceField(
@@ -55,6 +69,9 @@ class UploadForm(forms.Form):
 
     def clean_municipality(self):
         return self.cleaned_data.get("municipality") or self.only_municipality
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or ImportRun.Kind.PLACES
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -123,15 +140,20 @@ def _lines(pairs: dict[str, str]) -> str:
     return "\n".join(f"{value} = {slug}" for value, slug in pairs.items())
 
 
-class MappingForm(forms.Form):
-    """Source field per place field; category and period values; what to do with invalid geometries."""
-
-    invalid = forms.ChoiceField(
+def invalid_field() -> forms.ChoiceField:
+    """What to do with invalid geometries: repair (the default) or reject."""
+    return forms.ChoiceField(
         label=_("Invalid geometries"),
         choices=[(InvalidPolicy.REPAIR, _("repair them (with a note)")), (InvalidPolicy.REJECT, _("reject them"))],
         widget=forms.RadioSelect,
         initial=InvalidPolicy.REPAIR,
     )
+
+
+class MappingForm(forms.Form):
+    """Source field per place field; category and period values; what to do with invalid geometries."""
+
+    invalid = invalid_field()
     default_category = forms.ChoiceField(label=_("Category when none matches"), required=False)
     categories = forms.CharField(
         label=_("Category values"),
@@ -204,3 +226,52 @@ class MappingForm(forms.Form):
                 if data.get(f"csv_{kind}")
             },
         )
+
+
+class AreaMappingForm(forms.Form):
+    """Source field per protected-area field (id and Greek name required) and what to do with invalid geometries."""
+
+    invalid = invalid_field()
+
+    LABELS = {
+        "source_id": _("Stable id (required)"),
+        "name_el": _("Greek name (required)"),
+        "name_en": _("English name"),
+        "kind": _("Kind of area"),
+    }
+    HELP = {
+        "source_id": _(
+            "The same area keeps the same id in the next version of the file; a re-import is matched on it."
+        ),
+        "kind": _("e.g. zone A, zone B"),
+    }
+    MISSING = {
+        "source_id": _("Choose the field of the file that holds each area's stable id."),
+        "name_el": _("Choose the field of the file that holds each area's Greek name."),
+    }
+
+    def __init__(self, *args, source_fields=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "—")] + [(name, name) for name in source_fields]
+        for target in AREA_TARGETS:
+            self.fields[f"field_{target}"] = forms.ChoiceField(
+                label=self.LABELS[target],
+                choices=choices,
+                required=target in REQUIRED,
+                help_text=self.HELP.get(target, ""),
+                error_messages={
+                    "required": self.MISSING.get(target, ""),
+                    "invalid_choice": _("“%(value)s” is not a field of the file."),
+                },
+            )
+
+    @classmethod
+    def initial_from(cls, mapping: AreaMapping) -> dict:
+        """Form values for a stored or guessed area mapping."""
+        return {**{f"field_{target}": source for target, source in mapping.fields.items()}, "invalid": mapping.invalid}
+
+    def area_mapping(self) -> AreaMapping:
+        """The area mapping the form describes."""
+        data = self.cleaned_data
+        fields = {target: data[f"field_{target}"] for target in AREA_TARGETS if data.get(f"field_{target}")}
+        return AreaMapping(fields=fields, invalid=data["invalid"])

@@ -26,6 +26,9 @@ repeats it. Example (``monuments.toml``)::
     [csv]                     # CSV only: latitude/longitude, or x/y (with --srid), or wkt
     latitude = "lat"
     longitude = "lon"
+
+Protected areas have a smaller mapping (``AreaMapping``: id, Greek and English name, kind, invalid geometries),
+kept with the admin's import runs of the dataset (see importers.selectors.area_mapping_for).
 """
 
 import tomllib
@@ -42,6 +45,9 @@ OPTIONS = {"default_category", "periods_separator", "invalid"}
 ID_GUESSES = ("source_id", "id", "kodikos", "κωδικός", "κωδικος", "code", "uid", "pleiades_id", "fid", "objectid")
 NAME_GUESSES = ("name_el", "onoma", "όνομα", "ονομα", "name_gr", "name", "title", "τίτλος", "titlos")
 NAME_EN_GUESSES = ("name_en", "name_eng", "english", "title_en")
+AREA_TARGETS = ("source_id", "name_el", "name_en", "kind")
+AREA_SECTIONS = {"fields", "options"}
+KIND_GUESSES = ("kind", "zone", "zoni", "ζώνη", "ζωνη", "type", "typos", "τύπος", "τυπος", "category")
 
 
 @dataclass
@@ -135,3 +141,47 @@ def mapping_guess(fields: list[str]) -> Mapping:
     for target in ("wikidata", "pleiades"):
         guessed[target] = _guess(fields, (target,))
     return Mapping(fields={target: source for target, source in guessed.items() if source})
+
+
+@dataclass
+class AreaMapping:
+    """Source field per protected-area field (source_id and name_el required; name_en, kind) and what to do with
+    invalid geometries."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    invalid: str = InvalidPolicy.REPAIR
+
+    def to_dict(self) -> dict:
+        """JSON-ready, in sections like the places' mapping."""
+        return {"fields": dict(self.fields), "options": {"invalid": self.invalid}}
+
+    @classmethod
+    def from_dict(cls, data: dict, *, path: Path | str | None = None) -> "AreaMapping":
+        """Read the sections, refusing what is not understood."""
+        unknown = set(data) - AREA_SECTIONS
+        if unknown:
+            raise MappingError(f"unknown section(s) {sorted(unknown)}; expected {sorted(AREA_SECTIONS)}", path=path)
+        fields = {str(k): str(v) for k, v in data.get("fields", {}).items() if v}
+        for target in set(fields) - set(AREA_TARGETS):
+            raise MappingError(
+                f"unknown area field; expected one of {', '.join(AREA_TARGETS)}", path=path, field=target
+            )
+        invalid = str(data.get("options", {}).get("invalid", InvalidPolicy.REPAIR))
+        if invalid not in InvalidPolicy.CHOICES:
+            raise MappingError(f"must be one of {', '.join(InvalidPolicy.CHOICES)}", path=path, field="invalid")
+        return cls(fields=fields, invalid=invalid)
+
+    def fits(self, source_fields: list[str]) -> bool:
+        """Whether the required fields are named and every named field is in ``source_fields``."""
+        return all(target in self.fields for target in REQUIRED) and set(self.fields.values()) <= set(source_fields)
+
+
+def area_mapping_guess(fields: list[str]) -> AreaMapping:
+    """A starting area mapping from common field names (id, name, kind...), for the admin form."""
+    guessed = {
+        "source_id": _guess(fields, ID_GUESSES),
+        "name_el": _guess(fields, NAME_GUESSES),
+        "name_en": _guess(fields, NAME_EN_GUESSES),
+        "kind": _guess(fields, KIND_GUESSES),
+    }
+    return AreaMapping(fields={target: source for target, source in guessed.items() if source})

@@ -14,10 +14,12 @@ from django.utils.text import get_valid_filename
 
 from gis.models import Dataset, Municipality
 
+from .areas import areas_import
 from .errors import ImporterError
-from .mapping import Mapping
+from .mapping import AreaMapping, Mapping
 from .models import ImportRun
-from .services import places_import
+from .report import ImportReport
+from .services import Progress, places_import
 
 RUN_TABLE = ImportRun._meta.db_table
 
@@ -28,9 +30,11 @@ def import_root() -> Path:
 
 
 @transaction.atomic
-def import_run_create(*, upload, dataset: Dataset, municipality: Municipality | None, user) -> ImportRun:
-    """Keep an uploaded file in a new run's work folder and record the run."""
-    run = ImportRun(dataset=dataset, municipality=municipality, user=user)
+def import_run_create(
+    *, upload, dataset: Dataset, municipality: Municipality | None, user, kind: str = ImportRun.Kind.PLACES
+) -> ImportRun:
+    """Keep an uploaded file in a new run's work folder and record the run (``kind``: places or protected areas)."""
+    run = ImportRun(dataset=dataset, municipality=municipality, user=user, kind=kind)
     name = get_valid_filename(Path(upload.name).name) or "upload"
     folder = import_root() / str(run.uid)
     folder.mkdir(parents=True, exist_ok=False)
@@ -67,28 +71,47 @@ class ProgressWriter:
         self.connection.close()
 
 
-def import_run_execute(*, run_id: int, dry_run: bool) -> ImportRun:
-    """Run a queued import (or its dry run) and record the outcome on the run; errors become its message."""
-    run = ImportRun.objects.select_related("dataset", "municipality", "user").get(pk=run_id)
+def _import(run: ImportRun, *, dry_run: bool, progress: Progress) -> ImportReport:
+    """Call the import service for the run's kind of data."""
     options = run.options or {}
+    common = {
+        "path": run.file_path,
+        "dataset": run.dataset,
+        "user": run.user,
+        "layer": options.get("layer") or None,
+        "srid": options.get("srid") or None,
+        "encoding": options.get("encoding") or None,
+        "dry_run": dry_run,
+        "progress": progress,
+        "display_name": run.file_name,
+        "run": run,
+    }
+    if run.kind == ImportRun.Kind.PLACES:
+        return places_import(mapping=Mapping.from_dict(run.mapping), municipality=run.municipality, **common)
+    if run.kind == ImportRun.Kind.AREAS:
+        mapping = AreaMapping.from_dict(run.mapping)
+        return areas_import(
+            id_field=mapping.fields.get("source_id", ""),
+            name_field=mapping.fields.get("name_el", ""),
+            name_en_field=mapping.fields.get("name_en", ""),
+            kind_field=mapping.fields.get("kind", ""),
+            invalid=mapping.invalid,
+            **common,
+        )
+    raise ImporterError(
+        "municipality boundaries are imported from the command line (manage.py import_areas)", path=run.file_name
+    )
+
+
+def import_run_execute(*, run_id: int, dry_run: bool) -> ImportRun:
+    """Run a queued import (or its dry run) of places or protected areas and record the outcome on the run; errors
+    become its message."""
+    run = ImportRun.objects.select_related("dataset", "municipality", "user").get(pk=run_id)
     if not dry_run:
         ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING)
     progress = ProgressWriter(run.pk)
     try:
-        report = places_import(
-            path=run.file_path,
-            dataset=run.dataset,
-            mapping=Mapping.from_dict(run.mapping),
-            user=run.user,
-            municipality=run.municipality,
-            layer=options.get("layer") or None,
-            srid=options.get("srid") or None,
-            encoding=options.get("encoding") or None,
-            dry_run=dry_run,
-            progress=progress,
-            display_name=run.file_name,
-            run=run,
-        )
+        report = _import(run, dry_run=dry_run, progress=progress)
     except Exception as error:
         ImportRun.objects.filter(pk=run.pk).update(
             status=ImportRun.Status.FAILED, message=str(error), finished_at=timezone.now()

@@ -5,7 +5,8 @@ from django.db.models import QuerySet
 from gis.models import Dataset
 from gis.services import municipalities_editable_by
 
-from .mapping import Mapping
+from .errors import MappingError
+from .mapping import AreaMapping, Mapping
 from .models import ImportMapping, ImportRun
 
 
@@ -13,6 +14,21 @@ def mapping_for(*, dataset: Dataset) -> Mapping | None:
     """The mapping stored with ``dataset``, if any."""
     stored = ImportMapping.objects.filter(dataset=dataset).first()
     return Mapping.from_dict(stored.rules) if stored else None
+
+
+def area_mapping_for(*, dataset: Dataset, source_fields: list[str]) -> AreaMapping | None:
+    """The mapping of the latest protected-area import into ``dataset`` whose fields ``source_fields`` still has."""
+    recent = ImportRun.objects.filter(
+        dataset=dataset, kind=ImportRun.Kind.AREAS, status=ImportRun.Status.SUCCEEDED
+    ).order_by("-created_at")
+    for rules in recent.values_list("mapping", flat=True)[:10]:
+        try:
+            mapping = AreaMapping.from_dict(rules or {})
+        except MappingError:
+            continue
+        if mapping.fits(source_fields):
+            return mapping
+    return None
 
 
 def import_runs_for(*, user, dataset: Dataset | None = None) -> QuerySet[ImportRun]:

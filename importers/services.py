@@ -11,14 +11,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone
 from wagtail.models import Locale
 
 from gis import bulk
 from gis.models import Category, Dataset, Municipality, Period
 from gis.services import municipalities_editable_by
+from gis.tasks import feature_cache_fill_task
 
 from .errors import ImporterError
+from .history import import_run_record
 from .mapping import Mapping
 from .models import ImportMapping, ImportRun
 from .readers import source_open
@@ -165,45 +166,21 @@ def places_import(
             progress("write", report.counts["read"], info.feature_count)
         report.written = bulk.plan_apply(dataset_id=dataset.pk, mapped=mapped, scope=scope, locale_id=locale_id)
         mapping_save(dataset=dataset, mapping=mapping, user=user)
+        # the open-data downloads' stored features of the new and changed places: built by the worker, not here
+        transaction.on_commit(feature_cache_fill_task.enqueue)
         if progress:
             progress("done", report.counts["read"], info.feature_count)
     report.seconds = round(time.monotonic() - started, 2)
     if not dry_run:
-        _history(
+        import_run_record(
             report,
             run=run,
             dataset=dataset,
             user=user,
             municipality=municipality,
-            layer=layer,
-            srid=srid,
-            encoding=encoding,
+            options={"layer": layer, "srid": srid, "encoding": encoding},
         )
     return report
-
-
-def _history(report: ImportReport, *, run, dataset, user, municipality, layer, srid, encoding) -> None:
-    fields = {
-        "status": ImportRun.Status.SUCCEEDED,
-        "report": report.to_dict(),
-        "source_info": report.source,
-        "mapping": report.mapping,
-        "finished_at": timezone.now(),
-        "progress_done": report.counts.get("read", 0),
-        "progress_total": report.counts.get("read", 0),
-        "stage": "done",
-    }
-    if run is not None:
-        ImportRun.objects.filter(pk=run.pk).update(**fields)
-    else:
-        ImportRun.objects.create(
-            dataset=dataset,
-            user=user,
-            municipality=municipality,
-            file_name=report.file,
-            options={"layer": layer, "srid": srid, "encoding": encoding},
-            **fields,
-        )
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
 """Admin screens of an import: upload -> source -> mapping -> dry-run report -> confirm -> progress -> report.
 
-Views parse the request, call the readers/services and render; errors of the importers become readable messages.
-Editors see and import only into the municipalities they edit.
+The same screens load places or protected areas (archaeological zones), as the upload says; municipality boundaries
+stay with the command line. Views parse the request, call the readers/services and render; errors of the importers
+become readable messages. Editors see and import only into the municipalities they edit.
 """
 
 from django.contrib import messages
@@ -20,14 +21,14 @@ from gis.selectors import categories as category_vocabulary
 from gis.services import dataset_upsert, municipalities_editable_by
 
 from . import maps
-from .errors import ImporterError
-from .forms import MappingForm, SourceForm, UploadForm, upload_limit_bytes, upload_limit_mb
-from .mapping import Mapping, mapping_guess
+from .errors import ImporterError, MappingError
+from .forms import AreaMappingForm, MappingForm, SourceForm, UploadForm, upload_limit_bytes, upload_limit_mb
+from .mapping import AreaMapping, Mapping, area_mapping_guess, mapping_guess
 from .models import ImportRun
 from .readers import source_open
 from .report import ImportReport
 from .runs import import_run_create, import_run_queue, import_run_update
-from .selectors import import_runs_for, mapping_for
+from .selectors import area_mapping_for, import_runs_for, mapping_for
 from .uploads import LimitedUploadHandler
 
 PREVIEW_FEATURES = 500
@@ -76,7 +77,7 @@ def history(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt
 def upload(request: HttpRequest) -> HttpResponse:
-    """Step 1: the file, the dataset and the municipality. The upload is cut off past the size limit."""
+    """Step 1: the file, what it holds, the dataset and the municipality. The upload is cut off past the size limit."""
     _check(request)
     request.upload_handlers = [LimitedUploadHandler(request, limit=upload_limit_bytes())]
     return _upload(request)
@@ -100,7 +101,11 @@ def _upload(request: HttpRequest) -> HttpResponse:
                 attribution=data["attribution"],
             )
             run = import_run_create(
-                upload=data["file"], dataset=dataset, municipality=data["municipality"], user=request.user
+                upload=data["file"],
+                dataset=dataset,
+                municipality=data["municipality"],
+                user=request.user,
+                kind=data["kind"],
             )
         return redirect("importers:source", uid=run.uid)
     return _page(request, "importers/upload.html", _("New import"), form=form, too_large=too_large)
@@ -165,6 +170,8 @@ def mapping(request: HttpRequest, uid) -> HttpResponse:
     info = run.source_info
     if not info:
         return redirect("importers:source", uid=run.uid)
+    if run.kind == ImportRun.Kind.AREAS:
+        return _area_mapping(request, run, info)
     stored = (Mapping.from_dict(run.mapping) if run.mapping else None) or mapping_for(dataset=run.dataset)
     starting = stored or mapping_guess(info["fields"])
     vocabulary = [(c.slug, c.name) for c in category_vocabulary(language="el")]
@@ -180,6 +187,30 @@ def mapping(request: HttpRequest, uid) -> HttpResponse:
         import_run_queue(run=run, dry_run=True)
         return redirect("importers:progress", uid=run.uid)
     return _page(request, "importers/mapping.html", _("Mapping"), run=run, form=form, info=info, vocabulary=vocabulary)
+
+
+def _area_mapping(request: HttpRequest, run: ImportRun, info: dict) -> HttpResponse:
+    """Step 3 for protected areas: id, names and kind (kept on the run, and offered again to the dataset's next
+    import), then the dry run."""
+    stored = None
+    if run.mapping:
+        try:
+            stored = AreaMapping.from_dict(run.mapping)
+        except MappingError:
+            stored = None
+    starting = (
+        stored
+        or area_mapping_for(dataset=run.dataset, source_fields=info["fields"])
+        or area_mapping_guess(info["fields"])
+    )
+    form = AreaMappingForm(
+        request.POST or None, initial=AreaMappingForm.initial_from(starting), source_fields=info["fields"]
+    )
+    if request.method == "POST" and form.is_valid():
+        import_run_update(run=run, mapping=form.area_mapping().to_dict())
+        import_run_queue(run=run, dry_run=True)
+        return redirect("importers:progress", uid=run.uid)
+    return _page(request, "importers/mapping_areas.html", _("Mapping"), run=run, form=form, info=info)
 
 
 def progress(request: HttpRequest, uid) -> HttpResponse:
