@@ -14,7 +14,7 @@ names. Say so wherever the figures are quoted.
            their municipality (point in polygon), PlaceText rows for el and en, the import history. Timed from the
            call to the commit (Django start-up excluded); peak memory is that process's maximum resident size.
            Also shown: the time until everything is read, reprojected, validated and COPYed into the stage, i.e.
-           before the writes into the real schema (xgis_place has nine indexes, two of them GiST; xgis_placetext
+           before the writes into the real schema (xgis_place has seven indexes, two of them GiST; xgis_placetext
            a generated tsvector with a GIN index; foreign keys are checked at commit).
   ogr2ogr  Debian's ogr2ogr -t_srs EPSG:4326 into a new PostGIS table, COPY mode (PG_USE_COPY YES), GiST index.
 

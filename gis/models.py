@@ -112,8 +112,8 @@ class Place(RevisionMixin, models.Model):
     """
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="places", null=True, blank=True
+    municipality = models.ForeignKey(  # indexed by place_municipality_live (municipality, withdrawn)
+        Municipality, on_delete=models.PROTECT, related_name="places", null=True, blank=True, db_index=False
     )
     location = models.PointField(_("location"), srid=WGS84)
     footprint = models.MultiPolygonField(_("footprint"), srid=WGS84, null=True, blank=True)
@@ -128,7 +128,9 @@ class Place(RevisionMixin, models.Model):
     pleiades = models.CharField(
         _("Pleiades id"), max_length=20, blank=True, validators=[RegexValidator(r"^[0-9]+$", _("digits only"))]
     )
-    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, null=True, blank=True)
+    dataset = models.ForeignKey(  # indexed by place_unique_source_key (dataset, source_id)
+        Dataset, on_delete=models.PROTECT, null=True, blank=True, db_index=False
+    )
     source_id = models.CharField(max_length=200, blank=True)
     source_attributes = models.JSONField(default=dict, blank=True)
     withdrawn = models.BooleanField(default=False, help_text=_("missing from the latest import"))
@@ -161,7 +163,9 @@ class PlaceText(models.Model):
     importers so that maps, search and exports read one table. Search uses PostgreSQL text search with
     accents removed (``xenagos_el``: unaccent + Greek stemmer; ``xenagos_en``: unaccent + English stemmer)."""
 
-    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="texts")
+    place = models.ForeignKey(  # indexed by placetext_place_language (place, language)
+        Place, on_delete=models.CASCADE, related_name="texts", db_index=False
+    )
     language = models.CharField(max_length=10)
     name = models.CharField(max_length=300)
     summary = models.TextField(blank=True)
