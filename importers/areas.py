@@ -8,7 +8,7 @@ import json
 import time
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.contrib.gis.geos import GEOSGeometry
+from django.contrib.gis.geos import GEOSGeometry, Polygon
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -22,7 +22,7 @@ from .models import ImportRun, ProtectedArea
 from .readers import source_open
 from .records import text_values
 from .report import ImportReport
-from .services import Progress
+from .services import Progress, import_scope
 
 WGS84 = 4326
 SOURCE_ID_LENGTH: int = getattr(ProtectedArea._meta.get_field("source_id"), "max_length", None) or 200
@@ -59,6 +59,16 @@ def _area_records(source, *, fields: dict[str, str], report: ImportReport):
             report.note(feature=batch.start + problem.index + 1, field=problem.field, reason=problem.message)
 
 
+def _union(municipality_ids: list[int] | None):
+    """The union of the municipalities' boundaries (prepared for many tests), or None for no limit."""
+    if municipality_ids is None:
+        return None
+    union = None
+    for municipality in Municipality.objects.filter(pk__in=municipality_ids):
+        union = municipality.boundary if union is None else union.union(municipality.boundary)
+    return union.prepared if union is not None else Polygon().prepared
+
+
 def _report(source, *, dataset: str, dry_run: bool) -> ImportReport:
     info = source.info
     return ImportReport(
@@ -86,13 +96,17 @@ def areas_import(
     invalid: str = "repair",
     dry_run: bool = False,
     user=None,
+    municipality: Municipality | None = None,
     progress: Progress | None = None,
     display_name: str | None = None,
     run: ImportRun | None = None,
 ) -> ImportReport:
     """Protected areas of ``path`` into ``dataset`` keyed on (dataset, id): created, updated, unchanged, withdrawn.
 
-    All or nothing; a ``dry_run`` reports the same and changes nothing. ``progress(stage, done, total)`` is told
+    As for places, an editor (``user``) writes only areas that touch the municipalities they edit, and withdraws
+    only areas of the dataset that touch the import's ``municipality``; the command line and superusers write all,
+    and withdraw across the dataset unless a ``municipality`` is named. All or nothing; a ``dry_run`` reports the
+    same and changes nothing. ``progress(stage, done, total)`` is told
     how far the reading has got. Unless it is a dry run, the history records the outcome on ``run`` (an admin
     import) or on a new ImportRun (the command line).
     """
@@ -106,6 +120,8 @@ def areas_import(
         invalid=invalid,
     )
     actions: dict[str, tuple[str, int | None]] = {}  # source id -> (action, feature number), for the map
+    scope = import_scope(user=user, municipality=municipality)
+    allowed = _union(scope.municipality_ids)
     with source_open(
         path, layer=layer, srid=srid, encoding=encoding, invalid=invalid, display_name=display_name
     ) as source:
@@ -125,15 +141,22 @@ def areas_import(
                 report.reject(feature=number, field=id_field, reason=reason, source_id=values["id"][:50] + "…")
                 continue
             seen.add(values["id"])
+            area = existing.get(values["id"])
+            geometry = GEOSGeometry(footprint)
+            if allowed is not None and not (
+                allowed.intersects(geometry) and (area is None or allowed.intersects(area.geometry))
+            ):
+                reason = "outside the municipalities you edit"
+                report.reject(feature=number, field="geometry", reason=reason, source_id=values["id"])
+                continue
             wanted = {
                 "name_el": values["name"][:300],
                 "name_en": values.get("name_en", "")[:300],
                 "kind": values.get("kind", "")[:100],
-                "geometry": GEOSGeometry(footprint),
+                "geometry": geometry,
                 "source_attributes": {},
                 "withdrawn": False,
             }
-            area = existing.get(values["id"])
             if area is None:
                 ProtectedArea.objects.create(dataset=dataset, source_id=values["id"], **wanted)
                 report.counts["create"] += 1
@@ -155,6 +178,8 @@ def areas_import(
         if progress:
             progress("compare", total, total)
         gone = ProtectedArea.objects.filter(dataset=dataset, withdrawn=False).exclude(source_id__in=seen)
+        if scope.target is not None:
+            gone = gone.filter(geometry__intersects=Municipality.objects.get(pk=scope.target).boundary)
         report.withdrawn = [{"source_id": a.source_id, "name_el": a.name_el} for a in gone.order_by("source_id")[:200]]
         for item in report.withdrawn[:PREVIEW_WITHDRAWN]:
             actions[item["source_id"]] = ("withdraw", None)

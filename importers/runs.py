@@ -96,6 +96,7 @@ def _import(run: ImportRun, *, dry_run: bool, progress: Progress) -> ImportRepor
             name_en_field=mapping.fields.get("name_en", ""),
             kind_field=mapping.fields.get("kind", ""),
             invalid=mapping.invalid,
+            municipality=run.municipality,
             **common,
         )
     raise ImporterError(

@@ -45,6 +45,18 @@ def _legend(*actions: str) -> list[tuple[str, str]]:
     return [(action, labels[action]) for action in actions]
 
 
+def stage_label(stage: str) -> str:
+    """What the progress bar says of an import's stage (the stage codes are written by the import services)."""
+    labels = {
+        "read": _("reading the file"),
+        "compare": _("comparing with the stored data"),
+        "write": _("writing"),
+        "done": _("done"),
+        "checked": _("checked"),
+    }
+    return str(labels.get(stage, stage))
+
+
 def may_import(user) -> bool:
     """Whether ``user`` may use the import screens (place editors of at least one municipality)."""
     return user.is_active and user.has_perm("xgis.add_place") and bool(municipalities_editable_by(user))
@@ -218,7 +230,7 @@ def progress(request: HttpRequest, uid) -> HttpResponse:
     run = _run(request, uid)
     if run.status in (ImportRun.Status.CHECKED, ImportRun.Status.SUCCEEDED, ImportRun.Status.FAILED):
         return redirect("importers:report", uid=run.uid)
-    return _page(request, "importers/progress.html", _("Import in progress"), run=run)
+    return _page(request, "importers/progress.html", _("Import in progress"), run=run, stage=stage_label(run.stage))
 
 
 def status(request: HttpRequest, uid) -> JsonResponse:
@@ -229,7 +241,7 @@ def status(request: HttpRequest, uid) -> JsonResponse:
         {
             "status": run.status,
             "label": str(run.get_status_display()),
-            "stage": run.stage,
+            "stage": stage_label(run.stage),
             "done": run.progress_done,
             "total": run.progress_total,
             "percent": 100 if done else run.percent,

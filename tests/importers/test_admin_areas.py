@@ -264,3 +264,57 @@ def test_an_id_too_long_for_the_source_key_is_rejected_not_a_database_error(tmp_
     assert report.counts["create"] == 1 and report.counts["rejected"] == 1
     assert report.rejected[0]["feature"] == 2 and report.rejected[0]["field"] == "KODIKOS"
     assert report.rejected[0]["reason"] == "the id is longer than 200 characters"
+
+
+def _zones_around(path, zones: dict[str, tuple[str, object]]):
+    """A GeoJSON (EPSG:4326) of ~200 m squares: id -> (Greek name, point inside the square)."""
+    frame = gpd.GeoDataFrame(
+        {"KODIKOS": list(zones), "ONOMA": [name for name, _point in zones.values()]},
+        geometry=[box(p.x - 0.001, p.y - 0.001, p.x + 0.001, p.y + 0.001) for _name, p in zones.values()],
+        crs="EPSG:4326",
+    )
+    frame.to_file(path, driver="GeoJSON")
+    return path
+
+
+@pytest.mark.django_db
+def test_an_editor_writes_and_withdraws_only_areas_in_the_municipalities_they_edit(tmp_path, athens, nafplio):
+    dataset = dataset_upsert(slug="zones", title="Ζώνες", licence="CC BY 4.0", attribution="ΥΠΠΟ")
+    in_athens, in_nafplio = athens.boundary.point_on_surface, nafplio.boundary.point_on_surface
+    common = {"dataset": dataset, "id_field": "KODIKOS", "name_field": "ONOMA"}
+    areas_import(path=_zones_around(tmp_path / "all.geojson", {"N-1": ("Ζώνη Ναυπλίου", in_nafplio)}), **common)
+    editor = get_user_model().objects.get(username="editor-athens")
+    report = areas_import(
+        path=_zones_around(
+            tmp_path / "athens.geojson",
+            {"A-1": ("Ζώνη Αθήνας", in_athens), "N-2": ("Άλλη ζώνη Ναυπλίου", in_nafplio)},
+        ),
+        user=editor,
+        municipality=athens,
+        **common,
+    )
+    assert report.counts["create"] == 1 and report.counts["withdraw"] == 0
+    assert [(r["source_id"], r["field"], r["reason"]) for r in report.rejected] == [
+        ("N-2", "geometry", "outside the municipalities you edit")
+    ]
+    zones = ProtectedArea.objects.filter(dataset=dataset)
+    assert sorted(zones.values_list("source_id", "withdrawn")) == [("A-1", False), ("N-1", False)]
+    # the editor cannot rename Nafplio's zone either, and a superuser's import for Athens withdraws only there
+    renamed = areas_import(
+        path=_zones_around(
+            tmp_path / "rename.geojson", {"A-1": ("Ζώνη Αθήνας", in_athens), "N-1": ("Μετονομασία", in_athens)}
+        ),
+        user=editor,
+        municipality=athens,
+        **common,
+    )
+    assert renamed.counts["update"] == 0 and renamed.counts["unchanged"] == 1
+    assert renamed.rejected[0]["source_id"] == "N-1"
+    assert zones.get(source_id="N-1").name_el == "Ζώνη Ναυπλίου"
+    empty_for_athens = areas_import(
+        path=_zones_around(tmp_path / "none.geojson", {"N-1": ("Ζώνη Ναυπλίου", in_nafplio)}),
+        municipality=athens,
+        **common,
+    )
+    assert empty_for_athens.counts["withdraw"] == 1
+    assert sorted(zones.values_list("source_id", "withdrawn")) == [("A-1", True), ("N-1", False)]

@@ -61,3 +61,16 @@ def test_people_without_place_permissions_cannot_import(client):
     response = client.get("/admin/imports/new/")
     assert response.status_code in (302, 403)
     assert not ImportRun.objects.exists()
+
+
+def test_progress_and_report_speak_greek_stage_names_and_dates(client, editor, settings, tmp_path):
+    settings.XENAGOS_IMPORT_ROOT = tmp_path
+    post_upload(client, "pleiades.geojson", PLEIADES.read_bytes())
+    run = ImportRun.objects.get()
+    ImportRun.objects.filter(pk=run.pk).update(stage="compare", status=ImportRun.Status.CHECKING)
+    status = client.get(f"/admin/imports/{run.uid}/status/").json()
+    assert status["stage"] == "σύγκριση με τα αποθηκευμένα δεδομένα"
+    assert "σύγκριση με τα αποθηκευμένα δεδομένα" in client.get(f"/admin/imports/{run.uid}/progress/").content.decode()
+    page = client.get(f"/admin/imports/{run.uid}/report/").content.decode()
+    assert "Στις " in page and "editor-athens: αρχείο pleiades.geojson" in page
+    assert ".." not in page.split("Στις ", 1)[1].split("«", 1)[0]  # a date ending in "π.μ." gets no second stop
