@@ -41,7 +41,7 @@ def data_page(request: HttpRequest) -> HttpResponse:
     municipalities = sources.get("boundaries", {}).get("municipalities", [])
     for municipality in municipalities:
         municipality["licence_url"] = links.licence_url(municipality["licence"])
-    datasets = sources.get("places", {}).get("datasets", [])
+    datasets = list({d["id"]: d for kind in sources.values() for d in kind.get("datasets", [])}.values())
     for dataset in datasets:
         dataset["licence_url"] = links.licence_url(dataset["licence"])
     return render(

@@ -29,7 +29,8 @@ CACHE = "public, max-age=300"
 def metadata(request: HttpRequest, collection: Collection, *, language: str) -> dict:
     """What a download says about itself: name, licence(s), attribution, sources, when and where from."""
     sources = queries.collection_sources(collection=collection)
-    licences = sorted({m["licence"] for m in sources["municipalities"]})
+    owners = sources["datasets"] if collection.kind.datasets_sql else sources["municipalities"]
+    licences = sorted({owner["licence"] for owner in owners})
     return {
         "name": collection.id,
         "title": collection.title,

@@ -1,8 +1,9 @@
 """What a collection holds, per kind of record: its fields (documented once, for the data page, the OpenAPI schema
 and every format) and the SQL that reads them. Geometry is EPSG:4326 (CRS84 axis order: longitude, latitude).
 
-Kinds today: places and municipal boundaries. Routes, areas and archive items with a location join later as new
-``Kind`` objects (a FROM clause, filters and columns) in ``KINDS``; the views, formats and OpenAPI need no change.
+Kinds: places and municipal boundaries here; protected areas registered by the importers app (``kind_register``).
+Routes and archive items with a location join the same way, as new ``Kind`` objects (a FROM clause, filters and
+columns); the views, formats and OpenAPI need no change.
 """
 
 from dataclasses import dataclass, field
@@ -60,6 +61,9 @@ class Kind:
     municipality_sql: str = "r.municipality_id"
     bbox_sql: str = "r.location"  # the stored geometry that bbox filters (GiST-indexed)
     id_pattern: str = ".+"
+    # records that are not the municipalities' own (e.g. protected areas): their licence is their source dataset's,
+    # and this SQL lists the ids of the datasets of the published records
+    datasets_sql: str | None = None
 
     def where(self, *, municipality: Municipality | None, values: dict) -> tuple[str, dict]:
         """Extra WHERE clauses for the parsed filter ``values`` (bbox in CRS84 degrees), with named parameters."""
@@ -131,6 +135,18 @@ PERIOD_JOINS = {
     " GROUP BY pp.place_id) per ON per.place_id = r.id",
 }
 _UTC = """to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
+# columns that several kinds share (the record's alias is r, its dataset's d)
+UPDATED = Column("updated", _UTC.format("r.updated_at"), "date-time", _("When the record last changed (UTC)."))
+ATTRIBUTION = Column("attribution", "d.attribution", "string", _("Attribution the source dataset asks for."))
+
+
+def area_sql(column: str) -> str:
+    """A stored (multi)polygon as published: snapped to the output grid, then repaired (snapping can make rings
+    touch), then a MultiPolygon with RFC 7946 winding."""
+    return (
+        f"ST_ForcePolygonCCW(ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_ReducePrecision({column}, {GRID_DEG})), 3)))"
+    )
+
 
 PLACES = Kind(
     name="places",
@@ -193,8 +209,8 @@ PLACES = Kind(
         Column("dataset", "d.slug", "string", _("Identifier of the source dataset the record was imported from.")),
         Column("source_id", "NULLIF(r.source_id, '')", "string", _("The record's id in its source dataset.")),
         Column("licence", "m.licence", "string", _("Licence of the published data (the municipality's).")),
-        Column("attribution", "d.attribution", "string", _("Attribution the source dataset asks for.")),
-        Column("updated", _UTC.format("r.updated_at"), "date-time", _("When the record last changed (UTC).")),
+        ATTRIBUTION,
+        UPDATED,
     ],
 )
 
@@ -206,11 +222,7 @@ BOUNDARIES = Kind(
     from_sql=f"FROM {_MUNICIPALITY} r JOIN {_MUNICIPALITY} m ON m.id = r.id WHERE true",  # noqa: S608
     count_from_sql=f"FROM {_MUNICIPALITY} r WHERE true",  # noqa: S608
     id_sql="r.code",
-    # snapped to the output grid, then repaired (snapping can make rings touch), then RFC 7946 winding
-    geometry_sql=(
-        "ST_ForcePolygonCCW(ST_Multi(ST_CollectionExtract(ST_MakeValid("
-        f"ST_ReducePrecision(r.boundary, {GRID_DEG})), 3)))"
-    ),
+    geometry_sql=area_sql("r.boundary"),
     geometry_type="MultiPolygon",
     order_sql="r.code",
     municipality_sql="r.id",
@@ -227,3 +239,8 @@ BOUNDARIES = Kind(
 )
 
 KINDS = {kind.name: kind for kind in (PLACES, BOUNDARIES)}
+
+
+def kind_register(kind: Kind) -> None:
+    """Publish another kind of record (an app that depends on gis calls this from its AppConfig.ready)."""
+    KINDS[kind.name] = kind

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 
 from ..models import Dataset, Municipality, Place
 from .collections import Collection
@@ -136,12 +137,17 @@ def collection_extent(*, collection: Collection) -> list[float] | None:
 
 def collection_sources(*, collection: Collection) -> dict:
     """Licence and provenance of a collection: its municipalities (with their licence) and, for records imported
-    from datasets, those datasets (title, licence, attribution, URL)."""
+    from datasets, those datasets (title, licence, attribution, URL). For kinds that are not the municipalities'
+    own records (``Kind.datasets_sql``), only the datasets."""
     municipalities = Municipality.objects.order_by("name_el").defer("boundary")
     if collection.municipality is not None:
         municipalities = municipalities.filter(pk=collection.municipality.pk)
     datasets = Dataset.objects.none()
-    if collection.kind is PLACES:
+    if collection.kind.datasets_sql:  # not the municipalities' own records: the datasets' licences apply
+        municipalities = municipalities.none()
+        ids = RawSQL(collection.kind.datasets_sql, [])  # noqa: S611 (our own SQL, no input)
+        datasets = Dataset.objects.filter(pk__in=ids).order_by("slug")
+    elif collection.kind is PLACES:
         places = Place.objects.filter(withdrawn=False, municipality__isnull=False)
         if collection.municipality is not None:
             places = places.filter(municipality=collection.municipality)

@@ -4,7 +4,7 @@ import zipfile
 from pathlib import Path
 
 import geopandas as gpd
-from shapely.geometry import Point
+from shapely.geometry import Point, box
 
 DATA = Path(__file__).resolve().parent / "data"
 PLEIADES = DATA / "pleiades_athens_nafplio.geojson"
@@ -71,3 +71,24 @@ def zip_shapefile(shp: Path, target: Path, *, folder: str = "", utf8_names: bool
     """The shapefile's files zipped, optionally inside ``folder``."""
     files = {f"{folder}{p.name}": p.read_bytes() for p in shapefile_parts(shp)}
     return zip_files(target, files, utf8_names=utf8_names)
+
+
+ZONE_NAMES = {"ZA-1": "Ζώνη Α Ακρόπολης", "ZB-2": "Ζώνη Β Φιλοπάππου"}
+
+
+def zones_gpkg(path, *, name_field: str = "ONOMA"):
+    """Two zones in EPSG:2100: a 300 m square with its south-west corner on the Greek Grid's check point, and a
+    200 m square 600 m east of it; Greek names, English names, and a kind under a name no guess knows."""
+    e, n = CHECK_E, CHECK_N
+    frame = gpd.GeoDataFrame(
+        {
+            "KODIKOS": list(ZONE_NAMES),
+            name_field: list(ZONE_NAMES.values()),
+            "NAME_EN": ["Acropolis zone A", "Philopappos zone B"],
+            "EIDOS_ZONIS": ["Ζώνη Α", "Ζώνη Β"],
+        },
+        geometry=[box(e, n, e + 300, n + 300), box(e + 600, n, e + 800, n + 200)],
+        crs="EPSG:2100",
+    )
+    frame.to_file(path, driver="GPKG", layer="zones")
+    return path

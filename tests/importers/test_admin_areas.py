@@ -22,29 +22,10 @@ from importers.runs import import_run_create, import_run_execute, import_run_upd
 from importers.selectors import area_mapping_for
 from tests.browser import admin_log_in
 
-from .helpers import CHECK_E, CHECK_LAT, CHECK_LON, CHECK_N
+from .helpers import CHECK_E, CHECK_LAT, CHECK_LON, CHECK_N, ZONE_NAMES, zones_gpkg
 
 GEOD = Geod(ellps="WGS84")
-ZONE_NAMES = {"ZA-1": "Ζώνη Α Ακρόπολης", "ZB-2": "Ζώνη Β Φιλοπάππου"}
 FIELDS = ["KODIKOS", "ONOMA", "NAME_EN", "EIDOS_ZONIS"]
-
-
-def zones_gpkg(path, *, name_field: str = "ONOMA"):
-    """Two zones in EPSG:2100: a 300 m square with its south-west corner on the Greek Grid's check point, and a
-    200 m square 600 m east of it; Greek names, English names, and a kind under a name no guess knows."""
-    e, n = CHECK_E, CHECK_N
-    frame = gpd.GeoDataFrame(
-        {
-            "KODIKOS": list(ZONE_NAMES),
-            name_field: list(ZONE_NAMES.values()),
-            "NAME_EN": ["Acropolis zone A", "Philopappos zone B"],
-            "EIDOS_ZONIS": ["Ζώνη Α", "Ζώνη Β"],
-        },
-        geometry=[box(e, n, e + 300, n + 300), box(e + 600, n, e + 800, n + 200)],
-        crs="EPSG:2100",
-    )
-    frame.to_file(path, driver="GPKG", layer="zones")
-    return path
 
 
 def upload_zones(page, live_server, path, *, dataset_label: str | None = None) -> None:

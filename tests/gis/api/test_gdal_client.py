@@ -6,6 +6,10 @@ import pyogrio
 import pytest
 
 from gis.models import Municipality, Place
+from gis.services import dataset_upsert
+from importers.areas import areas_import
+from importers.models import ProtectedArea
+from tests.importers.helpers import zones_gpkg
 
 from .conftest import run
 
@@ -13,6 +17,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def expected(collection: str) -> list[str]:
+    if collection == "areas":
+        return sorted(str(pk) for pk in ProtectedArea.objects.filter(withdrawn=False).values_list("pk", flat=True))
     if collection == "boundaries":
         return sorted(Municipality.objects.values_list("code", flat=True))
     places = Place.objects.filter(withdrawn=False, municipality__isnull=False)
@@ -22,10 +28,12 @@ def expected(collection: str) -> list[str]:
 
 
 def test_ogrinfo_lists_every_collection_and_ogr2ogr_reads_every_feature(live_server, tmp_path, gdal_tools):
+    zones = dataset_upsert(slug="zones", title="Ζώνες", licence="CC BY 4.0", attribution="ΥΠΠΟ")
+    areas_import(path=zones_gpkg(tmp_path / "zones.gpkg"), dataset=zones, id_field="KODIKOS", name_field="ONOMA")
     source = f"OAPIF:{live_server.url}/api/features/"
     listing = run("ogrinfo", "-ro", "-q", source).stdout
     layers = re.findall(r"^\d+: (\S+)", listing, flags=re.MULTILINE)
-    collections = ["places", "boundaries"] + [
+    collections = ["places", "boundaries", "areas"] + [
         f"places-{slug}" for slug in Municipality.objects.values_list("slug", flat=True)
     ]
     assert sorted(layers) == sorted(collections)

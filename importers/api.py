@@ -1,0 +1,49 @@
+"""Protected areas in the open-data API: the ``areas`` collection (OGC API - Features, downloads, data page).
+
+Registered from ImportersConfig.ready, so that gis knows nothing of this app. Areas are not one municipality's
+records: their licence and attribution are their source dataset's.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from gis.api import parameters as p
+from gis.api.kinds import ATTRIBUTION, UPDATED, Column, Kind, area_sql
+from gis.models import Dataset
+
+from .models import ProtectedArea
+
+_AREA, _DATASET = ProtectedArea._meta.db_table, Dataset._meta.db_table
+
+AREAS = Kind(
+    name="areas",
+    title=_("Protected areas"),
+    description=_("Archaeological zones and other protected areas, as imported from their source datasets."),
+    table=_AREA,
+    from_sql=f"FROM {_AREA} r JOIN {_DATASET} d ON d.id = r.dataset_id WHERE NOT r.withdrawn",  # noqa: S608
+    count_from_sql=f"FROM {_AREA} r WHERE NOT r.withdrawn",  # noqa: S608
+    id_sql="r.id::text",
+    geometry_sql=area_sql("r.geometry"),
+    geometry_type="MultiPolygon",
+    order_sql="r.id",
+    bbox_sql="r.geometry",
+    id_pattern="^[0-9]+$",
+    updated_sql="r.updated_at",
+    filters=[p.DATETIME],
+    datasets_sql=f"SELECT DISTINCT dataset_id FROM {_AREA} WHERE NOT withdrawn",  # noqa: S608
+    columns=[
+        Column(
+            "name",
+            "CASE WHEN %(lang)s = 'en' AND r.name_en <> '' THEN r.name_en ELSE r.name_el END",
+            "string",
+            _("Name of the area in the chosen language (Greek when it has no English name)."),
+        ),
+        Column("name_el", "r.name_el", "string", _("Name in Greek.")),
+        Column("name_en", "NULLIF(r.name_en, '')", "string", _("Name in English.")),
+        Column("kind", "NULLIF(r.kind, '')", "string", _("Kind of area as the source names it, e.g. zone A.")),
+        Column("dataset", "d.slug", "string", _("Identifier of the source dataset the area was imported from.")),
+        Column("source_id", "r.source_id", "string", _("The area's id in its source dataset.")),
+        Column("licence", "d.licence", "string", _("Licence of the source dataset.")),
+        ATTRIBUTION,
+        UPDATED,
+    ],
+)
