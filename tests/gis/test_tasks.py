@@ -28,3 +28,24 @@ def test_database_backend_worker_runs_a_task(settings, athens):
     assert result.return_value == 1
     acropolis.refresh_from_db()
     assert acropolis.municipality == athens
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_places_import_queues_the_download_cache_fill_and_the_worker_runs_it(settings, tmp_path):
+    from gis.models import PlaceFeature
+    from gis.services import dataset_upsert
+    from importers.mapping import Mapping
+    from importers.services import places_import
+    from tests.importers.helpers import PLEIADES
+
+    settings.TASKS = DATABASE_TASKS
+    PlaceFeature.objects.all().delete()
+    dataset = dataset_upsert(slug="more-pleiades", title="Pleiades", licence="CC BY 3.0", attribution="Pleiades")
+    mapping = Mapping(fields={"source_id": "pleiades_id", "name_el": "title"})
+    places_import(path=PLEIADES, dataset=dataset, mapping=mapping)
+    assert not PlaceFeature.objects.exists()  # queued at commit, not run: the import does not wait for it
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "-v", "0")
+    published = Place.objects.filter(withdrawn=False, municipality__isnull=False).count()
+    for language in ("el", "en"):
+        assert PlaceFeature.objects.filter(language=language).count() == published > 18  # the demo's and the file's
