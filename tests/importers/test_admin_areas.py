@@ -20,7 +20,7 @@ from importers.mapping import AreaMapping
 from importers.models import ImportRun, ProtectedArea
 from importers.runs import import_run_create, import_run_execute, import_run_update
 from importers.selectors import area_mapping_for
-from tests.browser import admin_log_in
+from tests.browser import admin_log_in, assert_accessible
 
 from .helpers import CHECK_E, CHECK_LAT, CHECK_LON, CHECK_N, ZONE_NAMES, zones_gpkg
 
@@ -30,6 +30,7 @@ FIELDS = ["KODIKOS", "ONOMA", "NAME_EN", "EIDOS_ZONIS"]
 
 def upload_zones(page, live_server, path, *, dataset_label: str | None = None) -> None:
     page.goto(f"{live_server.url}/admin/imports/new/")
+    assert_accessible(page)  # the upload form, with its choice of what the file holds
     page.locator("#id_file").set_input_files(str(path))
     page.locator("input[name=kind][value=areas]").check()
     if dataset_label:
@@ -42,6 +43,7 @@ def upload_zones(page, live_server, path, *, dataset_label: str | None = None) -
     expect(page.locator("[data-fact=crs]")).to_contain_text("EPSG:2100")
     expect(page.locator("[data-fact=count]")).to_have_text("2")
     expect(page.locator(".importers-map .leaflet-interactive")).to_have_count(2)
+    assert_accessible(page)  # what the file holds, with its map
     page.locator("button[name=next]").click()
     expect(page.locator("form[data-importers-kind=areas]")).to_be_visible()
 
@@ -60,6 +62,7 @@ def test_editor_imports_archaeological_zones_and_a_reimport_changes_nothing(page
     expect(page.locator("#id_field_name_el")).to_have_value("ONOMA")
     expect(page.locator("#id_field_name_en")).to_have_value("NAME_EN")
     expect(page.locator("#id_field_kind")).to_have_value("")
+    assert_accessible(page)  # the areas' mapping form
     page.locator("#id_field_kind").select_option("EIDOS_ZONIS")
     page.locator("form[data-importers-mapping] button[type=submit]").click()
 
@@ -68,6 +71,7 @@ def test_editor_imports_archaeological_zones_and_a_reimport_changes_nothing(page
     expect(counts).to_contain_text("Νέες περιοχές")  # the admin speaks Greek, and of areas, not places
     expect(page.locator(".importers-map .leaflet-interactive")).to_have_count(2)  # the zones on the map
     assert ProtectedArea.objects.count() == areas_before  # a dry run wrote nothing
+    assert_accessible(page)  # the dry-run report with its map
     run = ImportRun.objects.get(dataset__slug="archaeological-zones")
     assert run.kind == ImportRun.Kind.AREAS and run.status == ImportRun.Status.CHECKED
 

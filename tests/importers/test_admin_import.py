@@ -7,7 +7,7 @@ from pyproj import Geod
 
 from gis.models import Place, PlaceText
 from importers.models import ImportMapping, ImportRun
-from tests.browser import admin_log_in
+from tests.browser import admin_log_in, assert_accessible
 
 from .helpers import CHECK_LAT, CHECK_LON, GREEK_NAMES, greek_grid_shapefile, zip_shapefile
 
@@ -37,6 +37,7 @@ def test_editor_imports_a_zipped_greek_grid_shapefile(page, live_server, tmp_pat
     expect(page.locator(".importers-map .leaflet-interactive")).to_have_count(3)  # the preview map shows them
     page.locator("button[name=next]").click()
 
+    assert_accessible(page)  # the places' mapping form
     page.locator("#id_field_source_id").select_option("KODIKOS")
     page.locator("#id_field_name_el").select_option("ONOMA")
     page.locator("#id_field_category").select_option("TYPOS")
@@ -47,6 +48,7 @@ def test_editor_imports_a_zipped_greek_grid_shapefile(page, live_server, tmp_pat
     expect(counts.locator("[data-count=create]")).to_have_text("3")
     expect(page.locator(".importers-map .leaflet-interactive")).to_have_count(3)
     assert not Place.objects.filter(dataset__slug="monuments-of-the-town").exists()  # a dry run
+    assert_accessible(page)
 
     page.locator("[data-importers-confirm]").click()
     expect(page.locator("[data-importers-done]")).to_be_visible()
@@ -66,6 +68,7 @@ def test_editor_imports_a_zipped_greek_grid_shapefile(page, live_server, tmp_pat
     expect(history).to_contain_text("mnimeia.zip")
     expect(history).to_contain_text("editor-athens")
     expect(history).to_contain_text("3")
+    assert_accessible(page)
 
 
 @pytest.mark.django_db(transaction=True)
