@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from pyproj import Geod
 
 from gis.models import Place
-from tests.browser import admin_log_in
+from tests.browser import admin_log_in, assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 GEOD = Geod(ellps="WGS84")
@@ -29,6 +29,7 @@ def save(page):
 def test_editor_places_a_point_by_clicking(page, live_server):
     admin_log_in(page, live_server)
     new_place_form(page, live_server, "Πλατεία Συντάγματος")
+    assert_accessible(page)  # the place form with its point widget
     widget = page.locator("[data-point-widget]")
     widget.evaluate("w => w.pointMap.setView([37.9755, 23.7348], 18, {animate: false})")
     centre = widget.evaluate("w => { const c = w.pointMap.getCenter(); return [c.lat, c.lng]; }")
