@@ -166,6 +166,12 @@ def _delete_in_sql(place: Place) -> set[int]:
     return {place.id}
 
 
+def _truncate_texts(place: Place) -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE xgis_placetext")
+    return live()
+
+
 WRITES = {
     "place saved": _save,
     "text changed": _text,
@@ -179,6 +185,7 @@ WRITES = {
     "deleted": _delete,
     "deleted in SQL": _delete_in_sql,
     "boundary only": _boundary_only,
+    "texts truncated": _truncate_texts,
 }
 
 
