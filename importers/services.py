@@ -166,8 +166,9 @@ def places_import(
             progress("write", report.counts["read"], info.feature_count)
         report.written = bulk.plan_apply(dataset_id=dataset.pk, mapped=mapped, scope=scope, locale_id=locale_id)
         mapping_save(dataset=dataset, mapping=mapping, user=user)
-        # the open-data downloads' stored features of the new and changed places: built by the worker, not here
-        transaction.on_commit(feature_cache_fill_task.enqueue)
+        if report.written["create"] or report.written["update"]:
+            # the open-data downloads' stored features of the new and changed places: built by the worker, not here
+            transaction.on_commit(feature_cache_fill_task.enqueue)
         if progress:
             progress("done", report.counts["read"], info.feature_count)
     report.seconds = round(time.monotonic() - started, 2)

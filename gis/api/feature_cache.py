@@ -27,8 +27,9 @@ FILL_BATCH = 20_000  # place ids per fill transaction (the lock it holds makes c
 BLOCK_IDS = 5000  # place ids per streamed block
 
 
-def _missing(alias: str = "r") -> str:
-    return f"NOT EXISTS (SELECT 1 FROM {CACHE} f WHERE f.place_id = {alias}.id AND f.language = %(lang)s)"  # noqa: S608
+def _missing() -> str:
+    """A published place ``r`` without its stored feature in the language."""
+    return f"NOT EXISTS (SELECT 1 FROM {CACHE} f WHERE f.place_id = r.id AND f.language = %(lang)s)"  # noqa: S608
 
 
 def feature_cache_missing(*, language: str) -> int:
@@ -46,8 +47,10 @@ def feature_cache_fill(*, language: str) -> int:
 
     Works in batches of FILL_BATCH ids, each its own transaction holding SHARE ROW EXCLUSIVE on the cache: a write
     that makes a feature stale waits for the batch to commit, then deletes what it wrote (see migration 0003)."""
-    if not feature_cache_missing(language=language):
-        return 0
+    return _fill(language) if feature_cache_missing(language=language) else 0
+
+
+def _fill(language: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT min(id), max(id) FROM {PLACE}")  # noqa: S608
         low, high = cursor.fetchone()
@@ -77,22 +80,19 @@ def stream_sql(*, collection: Collection, values: dict, complete: bool) -> tuple
         params["municipality"] = collection.municipality.pk
     join = f" JOIN {PLACE} r ON r.id = f.place_id" if clauses else ""
     place_clauses = clauses + (" AND r.municipality_id = %(municipality)s" if collection.municipality else "")
-    sql = f"""
-        SELECT s FROM (
-            SELECT (SELECT string_agg(f.feature, E',\\n') FROM {CACHE} f{join}
-                    WHERE f.language = %(lang)s AND f.place_id >= b.lo AND f.place_id < b.lo + %(block)s
-                    {cached_filter}{clauses})
-            FROM (SELECT min(id) AS lo, max(id) AS hi FROM {PLACE}) bounds, generate_series(bounds.lo, bounds.hi,
-                  %(block)s) b(lo)
-            UNION ALL
-            SELECT string_agg(x.feature, E',\\n') FROM (
-                SELECT r.id, {feature_sql(PLACES)} AS feature {PLACES.from_clause("page")}{place_clauses}
-                AND {_missing()}) x
-            GROUP BY x.id / %(block)s
-        ) blocks(s) WHERE s IS NOT NULL
-    """  # noqa: S608
-    if complete:
-        sql = sql[: sql.index("UNION ALL")] + ") blocks(s) WHERE s IS NOT NULL"
+    stored = f"""
+        SELECT (SELECT string_agg(f.feature, E',\\n') FROM {CACHE} f{join}
+                WHERE f.language = %(lang)s AND f.place_id >= b.lo AND f.place_id < b.lo + %(block)s
+                {cached_filter}{clauses})
+        FROM (SELECT min(id) AS lo, max(id) AS hi FROM {PLACE}) bounds,
+             generate_series(bounds.lo, bounds.hi, %(block)s) b(lo)"""  # noqa: S608
+    missing = f"""
+        SELECT string_agg(x.feature, E',\\n') FROM (
+            SELECT r.id, {feature_sql(PLACES)} AS feature {PLACES.from_clause("page")}{place_clauses}
+            AND {_missing()}) x
+        GROUP BY x.id / %(block)s"""  # noqa: S608
+    blocks = stored if complete else f"{stored} UNION ALL {missing}"
+    sql = f"SELECT s FROM ({blocks}) blocks(s) WHERE s IS NOT NULL"  # noqa: S608
     return sql, {**params, "block": BLOCK_IDS}
 
 
@@ -115,7 +115,7 @@ def stream(*, collection: Collection, values: dict, language: str) -> Iterator[b
                 return
         if missing > SYNC_FILL_MAX:
             break
-        feature_cache_fill(language=language)
+        _fill(language)  # just counted: some are missing
     from ..tasks import feature_cache_fill_task
 
     feature_cache_fill_task.enqueue(language=language)

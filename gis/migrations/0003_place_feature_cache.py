@@ -24,117 +24,71 @@ def _function(name: str, body: str) -> str:
         END $$"""
 
 
-# Rows named by a transition table (TG_ARGV[0]) through one of its columns (TG_ARGV[1]): the place's id.
-FORGET_PLACES = _function(
-    "xgis_placefeature_forget",
-    f"EXECUTE format('DELETE FROM {CACHE} c USING (SELECT DISTINCT %2$I AS id FROM %1$I) t "
+# function name -> body
+BODIES = {
+    # rows named by a transition table (TG_ARGV[0]) through one of its columns (TG_ARGV[1]): the place's id
+    "xgis_placefeature_forget": f"EXECUTE format('DELETE FROM {CACHE} c USING (SELECT DISTINCT %2$I AS id FROM %1$I) t "
     "WHERE c.place_id = t.id', TG_ARGV[0], TG_ARGV[1]);",
-)
-# A category or period shows its slug and (per language, through translation_key) its name.
-FORGET_CATEGORY = _function(
-    "xgis_placefeature_forget_category",
-    f"""DELETE FROM {CACHE} c USING xgis_place r WHERE c.place_id = r.id AND r.category_id IN (
+    # a category or period shows its slug and (per language, through translation_key) its name
+    "xgis_placefeature_forget_category": f"DELETE FROM {CACHE} c USING xgis_place r WHERE c.place_id = r.id "
+    f"""AND r.category_id IN (
             SELECT k.id FROM xgis_category k JOIN new_rows n ON n.translation_key = k.translation_key
             JOIN old_rows o ON o.id = n.id
             WHERE (n.slug, n.name, n.translation_key) IS DISTINCT FROM (o.slug, o.name, o.translation_key));""",
-)
-FORGET_PERIOD = _function(
-    "xgis_placefeature_forget_period",
-    f"""DELETE FROM {CACHE} c USING xgis_place_periods pp WHERE c.place_id = pp.place_id AND pp.period_id IN (
+    "xgis_placefeature_forget_period": f"DELETE FROM {CACHE} c USING xgis_place_periods pp "
+    f"""WHERE c.place_id = pp.place_id AND pp.period_id IN (
             SELECT k.id FROM xgis_period k JOIN new_rows n ON n.translation_key = k.translation_key
             JOIN old_rows o ON o.id = n.id
             WHERE (n.slug, n.name, n.sort_order, n.translation_key)
                 IS DISTINCT FROM (o.slug, o.name, o.sort_order, o.translation_key));""",
-)
-FORGET_MUNICIPALITY = _function(
-    "xgis_placefeature_forget_municipality",
-    f"""DELETE FROM {CACHE} c USING new_rows n JOIN old_rows o ON o.id = n.id
+    "xgis_placefeature_forget_municipality": f"""DELETE FROM {CACHE} c USING new_rows n JOIN old_rows o ON o.id = n.id
             WHERE c.municipality_id = n.id
             AND (n.slug, n.code, n.name_el, n.name_en, n.licence)
                 IS DISTINCT FROM (o.slug, o.code, o.name_el, o.name_en, o.licence);""",
-)
-FORGET_DATASET = _function(
-    "xgis_placefeature_forget_dataset",
-    f"""DELETE FROM {CACHE} c USING xgis_place r, new_rows n JOIN old_rows o ON o.id = n.id
+    "xgis_placefeature_forget_dataset": f"DELETE FROM {CACHE} c "
+    f"""USING xgis_place r, new_rows n JOIN old_rows o ON o.id = n.id
             WHERE c.place_id = r.id AND r.dataset_id = n.id
             AND (n.slug, n.attribution) IS DISTINCT FROM (o.slug, o.attribution);""",
-)
+}
+# A place's own rows: (trigger prefix, table, column holding the place's id, events)
+PLACE_ROWS = [
+    ("place", "xgis_place", "id", ["UPDATE", "DELETE"]),
+    ("text", "xgis_placetext", "place_id", ["INSERT", "UPDATE", "DELETE"]),
+    ("periods", "xgis_place_periods", "place_id", ["INSERT", "DELETE"]),
+]
+# What a place's feature shows of other records: (trigger prefix, table); their UPDATEs compare old and new rows
+SHOWN = [
+    ("category", "xgis_category"),
+    ("period", "xgis_period"),
+    ("municipality", "xgis_municipality"),
+    ("dataset", "xgis_dataset"),
+]
+
+
+def _transition(event: str) -> str:
+    return "old_rows" if event == "DELETE" else "new_rows"
+
 
 # (trigger name, table, event, transition tables, function and arguments)
 TRIGGERS = [
-    ("place_update", "xgis_place", "UPDATE", "NEW TABLE AS new_rows", "xgis_placefeature_forget('new_rows', 'id')"),
-    ("place_delete", "xgis_place", "DELETE", "OLD TABLE AS old_rows", "xgis_placefeature_forget('old_rows', 'id')"),
     (
-        "text_insert",
-        "xgis_placetext",
-        "INSERT",
-        "NEW TABLE AS new_rows",
-        "xgis_placefeature_forget('new_rows', 'place_id')",
-    ),
+        f"{prefix}_{event.lower()}",
+        table,
+        event,
+        f"{_transition(event).split('_')[0].upper()} TABLE AS {_transition(event)}",
+        f"xgis_placefeature_forget('{_transition(event)}', '{column}')",
+    )
+    for prefix, table, column, events in PLACE_ROWS
+    for event in events
+] + [
     (
-        "text_update",
-        "xgis_placetext",
-        "UPDATE",
-        "NEW TABLE AS new_rows",
-        "xgis_placefeature_forget('new_rows', 'place_id')",
-    ),
-    (
-        "text_delete",
-        "xgis_placetext",
-        "DELETE",
-        "OLD TABLE AS old_rows",
-        "xgis_placefeature_forget('old_rows', 'place_id')",
-    ),
-    (
-        "periods_insert",
-        "xgis_place_periods",
-        "INSERT",
-        "NEW TABLE AS new_rows",
-        "xgis_placefeature_forget('new_rows', 'place_id')",
-    ),
-    (
-        "periods_delete",
-        "xgis_place_periods",
-        "DELETE",
-        "OLD TABLE AS old_rows",
-        "xgis_placefeature_forget('old_rows', 'place_id')",
-    ),
-    (
-        "category_update",
-        "xgis_category",
+        f"{prefix}_update",
+        table,
         "UPDATE",
         "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-        "xgis_placefeature_forget_category()",
-    ),
-    (
-        "period_update",
-        "xgis_period",
-        "UPDATE",
-        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-        "xgis_placefeature_forget_period()",
-    ),
-    (
-        "municipality_update",
-        "xgis_municipality",
-        "UPDATE",
-        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-        "xgis_placefeature_forget_municipality()",
-    ),
-    (
-        "dataset_update",
-        "xgis_dataset",
-        "UPDATE",
-        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-        "xgis_placefeature_forget_dataset()",
-    ),
-]
-FUNCTIONS = [FORGET_PLACES, FORGET_CATEGORY, FORGET_PERIOD, FORGET_MUNICIPALITY, FORGET_DATASET]
-FUNCTION_NAMES = [
-    "xgis_placefeature_forget",
-    "xgis_placefeature_forget_category",
-    "xgis_placefeature_forget_period",
-    "xgis_placefeature_forget_municipality",
-    "xgis_placefeature_forget_dataset",
+        f"xgis_placefeature_forget_{prefix}()",
+    )
+    for prefix, table in SHOWN
 ]
 
 
@@ -181,7 +135,7 @@ class Migration(migrations.Migration):
             sql=[
                 # a cache: not worth writing to the WAL; after a crash PostgreSQL empties it and downloads refill it
                 f"ALTER TABLE {CACHE} SET UNLOGGED",
-                *FUNCTIONS,
+                *(_function(name, body) for name, body in BODIES.items()),
             ]
             + [
                 f"CREATE TRIGGER placefeature_{name} AFTER {event} ON {table} "
@@ -189,7 +143,7 @@ class Migration(migrations.Migration):
                 for name, table, event, transition, call in TRIGGERS
             ],
             reverse_sql=[f"DROP TRIGGER placefeature_{name} ON {table}" for name, table, *_ in TRIGGERS]
-            + [f"DROP FUNCTION {name}()" for name in FUNCTION_NAMES]
+            + [f"DROP FUNCTION {name}()" for name in BODIES]
             + [f"ALTER TABLE {CACHE} SET LOGGED"],
         ),
     ]
