@@ -11,6 +11,7 @@ from .responses import GEOJSON, HTML, JSON
 DOWNLOADS = {  # format -> (media type, file extension)
     "geojson": ("application/geo+json", "geojson"),
     "csv": ("text/csv; charset=utf-8", "csv"),
+    # GeoPackage's registered media type (OGC 12-128r18 / IANA); the file format, not a database we use
     "gpkg": ("application/geopackage+sqlite3", "gpkg"),
 }
 LICENCE_URLS = {
