@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .errors import UnsafeArchive
 from .safety import SHAPEFILE_PARTS, VECTOR_DRIVERS
@@ -60,7 +62,9 @@ def _member_name(info: zipfile.ZipInfo) -> tuple[str, str]:
 def _safe_relative(name: str, zip_path: Path) -> PurePosixPath:
     relative = PurePosixPath(name.replace("\\", "/"))
     if relative.is_absolute() or ".." in relative.parts or (relative.parts and ":" in relative.parts[0]):
-        raise UnsafeArchive(f"member '{name}' would be written outside the work folder", path=zip_path)
+        raise UnsafeArchive(
+            _("member '%(name)s' would be written outside the work folder") % {"name": name}, path=zip_path
+        )
     return relative
 
 
@@ -72,23 +76,26 @@ def zip_unpack(zip_path: Path, *, into: Path, limits: ZipLimits | None = None) -
     try:
         archive = zipfile.ZipFile(zip_path)
     except (zipfile.BadZipFile, OSError) as error:
-        raise UnsafeArchive(f"not a readable zip file ({error})", path=zip_path) from error
+        # Translators: %(error)s is Python's explanation, in English.
+        raise UnsafeArchive(_("not a readable zip file (%(error)s)") % {"error": error}, path=zip_path) from error
     result = Unpacked()
     with archive:
         members = archive.infolist()
         if len(members) > limits.max_members:
-            raise UnsafeArchive(f"{len(members)} members; at most {limits.max_members} are unpacked", path=zip_path)
+            message = ngettext(
+                "%(count)d member; at most %(limit)s are unpacked",
+                "%(count)d members; at most %(limit)s are unpacked",
+                len(members),
+            )
+            raise UnsafeArchive(message % {"count": len(members), "limit": limits.max_members}, path=zip_path)
         declared = sum(m.file_size for m in members)
         compressed = sum(m.compress_size for m in members) or 1
         if declared > limits.max_total_bytes:
-            raise UnsafeArchive(
-                f"unpacks to {declared / MB:.0f} MB; the limit is {limits.max_total_bytes / MB:.0f} MB", path=zip_path
-            )
+            message = _("unpacks to %(size).0f MB; the limit is %(limit).0f MB")
+            raise UnsafeArchive(message % {"size": declared / MB, "limit": limits.max_total_bytes / MB}, path=zip_path)
         if declared / compressed > limits.max_ratio:
-            raise UnsafeArchive(
-                f"compressed {declared / compressed:.0f} to 1, more than {limits.max_ratio:.0f} to 1 (a zip bomb?)",
-                path=zip_path,
-            )
+            message = _("compressed %(ratio).0f to 1, more than %(limit).0f to 1 (a zip bomb?)")
+            raise UnsafeArchive(message % {"ratio": declared / compressed, "limit": limits.max_ratio}, path=zip_path)
         written = 0
         for info in members:
             name, encoding = _member_name(info)
@@ -96,27 +103,30 @@ def zip_unpack(zip_path: Path, *, into: Path, limits: ZipLimits | None = None) -
                 result.name_encoding = encoding
             relative = _safe_relative(name, zip_path)
             if stat.S_ISLNK(info.external_attr >> 16):
-                raise UnsafeArchive(f"member '{name}' is a symbolic link", path=zip_path)
+                raise UnsafeArchive(_("member '%(name)s' is a symbolic link") % {"name": name}, path=zip_path)
             if info.is_dir():
                 continue
             if relative.suffix.lower() not in expected or relative.name.startswith("._"):
                 result.skipped.append(name)
                 continue
             if info.compress_size and info.file_size / info.compress_size > limits.max_ratio:
-                raise UnsafeArchive(f"member '{name}' is compressed too much (a zip bomb?)", path=zip_path)
+                message = _("member '%(name)s' is compressed too much (a zip bomb?)")
+                raise UnsafeArchive(message % {"name": name}, path=zip_path)
             target = (into / relative).resolve()
             if into not in target.parents:
-                raise UnsafeArchive(f"member '{name}' would be written outside the work folder", path=zip_path)
+                message = _("member '%(name)s' would be written outside the work folder")
+                raise UnsafeArchive(message % {"name": name}, path=zip_path)
             target.parent.mkdir(parents=True, exist_ok=True)
             if target.exists():
-                raise UnsafeArchive(f"member '{name}' appears twice", path=zip_path)
+                raise UnsafeArchive(_("member '%(name)s' appears twice") % {"name": name}, path=zip_path)
             with archive.open(info) as source, target.open("xb") as sink:
                 while chunk := source.read(CHUNK):
                     written += len(chunk)
                     if written > limits.max_total_bytes or written > declared:
                         sink.close()
                         shutil.rmtree(into, ignore_errors=True)
-                        raise UnsafeArchive("unpacks to more than its directory says (a zip bomb?)", path=zip_path)
+                        message = _("unpacks to more than its directory says (a zip bomb?)")
+                        raise UnsafeArchive(message, path=zip_path)
                     sink.write(chunk)
             result.files.append(target)
     return result

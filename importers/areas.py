@@ -11,13 +11,14 @@ from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.contrib.gis.geos import GEOSGeometry, Polygon
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from gis.models import Dataset, Municipality
 from gis.services import municipality_upsert
 
 from .errors import MappingError
 from .history import import_run_record
-from .mapping import AREA_TARGETS, AreaMapping
+from .mapping import AREA_TARGETS, AreaMapping, field_missing, field_unnamed
 from .models import ImportRun, ProtectedArea
 from .readers import source_open
 from .records import text_values
@@ -34,11 +35,7 @@ def _area_records(source, *, fields: dict[str, str], report: ImportReport):
     for target, name in fields.items():
         if name and name not in source.info.fields:
             listed = ", ".join(source.info.fields)
-            raise MappingError(
-                f"no such field in the source (for '{target}'); the fields are {listed}",
-                path=source.info.file,
-                field=name,
-            )
+            raise MappingError(field_missing(target, listed), path=source.info.file, field=name)
     for batch in source.batches():
         columns = {target: text_values(batch.fields.get(name), len(batch)) for target, name in fields.items() if name}
         rejected = {problem.index: problem for problem in batch.rejected}
@@ -49,10 +46,11 @@ def _area_records(source, *, fields: dict[str, str], report: ImportReport):
                 problem = rejected[index]
                 report.reject(feature=number, field=problem.field, reason=problem.message, source_id=values["id"])
             elif batch.geometry.footprint[index] is None:
-                report.reject(feature=number, field="geometry", reason="expected a polygon", source_id=values["id"])
+                reason = _("expected a polygon")
+                report.reject(feature=number, field="geometry", reason=reason, source_id=values["id"])
             elif not values["id"] or not values["name"]:
-                missing = "id" if not values["id"] else "name"
-                report.reject(feature=number, field=fields[missing], reason=f"empty {missing}", source_id=values["id"])
+                missing, reason = ("id", _("empty id")) if not values["id"] else ("name", _("empty name"))
+                report.reject(feature=number, field=fields[missing], reason=reason, source_id=values["id"])
             else:
                 yield number, values, batch.geometry.footprint[index]
         for problem in batch.geometry.notes:
@@ -114,7 +112,7 @@ def areas_import(
     fields = {"id": id_field, "name": name_field, "name_en": name_en_field, "kind": kind_field}
     for target in ("id", "name"):
         if not fields[target]:
-            raise MappingError(f"the mapping must name the source field for '{target}'", path=display_name or path)
+            raise MappingError(field_unnamed(target), path=display_name or path)
     mapping = AreaMapping(
         fields={target: fields[key] for target, key in zip(AREA_TARGETS, fields, strict=True) if fields[key]},
         invalid=invalid,
@@ -134,10 +132,11 @@ def areas_import(
             if progress:
                 progress("read", number, total)
             if values["id"] in seen:
-                report.reject(feature=number, field=id_field, reason="the id is used twice", source_id=values["id"])
+                reason = _("the id is used twice")
+                report.reject(feature=number, field=id_field, reason=reason, source_id=values["id"])
                 continue
             if len(values["id"]) > SOURCE_ID_LENGTH:
-                reason = f"the id is longer than {SOURCE_ID_LENGTH} characters"
+                reason = _("the id is longer than %(n)s characters") % {"n": SOURCE_ID_LENGTH}
                 report.reject(feature=number, field=id_field, reason=reason, source_id=values["id"][:50] + "…")
                 continue
             seen.add(values["id"])
@@ -146,7 +145,7 @@ def areas_import(
             if allowed is not None and not (
                 allowed.intersects(geometry) and (area is None or allowed.intersects(area.geometry))
             ):
-                reason = "outside the municipalities you edit"
+                reason = _("outside the municipalities you edit")
                 report.reject(feature=number, field="geometry", reason=reason, source_id=values["id"])
                 continue
             wanted = {

@@ -1,6 +1,12 @@
-"""Importer errors: each names the file and, where known, the feature/row and field."""
+"""Importer errors: each names the file and, where known, the feature/row and field.
+
+Messages are written in the language active when they are raised: the admin's (a request, or the background task
+of a run started from it), English on the command line (its commands run with translations deactivated).
+"""
 
 from pathlib import Path
+
+from django.utils.translation import gettext as _
 
 
 class ImporterError(Exception):
@@ -24,16 +30,13 @@ class ImporterError(Exception):
         self.unit = "row" if row is not None and feature is None else "feature"
         self.field = field
         self.reason = message
-        where = [
-            part
-            for part in (
-                self.path,
-                f"{self.unit} {self.feature}" if self.feature is not None else None,
-                f"field '{field}'" if field else None,
-            )
-            if part
-        ]
-        super().__init__(f"{': '.join([', '.join(where), message]) if where else message}")
+        where = [self.path] if self.path else []
+        if self.feature is not None:
+            number = {"n": self.feature}
+            where.append(_("row %(n)s") % number if self.unit == "row" else _("feature %(n)s") % number)
+        if field:
+            where.append(_("field '%(name)s'") % {"name": field})
+        super().__init__(f"{', '.join(where)}: {message}" if where else message)
 
 
 class UnsafeInput(ImporterError):

@@ -35,6 +35,8 @@ import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from .errors import MappingError
 from .readers.geometry import InvalidPolicy
 
@@ -73,16 +75,24 @@ class Mapping:
         """Read the TOML/JSON sections, refusing what is not understood."""
         unknown = set(data) - SECTIONS
         if unknown:
-            raise MappingError(f"unknown section(s) {sorted(unknown)}; expected {sorted(SECTIONS)}", path=path)
+            raise MappingError(_unknown_sections(unknown, SECTIONS), path=path)
         fields = {str(k): str(v) for k, v in data.get("fields", {}).items() if v}
         for target in set(fields) - set(TARGETS):
-            raise MappingError(f"unknown place field; expected one of {', '.join(TARGETS)}", path=path, field=target)
+            raise MappingError(
+                _("unknown place field; expected one of %(names)s") % {"names": ", ".join(TARGETS)},
+                path=path,
+                field=target,
+            )
         options = data.get("options", {})
         for name in set(options) - OPTIONS:
-            raise MappingError(f"unknown option; expected one of {', '.join(sorted(OPTIONS))}", path=path, field=name)
+            raise MappingError(
+                _("unknown option; expected one of %(names)s") % {"names": ", ".join(sorted(OPTIONS))},
+                path=path,
+                field=name,
+            )
         invalid = str(options.get("invalid", InvalidPolicy.REPAIR))
         if invalid not in InvalidPolicy.CHOICES:
-            raise MappingError(f"must be one of {', '.join(InvalidPolicy.CHOICES)}", path=path, field="invalid")
+            raise MappingError(_one_of(InvalidPolicy.CHOICES), path=path, field="invalid")
         return cls(
             fields=fields,
             categories={str(k): str(v) for k, v in data.get("categories", {}).items()},
@@ -97,21 +107,53 @@ class Mapping:
         """Refuse a mapping that names fields the source lacks or slugs the vocabularies lack."""
         for target in REQUIRED:
             if target not in self.fields:
-                raise MappingError(f"the mapping must name the source field for '{target}'", path=path)
+                raise MappingError(field_unnamed(target), path=path)
         for target, source in self.fields.items():
             if source not in source_fields:
                 listed = ", ".join(source_fields)
-                raise MappingError(
-                    f"no such field in the source (for '{target}'); the fields are {listed}", path=path, field=source
-                )
+                raise MappingError(field_missing(target, listed), path=path, field=source)
         for value, slug in self.categories.items():
             if slug and slug not in categories:
-                raise MappingError(f"'{value}' maps to '{slug}', which is not a category", path=path, field="category")
+                raise MappingError(
+                    _("'%(value)s' maps to '%(slug)s', which is not a category") % {"value": value, "slug": slug},
+                    path=path,
+                    field="category",
+                )
         if self.default_category and self.default_category not in categories:
-            raise MappingError(f"'{self.default_category}' is not a category", path=path, field="default_category")
+            raise MappingError(
+                _("'%(slug)s' is not a category") % {"slug": self.default_category}, path=path, field="default_category"
+            )
         for value, slug in self.periods.items():
             if slug and slug not in periods:
-                raise MappingError(f"'{value}' maps to '{slug}', which is not a period", path=path, field="periods")
+                raise MappingError(
+                    _("'%(value)s' maps to '%(slug)s', which is not a period") % {"value": value, "slug": slug},
+                    path=path,
+                    field="periods",
+                )
+
+
+def _unknown_sections(unknown: set[str], known: set[str]) -> str:
+    return _("unknown section(s) %(unknown)s; expected %(known)s") % {
+        "unknown": sorted(unknown),
+        "known": sorted(known),
+    }
+
+
+def _one_of(choices) -> str:
+    return _("must be one of %(choices)s") % {"choices": ", ".join(choices)}
+
+
+def field_unnamed(target: str) -> str:
+    """The message for a mapping that names no source field for ``target``."""
+    return _("the mapping must name the source field for '%(target)s'") % {"target": target}
+
+
+def field_missing(target: str, listed: str) -> str:
+    """The message for a mapped source field (for ``target``) that the source lacks; ``listed``: its fields."""
+    return _("no such field in the source (for '%(target)s'); the fields are %(fields)s") % {
+        "target": target,
+        "fields": listed,
+    }
 
 
 def mapping_load(path: str | Path) -> Mapping:
@@ -120,9 +162,9 @@ def mapping_load(path: str | Path) -> Mapping:
         with Path(path).open("rb") as handle:
             data = tomllib.load(handle)
     except OSError as error:
-        raise MappingError(f"cannot be read ({error.strerror})", path=path) from error
+        raise MappingError(_("cannot be read (%(reason)s)") % {"reason": error.strerror}, path=path) from error
     except tomllib.TOMLDecodeError as error:
-        raise MappingError(f"is not valid TOML: {error}", path=path) from error
+        raise MappingError(_("is not valid TOML: %(error)s") % {"error": error}, path=path) from error
     return Mapping.from_dict(data, path=path)
 
 
@@ -160,15 +202,17 @@ class AreaMapping:
         """Read the sections, refusing what is not understood."""
         unknown = set(data) - AREA_SECTIONS
         if unknown:
-            raise MappingError(f"unknown section(s) {sorted(unknown)}; expected {sorted(AREA_SECTIONS)}", path=path)
+            raise MappingError(_unknown_sections(unknown, AREA_SECTIONS), path=path)
         fields = {str(k): str(v) for k, v in data.get("fields", {}).items() if v}
         for target in set(fields) - set(AREA_TARGETS):
             raise MappingError(
-                f"unknown area field; expected one of {', '.join(AREA_TARGETS)}", path=path, field=target
+                _("unknown area field; expected one of %(names)s") % {"names": ", ".join(AREA_TARGETS)},
+                path=path,
+                field=target,
             )
         invalid = str(data.get("options", {}).get("invalid", InvalidPolicy.REPAIR))
         if invalid not in InvalidPolicy.CHOICES:
-            raise MappingError(f"must be one of {', '.join(InvalidPolicy.CHOICES)}", path=path, field="invalid")
+            raise MappingError(_one_of(InvalidPolicy.CHOICES), path=path, field="invalid")
         return cls(fields=fields, invalid=invalid)
 
     def fits(self, source_fields: list[str]) -> bool:

@@ -52,7 +52,9 @@ class ImportRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     file_name = models.CharField(_("file"), max_length=255)
     file_path = models.CharField(max_length=500, blank=True, help_text="the upload in the import work folder")
-    options = models.JSONField(default=dict, blank=True, help_text="layer, srid, encoding")
+    options = models.JSONField(
+        default=dict, blank=True, help_text="layer, srid, encoding; language: the admin language of its messages"
+    )
     source_info = models.JSONField(default=dict, blank=True)
     mapping = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.UPLOADED)

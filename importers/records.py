@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from django.utils.translation import gettext as _
 
 from .mapping import Mapping
 from .readers import FeatureBatch
@@ -78,23 +79,23 @@ def records_build(
     ids = column["source_id"]
     out = Records()
     reasons: dict[int, Issue] = {}
+    empty_id, long_id = _("empty id"), _("id over %(n)s characters") % {"n": MAX_ID}
+    empty_name, long_name = _("empty name"), _("name over %(n)s characters") % {"n": MAX_NAME}
     for problem in batch.rejected:
         reasons.setdefault(problem.index, Issue(int(numbers[problem.index]), problem.field, problem.message))
     for index, value in enumerate(ids):
         if not value:
-            reasons.setdefault(index, Issue(int(numbers[index]), mapping.fields["source_id"], "empty id"))
+            reasons.setdefault(index, Issue(int(numbers[index]), mapping.fields["source_id"], empty_id))
         elif len(value) > MAX_ID:
-            reasons.setdefault(index, Issue(int(numbers[index]), mapping.fields["source_id"], "id over 200 characters"))
+            reasons.setdefault(index, Issue(int(numbers[index]), mapping.fields["source_id"], long_id))
     for target in ("name_el", "name_en"):
         if target not in column:
             continue
         for index, value in enumerate(column[target]):
             if target == "name_el" and not value:
-                reasons.setdefault(index, Issue(int(numbers[index]), mapping.fields[target], "empty name"))
+                reasons.setdefault(index, Issue(int(numbers[index]), mapping.fields[target], empty_name))
             elif len(value) > MAX_NAME:
-                reasons.setdefault(
-                    index, Issue(int(numbers[index]), mapping.fields[target], f"name over {MAX_NAME} characters")
-                )
+                reasons.setdefault(index, Issue(int(numbers[index]), mapping.fields[target], long_name))
     for index, issue in sorted(reasons.items()):
         issue.source_id = ids[index]
         out.rejected.append(issue)
@@ -174,7 +175,9 @@ def _identifiers(values, pattern, target, mapping, numbers, ids, out: Records, c
                 Issue(
                     int(numbers[index]),
                     mapping.fields[target],
-                    f"'{value[:40]}' is not a {target} id; left empty",
+                    # Translators: kind is "Wikidata" or "Pleiades", the database whose identifier was expected
+                    _("'%(value)s' is not a %(kind)s id; left empty")
+                    % {"value": value[:40], "kind": target.capitalize()},
                     ids[index],
                 )
             )

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
+from django.utils.translation import get_language, override
+from django.utils.translation import gettext as _
 
 from gis.models import Dataset, Municipality
 
@@ -100,19 +102,20 @@ def _import(run: ImportRun, *, dry_run: bool, progress: Progress) -> ImportRepor
             **common,
         )
     raise ImporterError(
-        "municipality boundaries are imported from the command line (manage.py import_areas)", path=run.file_name
+        _("municipality boundaries are imported from the command line (manage.py import_areas)"), path=run.file_name
     )
 
 
 def import_run_execute(*, run_id: int, dry_run: bool) -> ImportRun:
     """Run a queued import (or its dry run) of places or protected areas and record the outcome on the run; errors
-    become its message."""
+    become its message. Messages are written in the language of the admin that queued the run."""
     run = ImportRun.objects.select_related("dataset", "municipality", "user").get(pk=run_id)
     if not dry_run:
         ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING)
     progress = ProgressWriter(run.pk)
     try:
-        report = _import(run, dry_run=dry_run, progress=progress)
+        with override((run.options or {}).get("language") or settings.LANGUAGE_CODE):
+            report = _import(run, dry_run=dry_run, progress=progress)
     except Exception as error:
         ImportRun.objects.filter(pk=run.pk).update(
             status=ImportRun.Status.FAILED, message=str(error), finished_at=timezone.now()
@@ -131,11 +134,12 @@ def import_run_execute(*, run_id: int, dry_run: bool) -> ImportRun:
 
 
 def import_run_queue(*, run: ImportRun, dry_run: bool) -> ImportRun:
-    """Hand the run to the background worker (Django Tasks)."""
+    """Hand the run to the background worker (Django Tasks), which writes its messages in the active language."""
     from .tasks import import_run_task
 
     status = ImportRun.Status.CHECKING if dry_run else ImportRun.Status.QUEUED
-    ImportRun.objects.filter(pk=run.pk).update(status=status, progress_done=0, stage="", message="")
+    options = {**(run.options or {}), "language": get_language()}
+    ImportRun.objects.filter(pk=run.pk).update(status=status, progress_done=0, stage="", message="", options=options)
     import_run_task.enqueue(run_id=run.pk, dry_run=dry_run)
     run.refresh_from_db()
     return run

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
+from django.utils.translation import gettext as _
 
 from .errors import UnsafeInput
 
@@ -42,7 +43,9 @@ def _xml_root(path: Path) -> str | None:
             return element.tag.rsplit("}", 1)[-1].lower()
     except DefusedXmlException as error:
         raise UnsafeInput(
-            f"XML with a DTD or entity declarations is not read ({type(error).__name__})", path=path
+            # Translators: %(error)s is the name of defusedxml's exception, e.g. DTDForbidden.
+            _("XML with a DTD or entity declarations is not read (%(error)s)") % {"error": type(error).__name__},
+            path=path,
         ) from error
     except Exception:  # noqa: BLE001 (any parse error means: not this format)
         return None
@@ -82,12 +85,12 @@ def path_check(path: str | Path) -> Path:
     """``path`` as a resolved local regular file that is not a symbolic link, or UnsafeInput."""
     text = str(path)
     if _VIRTUAL.match(text) or "\x00" in text:
-        raise UnsafeInput("only local files can be read (no URLs or GDAL virtual file systems)", path=text)
+        raise UnsafeInput(_("only local files can be read (no URLs or GDAL virtual file systems)"), path=text)
     if Path(text).is_symlink():
-        raise UnsafeInput("symbolic links are not read", path=text)
+        raise UnsafeInput(_("symbolic links are not read"), path=text)
     resolved = Path(text).resolve()
     if not resolved.is_file():
-        raise UnsafeInput("no such file", path=text)
+        raise UnsafeInput(_("no such file"), path=text)
     return resolved
 
 
@@ -99,9 +102,13 @@ def local_vector_file(path: str | Path) -> tuple[Path, str]:
     driver = VECTOR_DRIVERS.get(resolved.suffix.lower())
     if driver is None:
         allowed = ", ".join(sorted(VECTOR_DRIVERS))
-        raise UnsafeInput(f"unexpected file type '{resolved.suffix}'; expected one of {allowed}", path=text)
+        # Translators: %(extension)s is the file's extension, e.g. ".tab"; %(allowed)s lists the allowed ones.
+        message = _("unexpected file type '%(extension)s'; expected one of %(allowed)s")
+        raise UnsafeInput(message % {"extension": resolved.suffix, "allowed": allowed}, path=text)
     if not _looks_like(resolved, driver):
-        raise UnsafeInput(f"the content is not {driver} although the name ends in {resolved.suffix}", path=text)
+        # Translators: %(format)s is a GDAL driver name, e.g. GeoJSON; %(extension)s is the file's, e.g. ".geojson".
+        message = _("the content is not %(format)s although the name ends in %(extension)s")
+        raise UnsafeInput(message % {"format": driver, "extension": resolved.suffix}, path=text)
     return resolved, driver
 
 
@@ -113,4 +120,6 @@ def gdal_path(resolved: Path, driver: str) -> str:
 def driver_check(*, opened_with: str, expected: str, path: Path | str) -> None:
     """Refuse a file that GDAL opened with another driver than the allow-listed one."""
     if opened_with not in OPENED_BY.get(expected, {expected}):
-        raise UnsafeInput(f"GDAL read the file as {opened_with}, not {expected}; it is not read", path=path)
+        # Translators: %(found)s and %(expected)s are GDAL driver names, e.g. VRT and GeoJSON.
+        message = _("GDAL read the file as %(found)s, not %(expected)s; it is not read")
+        raise UnsafeInput(message % {"found": opened_with, "expected": expected}, path=path)

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.models import Locale
 
 from gis import bulk
@@ -43,7 +45,7 @@ def import_scope(*, user, municipality: Municipality | None) -> bulk.Scope:
     if municipality is None and len(allowed) == 1:
         municipality = Municipality.objects.get(pk=allowed[0])
     if municipality is None or municipality.pk not in allowed:
-        raise NotAllowed("choose a municipality you edit")
+        raise NotAllowed(_("choose a municipality you edit"))
     return bulk.Scope(municipality_ids=allowed, target=municipality.pk, far_m=FAR_M)
 
 
@@ -55,20 +57,59 @@ def _vocabularies() -> tuple[set[str], set[str], int]:
 
 
 def _warnings(report: ImportReport, counts: dict[str, int], unknown_categories, unknown_periods, plan) -> None:
+    rows = report.unit == "row"
     if counts["z_dropped"]:
-        report.warnings.append(f"Z/M coordinates dropped from {counts['z_dropped']} {report.unit}s")
+        n = counts["z_dropped"]
+        report.warnings.append(
+            (
+                ngettext("Z/M coordinates dropped from %(n)s row", "Z/M coordinates dropped from %(n)s rows", n)
+                if rows
+                else ngettext(
+                    "Z/M coordinates dropped from %(n)s feature", "Z/M coordinates dropped from %(n)s features", n
+                )
+            )
+            % {"n": n}
+        )
     if counts["lines"]:
-        report.warnings.append(f"{counts['lines']} lines stored as a point on the line (places are points or areas)")
+        n = counts["lines"]
+        report.warnings.append(
+            ngettext(
+                "%(n)s line stored as a point on the line (places are points or areas)",
+                "%(n)s lines stored as a point on the line (places are points or areas)",
+                n,
+            )
+            % {"n": n}
+        )
     if counts["multipoints"]:
-        report.warnings.append(f"{counts['multipoints']} multi-points stored as their centroid")
-    for label, unknown in (("category", unknown_categories), ("period", unknown_periods)):
+        n = counts["multipoints"]
+        report.warnings.append(
+            ngettext("%(n)s multi-point stored as its centroid", "%(n)s multi-points stored as their centroid", n)
+            % {"n": n}
+        )
+    for unknown, message in (
+        (unknown_categories, _("category values not in the mapping, left unset: %(values)s")),
+        (unknown_periods, _("period values not in the mapping, left unset: %(values)s")),
+    ):
         if unknown:
             shown = ", ".join(f"'{value}' ({n})" for value, n in unknown.most_common(20))
-            report.warnings.append(f"{label} values not in the mapping, left unset: {shown}")
+            report.warnings.append(message % {"values": shown})
     if plan.far_count:
+        n, km = plan.far_count, f"{FAR_M / 1000:.0f}"
         report.warnings.append(
-            f"{plan.far_count} {report.unit}s lie more than {FAR_M / 1000:.0f} km outside the municipality: "
-            "is the CRS right?"
+            (
+                ngettext(
+                    "%(n)s row lies more than %(km)s km outside the municipality: is the CRS right?",
+                    "%(n)s rows lie more than %(km)s km outside the municipality: is the CRS right?",
+                    n,
+                )
+                if rows
+                else ngettext(
+                    "%(n)s feature lies more than %(km)s km outside the municipality: is the CRS right?",
+                    "%(n)s features lie more than %(km)s km outside the municipality: is the CRS right?",
+                    n,
+                )
+            )
+            % {"n": n, "km": km}
         )
 
 
@@ -144,14 +185,19 @@ def places_import(
         report.reject(
             feature=row["feature"],
             field=mapping.fields["source_id"],
-            reason=f"the id is also used by {report.unit} {row['first']}",
+            reason=(
+                _("the id is also used by row %(n)s")
+                if report.unit == "row"
+                else _("the id is also used by feature %(n)s")
+            )
+            % {"n": row["first"]},
             source_id=row["source_id"],
         )
     for row in plan.forbidden:
         report.reject(
             feature=row["feature"],
             field="geometry",
-            reason="outside the municipalities you edit",
+            reason=_("outside the municipalities you edit"),
             source_id=row["source_id"],
         )
     report.rejected.sort(key=lambda item: item["feature"])

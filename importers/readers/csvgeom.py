@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import shapely
+from django.utils.translation import gettext as _
 
 from ..errors import MappingError
 from .geometry import Problem
@@ -38,18 +39,22 @@ def csv_columns_check(columns: dict[str, str], fields: list[str], *, path) -> di
     """``columns`` if they name existing columns in a usable combination, else MappingError."""
     columns = {kind: name for kind, name in columns.items() if name}
     if not columns:
-        listed = ", ".join(fields)
         raise MappingError(
-            f"no latitude/longitude, x/y or WKT column found among {listed}; name them in the mapping", path=path
+            # Translators: %(columns)s lists the file's column names, separated by commas.
+            _("no latitude/longitude, x/y or WKT column found among %(columns)s; name them in the mapping")
+            % {"columns": ", ".join(fields)},
+            path=path,
         )
     unknown = set(columns) - KINDS
     if unknown:
-        raise MappingError(f"unknown CSV geometry keys {sorted(unknown)}", path=path)
+        # Translators: %(keys)s lists the unknown keys as written in the mapping, e.g. ['lat'].
+        raise MappingError(_("unknown CSV geometry keys %(keys)s") % {"keys": sorted(unknown)}, path=path)
     for name in columns.values():
         if name not in fields:
-            raise MappingError("no such column", path=path, field=name)
+            raise MappingError(_("no such column"), path=path, field=name)
     if set(columns) not in ({"latitude", "longitude"}, {"x", "y"}, {"wkt"}):
-        raise MappingError("name latitude and longitude, or x and y, or wkt", path=path)
+        # Translators: latitude, longitude, x, y and wkt are the keys of the mapping: keep them as they are.
+        raise MappingError(_("name latitude and longitude, or x and y, or wkt"), path=path)
     return columns
 
 
@@ -58,7 +63,11 @@ def _numbers(values: np.ndarray, column: str, problems: list[Problem]) -> np.nda
     numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     for index in np.flatnonzero(np.isnan(numbers)):
         shown = text.iloc[index]
-        reason = "empty" if shown is pd.NA or shown == "" else f"'{shown}' is not a number"
+        if shown is pd.NA or shown == "":
+            # Translators: why a CSV cell is rejected: it holds nothing.
+            reason = _("empty")
+        else:
+            reason = _("'%(value)s' is not a number") % {"value": shown}
         problems.append(Problem(int(index), column, reason))
     return numbers
 
@@ -71,7 +80,12 @@ def csv_geometries(fields: dict[str, np.ndarray], columns: dict[str, str]) -> tu
         text = pd.Series(fields[name], dtype=object).fillna("").astype(str).to_numpy(dtype=object)
         geometries = shapely.from_wkt(text, on_invalid="ignore")
         for index in np.flatnonzero(shapely.is_missing(geometries)):
-            reason = "empty" if not text[index].strip() else f"'{text[index][:40]}' is not WKT"
+            if not text[index].strip():
+                # Translators: why a CSV cell is rejected: it holds nothing.
+                reason = _("empty")
+            else:
+                # Translators: %(value)s is the cell's text, cut to 40 characters.
+                reason = _("'%(value)s' is not WKT") % {"value": text[index][:40]}
             problems.append(Problem(int(index), name, reason))
         return geometries, problems
     first, second = ("longitude", "latitude") if "latitude" in columns else ("x", "y")
@@ -80,10 +94,12 @@ def csv_geometries(fields: dict[str, np.ndarray], columns: dict[str, str]) -> tu
     if first == "longitude":
         with np.errstate(invalid="ignore"):
             for index in np.flatnonzero(np.abs(ys) > 90):
-                problems.append(Problem(int(index), columns["latitude"], f"{ys[index]:g} is not a latitude (±90)"))
+                reason = _("%(value)g is not a latitude (±90)") % {"value": ys[index]}
+                problems.append(Problem(int(index), columns["latitude"], reason))
                 ys[index] = np.nan
             for index in np.flatnonzero(np.abs(xs) > 180):
-                problems.append(Problem(int(index), columns["longitude"], f"{xs[index]:g} is not a longitude (±180)"))
+                reason = _("%(value)g is not a longitude (±180)") % {"value": xs[index]}
+                problems.append(Problem(int(index), columns["longitude"], reason))
                 xs[index] = np.nan
     ok = np.isfinite(xs) & np.isfinite(ys)
     geometries = np.full(len(xs), None, dtype=object)

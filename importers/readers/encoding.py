@@ -13,18 +13,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from charset_normalizer import from_bytes
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from ..errors import UnreadableFile
 
 SAMPLE_BYTES = 2 * 1024 * 1024
 GREEK = ("cp1253", "iso8859_7", "cp737")
 CANDIDATES = [*GREEK, "cp1252"]
-LABELS = {
+LABELS = {  # translated when shown (Encoding.label)
     "utf-8": "UTF-8",
-    "cp1253": "Windows-1253 (Greek)",
-    "iso8859-7": "ISO-8859-7 (Greek)",
-    "cp737": "CP737 (Greek DOS)",
-    "cp1252": "Windows-1252 (Western European)",
+    "cp1253": gettext_noop("Windows-1253 (Greek)"),
+    "iso8859-7": gettext_noop("ISO-8859-7 (Greek)"),
+    "cp737": gettext_noop("CP737 (Greek DOS)"),
+    "cp1252": gettext_noop("Windows-1252 (Western European)"),
     "ascii": "ASCII",
 }
 # .cpg contents (upper-cased) -> Python codec
@@ -44,7 +46,7 @@ class Encoding:
     @property
     def label(self) -> str:
         """A readable name ("Windows-1253 (Greek)")."""
-        return LABELS.get(self.codec, self.codec)
+        return _(LABELS[self.codec]) if self.codec in LABELS else self.codec
 
 
 def codec_check(name: str, *, path: Path | str) -> str:
@@ -52,39 +54,51 @@ def codec_check(name: str, *, path: Path | str) -> str:
     try:
         return codecs.lookup(name.strip()).name
     except LookupError as error:
-        raise UnreadableFile(f"unknown text encoding '{name}'", path=path) from error
+        raise UnreadableFile(_("unknown text encoding '%(name)s'") % {"name": name}, path=path) from error
 
 
-def _greek_variant(sample: bytes) -> tuple[str, str]:
+def _greek_variant(sample: bytes) -> Encoding:
+    """Windows-1253 or ISO-8859-7 for Greek text, with the note saying why."""
     windows, iso = len(_WINDOWS_ONLY.findall(sample)), len(_ISO_ONLY.findall(sample))
     if iso > windows:
-        return "iso8859-7", f"Ά coded as 0xB6 {iso} times"
+        note = ngettext(
+            "detected: Greek text, not UTF-8 (Ά coded as 0xB6 %(count)d time)",
+            "detected: Greek text, not UTF-8 (Ά coded as 0xB6 %(count)d times)",
+            iso,
+        )
+        return Encoding("iso8859-7", note % {"count": iso})
     if windows:
-        return "cp1253", f"{windows} characters found only in Windows-1253"
-    return "cp1253", "the two Greek code pages agree on every character of this file"
+        note = ngettext(
+            "detected: Greek text, not UTF-8 (%(count)d character found only in Windows-1253)",
+            "detected: Greek text, not UTF-8 (%(count)d characters found only in Windows-1253)",
+            windows,
+        )
+        return Encoding("cp1253", note % {"count": windows})
+    return Encoding(
+        "cp1253", _("detected: Greek text, not UTF-8 (the two Greek code pages agree on every character of this file)")
+    )
 
 
 def encoding_detect(sample: bytes) -> Encoding:
     """The encoding of ``sample`` (text bytes, possibly cut mid-character): UTF-8 when it decodes as such,
     else a Greek code page when the text reads as Greek, else charset-normalizer's best guess."""
     if sample.isascii():
-        return Encoding("utf-8", "only ASCII characters")
+        return Encoding("utf-8", _("only ASCII characters"))
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample.removeprefix(codecs.BOM_UTF8), final=False)
-        return Encoding("utf-8", "detected: the text is valid UTF-8")
+        return Encoding("utf-8", _("detected: the text is valid UTF-8"))
     except UnicodeDecodeError:
         pass
     matches = from_bytes(sample, cp_isolation=CANDIDATES)
     greek = [m.encoding for m in matches if m.encoding in GREEK]
     if {"cp1253", "iso8859_7", "iso8859-7"} & set(greek):
-        codec, why = _greek_variant(sample)
-        return Encoding(codec, f"detected: Greek text, not UTF-8 ({why})")
+        return _greek_variant(sample)
     if greek:
-        return Encoding(codecs.lookup(greek[0]).name, "detected: Greek text, not UTF-8")
+        return Encoding(codecs.lookup(greek[0]).name, _("detected: Greek text, not UTF-8"))
     best = matches.best()
     if best is None:
-        return Encoding("cp1253", "not UTF-8 and not recognised; Windows-1253 assumed")
-    return Encoding(codecs.lookup(best.encoding).name, "detected: not UTF-8")
+        return Encoding("cp1253", _("not UTF-8 and not recognised; Windows-1253 assumed"))
+    return Encoding(codecs.lookup(best.encoding).name, _("detected: not UTF-8"))
 
 
 def dbf_sample(dbf: Path, limit: int = SAMPLE_BYTES) -> bytes:
@@ -110,6 +124,8 @@ def cpg_encoding(cpg: Path) -> Encoding | None:
     text = cpg.read_text(encoding="ascii", errors="replace").strip().upper()
     name = CPG_ALIASES.get(text) or (f"cp{text}" if text.isdigit() else text)
     try:
-        return Encoding(codecs.lookup(name).name, f"named by the .cpg file ({text})")
+        codec = codecs.lookup(name).name
     except LookupError:
         return None
+    # Translators: %(content)s is what the .cpg file says, e.g. "UTF-8" or "1253".
+    return Encoding(codec, _("named by the .cpg file (%(content)s)") % {"content": text})

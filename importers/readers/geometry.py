@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
+from django.utils.translation import gettext as _
 from pyproj import Transformer
 
 WGS84 = 4326
@@ -85,7 +86,7 @@ def geometries_prepare(
     counts = {"z_dropped": 0, "repaired": 0, "lines": 0, "multipoints": 0}
     alive = ~(shapely.is_missing(geometries) | shapely.is_empty(geometries))
     for index in np.flatnonzero(~alive):
-        rejected.append(Problem(int(index), "geometry", "no geometry"))
+        rejected.append(Problem(int(index), "geometry", _("no geometry")))
 
     dimensional = alive & (shapely.has_z(geometries) | shapely.has_m(geometries))
     counts["z_dropped"] = int(dimensional.sum())
@@ -95,7 +96,7 @@ def geometries_prepare(
     kinds = shapely.get_type_id(geometries)
     collections = alive & (kinds == COLLECTION)
     for index in np.flatnonzero(collections):
-        rejected.append(Problem(int(index), "geometry", "a geometry collection: split it into points or areas"))
+        rejected.append(Problem(int(index), "geometry", _("a geometry collection: split it into points or areas")))
     alive &= ~collections
 
     bounds = shapely.bounds(geometries)
@@ -108,9 +109,8 @@ def geometries_prepare(
             & (bounds[:, 3] <= 90)
         )
     for index in np.flatnonzero(outside):
-        rejected.append(
-            Problem(int(index), "geometry", "coordinates fall outside the Earth once reprojected: is the CRS right?")
-        )
+        reason = _("coordinates fall outside the Earth once reprojected: is the CRS right?")
+        rejected.append(Problem(int(index), "geometry", reason))
     alive &= ~outside
 
     areal = alive & np.isin(kinds, AREAL)
@@ -120,9 +120,13 @@ def geometries_prepare(
         reasons = shapely.is_valid_reason(geometries[invalid_mask])
         for index, reason in zip(np.flatnonzero(invalid_mask), reasons, strict=True):
             if invalid == InvalidPolicy.REJECT:
-                rejected.append(Problem(int(index), "geometry", f"invalid geometry: {reason}"))
+                # Translators: %(reason)s is GEOS's explanation, in English, e.g. "Self-intersection[0.5 0.5]".
+                rejected.append(Problem(int(index), "geometry", _("invalid geometry: %(reason)s") % {"reason": reason}))
             else:
-                notes.append(Problem(int(index), "geometry", f"invalid geometry repaired (MakeValid): {reason}"))
+                # Translators: MakeValid is the name of the repair function; %(reason)s is GEOS's explanation, in
+                # English, e.g. "Self-intersection[0.5 0.5]".
+                note = _("invalid geometry repaired (MakeValid): %(reason)s") % {"reason": reason}
+                notes.append(Problem(int(index), "geometry", note))
         if invalid == InvalidPolicy.REJECT:
             alive &= ~invalid_mask
             areal &= ~invalid_mask
@@ -134,7 +138,7 @@ def geometries_prepare(
     footprints[areal] = _multipolygons(geometries[areal])
     collapsed = areal & shapely.is_missing(footprints)
     for index in np.flatnonzero(collapsed):
-        rejected.append(Problem(int(index), "geometry", "the area has no extent left after repair"))
+        rejected.append(Problem(int(index), "geometry", _("the area has no extent left after repair")))
     alive &= ~collapsed
     areal &= ~collapsed
 

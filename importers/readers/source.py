@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pyogrio
 import shapely
+from django.utils.translation import gettext as _
 from pyogrio.raw import read as ogr_read
 
 from ..archives import zip_unpack
@@ -127,9 +128,8 @@ class Source:
         rejected: list[Problem] = []
         geometries = shapely.from_wkb(wkb, on_invalid="ignore")
         unreadable = np.flatnonzero(shapely.is_missing(geometries) & (wkb != None))  # noqa: E711 (element-wise)
-        rejected += [
-            Problem(int(i), "geometry", "the geometry cannot be read (a line of one point?)") for i in unreadable
-        ]
+        reason = _("the geometry cannot be read (a line of one point?)")
+        rejected += [Problem(int(i), "geometry", reason) for i in unreadable]
         if self._driver == "CSV":
             geometries, found = csv_geometries(fields, self.info.csv_columns)
             rejected += found
@@ -174,15 +174,18 @@ def _data_files(path: Path, work: Path, notes: list[str]) -> list[Path]:
         return [path]
     with path.open("rb") as handle:
         if handle.read(4) != b"PK\x03\x04":
-            raise UnsafeInput("the content is not a zip file although the name ends in .zip", path=path)
+            raise UnsafeInput(_("the content is not a zip file although the name ends in .zip"), path=path)
     unpacked = zip_unpack(path, into=work / "unpacked")
     if unpacked.name_encoding != "utf-8":
-        notes.append(f"file names in the zip decoded as {unpacked.name_encoding.upper()} (Greek DOS)")
+        # Translators: %(encoding)s is the name of a code page, e.g. CP737.
+        note = _("file names in the zip decoded as %(encoding)s (Greek DOS)")
+        notes.append(note % {"encoding": unpacked.name_encoding.upper()})
     if unpacked.skipped:
-        notes.append("not unpacked (unexpected type): " + ", ".join(unpacked.skipped[:20]))
+        # Translators: %(files)s lists names of files in the zip, separated by commas.
+        notes.append(_("not unpacked (unexpected type): %(files)s") % {"files": ", ".join(unpacked.skipped[:20])})
     files = [f for f in unpacked.files if f.suffix.lower() in VECTOR_DRIVERS]
     if not files:
-        raise UnreadableFile("the zip holds no shapefile, GeoPackage, GeoJSON, CSV, KML or GPX file", path=path)
+        raise UnreadableFile(_("the zip holds no shapefile, GeoPackage, GeoJSON, CSV, KML or GPX file"), path=path)
     return sorted(files)
 
 
@@ -194,7 +197,9 @@ def _choices(files: list[Path], root: Path) -> list[LayerChoice]:
             parts = _shapefile_parts(resolved)
             for needed in (".shx", ".dbf"):
                 if needed not in parts:
-                    raise MissingPart(f"the shapefile has no {needed} file beside it; send all its files", path=file)
+                    # Translators: %(extension)s is .shx or .dbf.
+                    message = _("the shapefile has no %(extension)s file beside it; send all its files")
+                    raise MissingPart(message % {"extension": needed}, path=file)
         names = [str(name) for name in pyogrio.list_layers(gdal_path(resolved, driver))[:, 0]]
         prefix = str(file.relative_to(root)) if len(files) > 1 else ""
         for name in names:
@@ -214,7 +219,8 @@ def _pick(choices: list[LayerChoice], layer: str | None, pick_first: bool, path:
     if layer:
         found = [c for c in choices if layer in (c.label, c.layer)]
         if len(found) != 1:
-            raise UnknownLayer(f"no layer '{layer}'; the layers are: {', '.join(labels)}", path=path)
+            message = _("no layer '%(layer)s'; the layers are: %(layers)s")
+            raise UnknownLayer(message % {"layer": layer, "layers": ", ".join(labels)}, path=path)
         return found[0]
     if len(choices) == 1:
         return choices[0]
@@ -224,24 +230,26 @@ def _pick(choices: list[LayerChoice], layer: str | None, pick_first: bool, path:
                 if choice.layer == name and _count(choice):
                     return choice
     if not pick_first:
-        raise UnknownLayer(f"the file has several layers; name one of: {', '.join(labels)}", path=path)
+        message = _("the file has several layers; name one of: %(layers)s")
+        raise UnknownLayer(message % {"layers": ", ".join(labels)}, path=path)
     return next((c for c in choices if _count(c)), choices[0])
 
 
 def _encoding(choice: LayerChoice, named: str | None, path: Path) -> Encoding:
     if named:
-        return Encoding(codec_check(named, path=path), "named by the user")
+        return Encoding(codec_check(named, path=path), _("named by the user"))
     if choice.driver == "ESRI Shapefile":
         parts = _shapefile_parts(choice.file)
         if ".cpg" in parts and (declared := cpg_encoding(parts[".cpg"])):
             return declared
         found = encoding_detect(dbf_sample(parts[".dbf"]))
-        return Encoding(found.codec, found.note + "; no .cpg file")
+        # Translators: %(note)s says how the encoding was detected, e.g. "detected: not UTF-8".
+        return Encoding(found.codec, _("%(note)s; no .cpg file") % {"note": found.note})
     if choice.driver in TRANSCODED:
         return encoding_detect(text_sample(choice.file))
     if choice.driver == "GPKG":
-        return Encoding("utf-8", "GeoPackage text is always UTF-8")
-    return Encoding("utf-8", "as declared by the XML document")
+        return Encoding("utf-8", _("GeoPackage text is always UTF-8"))
+    return Encoding("utf-8", _("as declared by the XML document"))
 
 
 def _transcode(source: Path, codec: str, work: Path) -> Path:
@@ -268,8 +276,11 @@ def _check_geographic(source: Source, crs: SourceCRS, srid: int | None, path: Pa
     if len(bad):
         x, y = bounds[bad[0], 0], bounds[bad[0], 1]
         raise MissingCRS(
-            f"coordinates ({x:.0f}, {y:.0f}) are not longitude/latitude, but the file declares no other CRS; "
-            "name it (e.g. --srid 2100 for the Greek Grid)",
+            _(
+                "coordinates (%(x).0f, %(y).0f) are not longitude/latitude, but the file declares no other CRS; "
+                "name it (e.g. --srid 2100 for the Greek Grid)"
+            )
+            % {"x": x, "y": y},
             path=path,
             feature=int(bad[0]) + 1,
             field="geometry",
@@ -315,23 +326,30 @@ def source_open(
         try:
             details = pyogrio.read_info(opened, layer=choice.layer, encoding=read_codec, force_feature_count=True)
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
-            raise UnreadableFile(f"cannot be read as {choice.driver}: {error}", path=shown) from error
+            # Translators: %(format)s is a GDAL driver name, e.g. GPKG; %(error)s is GDAL's message, in English.
+            message = _("cannot be read as %(format)s: %(error)s") % {"format": choice.driver, "error": error}
+            raise UnreadableFile(message, path=shown) from error
         driver_check(opened_with=details["driver"], expected=choice.driver, path=shown)
         if not details["features"]:
-            raise NoFeatures(f"the layer '{choice.label}' has no features", path=shown)
+            raise NoFeatures(_("the layer '%(layer)s' has no features") % {"layer": choice.label}, path=shown)
         fields = [str(name) for name in details["fields"]]
         columns: dict[str, str] = {}
         declared = details["crs"]
-        missing_hint = ""
+        missing_message = ""
         if choice.driver == "CSV":
             columns = csv_columns_check(csv_columns or csv_columns_guess(fields), fields, path=shown)
             declared = "EPSG:4326" if "latitude" in columns else None
-            missing_hint = "a CSV with x/y or WKT columns has no CRS"
+            missing_message = _(
+                "a CSV with x/y or WKT columns has no CRS; name one (e.g. --srid 2100 for the Greek Grid)"
+            )
             if "latitude" in columns and srid is None:
-                notes.append("latitude/longitude columns: WGS 84 (EPSG:4326)")
+                notes.append(_("latitude/longitude columns: WGS 84 (EPSG:4326)"))
         elif choice.driver == "ESRI Shapefile" and ".prj" not in _shapefile_parts(choice.file):
-            declared, missing_hint = None, "the shapefile has no .prj file, so its CRS is unknown"
-        crs = crs_resolve(declared, srid=srid, path=shown, missing_hint=missing_hint)
+            declared = None
+            missing_message = _(
+                "the shapefile has no .prj file, so its CRS is unknown; name one (e.g. --srid 2100 for the Greek Grid)"
+            )
+        crs = crs_resolve(declared, srid=srid, path=shown, missing_message=missing_message)
         info = SourceInfo(
             file=shown,
             format=FORMAT_LABELS[choice.driver],

@@ -181,7 +181,8 @@ def test_failed_area_import_changes_nothing_and_the_run_says_why(tmp_path, setti
     import_run_update(run=second, mapping=mapping)
     second = import_run_execute(run_id=second.pk, dry_run=False)
     assert second.status == ImportRun.Status.FAILED and second.finished_at is not None
-    assert second.message.startswith("zones-v2.gpkg, field 'ONOMA': no such field in the source")
+    # no admin queued it, so the run speaks the site's language: "field 'ONOMA': no such field in the source"
+    assert second.message.startswith("zones-v2.gpkg, πεδίο «ONOMA»: δεν υπάρχει τέτοιο πεδίο στην πηγή")
     assert "ONOMASIA" in second.message  # the fields the file has
     assert sorted(ProtectedArea.objects.filter(dataset=dataset).values_list("source_id", "name_el", "withdrawn")) == (
         before

@@ -82,7 +82,8 @@ def test_a_file_without_crs_gets_a_readable_message_and_can_be_fixed(page, live_
     page.locator("#id_file").set_input_files(str(upload))
     page.locator("#id_dataset").select_option(label="Pleiades gazetteer (demo selection)")
     page.locator("form[data-importers-upload] button[type=submit]").click()
-    expect(page.locator("[data-importers-error]")).to_contain_text("no_prj.zip: the shapefile has no .prj file")
+    # the admin speaks Greek: "the shapefile has no .prj file"
+    expect(page.locator("[data-importers-error]")).to_contain_text("no_prj.zip: το shapefile δεν έχει αρχείο .prj")
     page.locator("#id_srid").fill("2100")
     page.locator("button[name=apply]").click()
     expect(page.locator("[data-fact=crs]")).to_contain_text("EPSG:2100")

@@ -1,6 +1,6 @@
 """manage.py import_places: load a GIS file's places into a dataset (or show what would change with --dry-run)."""
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
 from gis.models import Dataset, Municipality
 from gis.services import GisError, dataset_upsert
@@ -71,6 +71,7 @@ class Command(BaseCommand):
             attribution=options["attribution"],
         )
 
+    @no_translations  # the command line speaks English; the admin speaks its user's language
     def handle(self, *args, **options) -> None:
         municipality = None
         if options["municipality"]:
