@@ -196,6 +196,7 @@ def areas_import(
             kind=ImportRun.Kind.AREAS,
             dataset=dataset,
             user=user,
+            municipality=municipality,
             options={"layer": layer, "srid": srid, "encoding": encoding},
         )
     return report

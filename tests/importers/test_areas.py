@@ -4,14 +4,16 @@ from io import StringIO
 
 import geopandas as gpd
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from shapely.geometry import Polygon
 
 from gis.models import Municipality, Place
 from gis.services import dataset_upsert
 from importers.areas import areas_import, boundaries_import
-from importers.models import ProtectedArea
+from importers.models import ImportRun, ProtectedArea
+from importers.selectors import import_runs_for
 
 from .helpers import CHECK_E, CHECK_N, KASTORIA
 
@@ -78,3 +80,17 @@ def test_boundaries_dry_run_changes_nothing():
     assert "created: 1" in out.getvalue()
     assert not Municipality.objects.filter(code="9063").exists()
     assert Place.objects.filter(municipality__code="9186").exists()
+
+
+def test_command_line_zones_for_a_municipality_show_in_its_editors_history(tmp_path, athens):
+    path = zones_2100(tmp_path / "zones.gpkg", bowtie=False)
+    common = ["--into", "zones", "--dataset", "zones", "--id-field", "code", "--name-field", "onoma"]
+    dataset = ["--licence", "CC BY 4.0", "--attribution", "ΥΠΠΟ"]
+    call_command("import_areas", str(path), *common, *dataset, "--municipality", athens.code, stdout=StringIO())
+    editor = get_user_model().objects.get(username="editor-athens")
+    runs = list(import_runs_for(user=editor))
+    assert [(run.kind, run.municipality, run.report["counts"]["create"]) for run in runs] == [("areas", athens, 2)]
+    call_command("import_areas", str(path), *common, stdout=StringIO())  # the whole dataset: superusers only
+    assert import_runs_for(user=editor).count() == 1 and ImportRun.objects.filter(municipality=None).count() == 1
+    with pytest.raises(CommandError, match="no municipality with code 0000"):
+        call_command("import_areas", str(path), *common, "--municipality", "0000", stdout=StringIO())

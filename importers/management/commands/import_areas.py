@@ -1,8 +1,8 @@
 """manage.py import_areas: archaeological zones (ProtectedArea) or municipality boundaries from a GIS file."""
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
-from gis.models import Dataset
+from gis.models import Dataset, Municipality
 from gis.services import GisError, dataset_upsert
 from importers.areas import areas_import, boundaries_import
 from importers.errors import ImporterError
@@ -27,11 +27,15 @@ class Command(BaseCommand):
         parser.add_argument("--layer")
         parser.add_argument("--srid", type=int)
         parser.add_argument("--encoding")
+        parser.add_argument(
+            "--municipality", help="Kallikratis code (zones): withdraw only within it; its editors see the run"
+        )
         parser.add_argument("--reject-invalid", action="store_true", help="reject invalid geometries (default: repair)")
         parser.add_argument("--dry-run", action="store_true")
         parser.add_argument("--licence", help="licence of a new dataset")
         parser.add_argument("--attribution", help="attribution of a new dataset")
 
+    @no_translations  # the command line speaks English; the admin speaks its user's language
     def handle(self, *args, **options) -> None:
         common = {
             "path": options["path"],
@@ -61,8 +65,14 @@ class Command(BaseCommand):
                         licence=options["licence"],
                         attribution=options["attribution"],
                     )
+                municipality = None
+                if options["municipality"]:
+                    municipality = Municipality.objects.filter(code=options["municipality"]).first()
+                    if municipality is None:
+                        raise CommandError(f"no municipality with code {options['municipality']}")
                 report = areas_import(
                     dataset=dataset,
+                    municipality=municipality,
                     id_field=options["id_field"],
                     name_field=options["name_field"],
                     name_en_field=options["name_en_field"],
