@@ -16,6 +16,7 @@ from wagtail.models import Site
 
 from gis import maps, params, selectors
 from gis.models import Municipality, Place
+from importers.selectors import MapAreas, protected_areas_for_map
 from tiles.maps import add_overlays, overlay_labels
 from tiles.selectors import layers_for_map
 
@@ -89,15 +90,14 @@ def municipality_map(request: HttpRequest) -> HttpResponse:
     }
     bounds = selectors.municipality_bounds(municipality=municipality)
     overlays = layers_for_map(language=language, bounds=bounds)  # historical maps and hillshades over the area
+    areas = protected_areas_for_map(municipality=municipality, language=language)
     embedded = maps.municipality_map(
         bounds=bounds,
         boundary_geojson=selectors.municipality_boundary_geojson(municipality=municipality),
         boundary_label=_("Municipal boundary"),
         places_config=config,
         view=view,
-        decorate=partial(add_overlays, layers=overlays, labels=overlay_labels(), layer_control=False)
-        if overlays
-        else None,
+        decorate=partial(_map_layers, overlays=overlays, areas=areas) if overlays or areas.items else None,
     )
     where = selectors.PlaceFilter(
         municipality=municipality,
@@ -119,8 +119,17 @@ def municipality_map(request: HttpRequest) -> HttpResponse:
             "places": selectors.places_page(where=where, limit=LIST_PAGE),
             "matched": selectors.places_count(where=where),
             "place_base": config["placeBase"],
+            "areas": areas.items,
         },
     )
+
+
+def _map_layers(folium_map, *, overlays, areas: MapAreas) -> None:
+    """The layers a municipality's map adds to its places: protected areas, then historical maps and hillshades."""
+    if areas.items:
+        maps.add_areas(folium_map, geojson=areas.geojson, label=_("Protected areas"))
+    if overlays:
+        add_overlays(folium_map, layers=overlays, labels=overlay_labels(), layer_control=False)
 
 
 def place_context(request: HttpRequest, *, place: Place, page: PlacePage | None) -> dict:

@@ -175,6 +175,23 @@ def municipality_map(
     return embed(folium_map)
 
 
+def add_areas(folium_map: folium.Map, *, geojson: str, label: str) -> None:
+    """Protected areas (a small GeoJSON FeatureCollection with ``name`` and ``kind`` properties) as a layer that
+    the layer switcher can hide, each with a popup naming it."""
+    folium.GeoJson(
+        geojson,
+        name=label,
+        style_function=lambda _feature: {
+            "color": "#7a3e00",
+            "weight": 2,
+            "dashArray": "6 4",
+            "fillColor": "#7a3e00",
+            "fillOpacity": 0.12,
+        },
+        popup=folium.GeoJsonPopup(fields=["name", "kind"], labels=False),
+    ).add_to(folium_map)
+
+
 def place_map(*, lon: float, lat: float, name: str, zoom: int = 16) -> EmbeddedMap:
     """A small map of one place (EPSG:4326 lon/lat) with its marker."""
     folium_map = folium.Map(location=[lat, lon], zoom_start=zoom, tiles=None, width="100%", height="100%")

@@ -1,13 +1,30 @@
 """Reads of the importers: stored mappings and the import history, limited to what a user may see."""
 
+import json
+from dataclasses import dataclass, field
+
+from django.db import connection
 from django.db.models import QuerySet
 
-from gis.models import Dataset
+from gis.models import Dataset, Municipality
+from gis.selectors import ENGLISH_COLLATION, GREEK_COLLATION
 from gis.services import municipalities_editable_by
 
 from .errors import MappingError
 from .mapping import AreaMapping, Mapping
-from .models import ImportMapping, ImportRun
+from .models import ImportMapping, ImportRun, ProtectedArea
+
+MAP_AREAS = 500  # protected areas inlined in a municipality's map (a municipality has tens)
+MAP_DECIMALS = 6  # ~10 cm: plenty for a zone drawn on a map
+
+
+@dataclass
+class MapAreas:
+    """The protected areas a municipality's map shows: a GeoJSON FeatureCollection (made by PostGIS) and, for the
+    list that is the map's accessible equivalent, each area's name and kind, in the language's alphabetical order."""
+
+    geojson: str = ""
+    items: list[dict] = field(default_factory=list)
 
 
 def mapping_for(*, dataset: Dataset) -> Mapping | None:
@@ -39,3 +56,33 @@ def import_runs_for(*, user, dataset: Dataset | None = None) -> QuerySet[ImportR
     if dataset is not None:
         runs = runs.filter(dataset=dataset)
     return runs.order_by("-created_at")
+
+
+def protected_areas_for_map(*, municipality: Municipality, language: str) -> MapAreas:
+    """The live (not withdrawn) protected areas touching ``municipality``, named in ``language`` (English falls back
+    to Greek), at most MAP_AREAS of them."""
+    collation = GREEK_COLLATION if language == "el" else ENGLISH_COLLATION
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""WITH named AS (
+                SELECT a.id, a.kind, a.geometry,
+                       CASE WHEN %(lang)s = 'en' THEN coalesce(nullif(a.name_en, ''), a.name_el) ELSE a.name_el END
+                           AS name
+                FROM {ProtectedArea._meta.db_table} a
+                JOIN {Municipality._meta.db_table} m ON m.id = %(municipality)s
+                WHERE NOT a.withdrawn AND ST_Intersects(a.geometry, m.boundary)
+            ), shown AS (
+                SELECT *, row_number() OVER (ORDER BY name COLLATE "{collation}", id) AS position FROM named
+            )
+            SELECT coalesce(json_agg(json_build_object('name', name, 'kind', kind) ORDER BY position), '[]'),
+                   json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+                       'type', 'Feature',
+                       'geometry', ST_AsGeoJSON(ST_ForcePolygonCCW(geometry), %(decimals)s)::json,
+                       'properties', json_build_object('name', name, 'kind', kind)) ORDER BY position), '[]'))::text
+            FROM shown WHERE position <= %(limit)s""",  # noqa: S608 -- our table names, a fixed collation; values are parameters
+            {"lang": language, "municipality": municipality.pk, "limit": MAP_AREAS, "decimals": MAP_DECIMALS},
+        )
+        items, geojson = cursor.fetchone()
+    if not items:
+        return MapAreas()
+    return MapAreas(geojson=geojson, items=items if isinstance(items, list) else json.loads(items))

@@ -6,6 +6,10 @@ from pathlib import Path
 import geopandas as gpd
 from shapely.geometry import Point, box
 
+from gis.services import dataset_upsert
+from importers.areas import areas_import
+from importers.models import ProtectedArea
+
 DATA = Path(__file__).resolve().parent / "data"
 PLEIADES = DATA / "pleiades_athens_nafplio.geojson"
 GPX = DATA / "gpx1.1_with_all_fields.gpx"
@@ -92,3 +96,24 @@ def zones_gpkg(path, *, name_field: str = "ONOMA"):
     )
     frame.to_file(path, driver="GPKG", layer="zones")
     return path
+
+
+def zones_loaded(folder: Path):
+    """The two zones of ``zones_gpkg`` imported into a dataset of their own (slug ``zones``), and a third one,
+    withdrawn, over the first."""
+    dataset = dataset_upsert(
+        slug="zones", title="Αρχαιολογικές ζώνες", licence="CC BY-SA 4.0", attribution="Υπουργείο Πολιτισμού"
+    )
+    areas_import(
+        path=zones_gpkg(folder / "zones.gpkg"),
+        dataset=dataset,
+        id_field="KODIKOS",
+        name_field="ONOMA",
+        name_en_field="NAME_EN",
+        kind_field="EIDOS_ZONIS",
+    )
+    first = ProtectedArea.objects.get(dataset=dataset, source_id="ZA-1")
+    ProtectedArea.objects.create(
+        dataset=dataset, source_id="OLD", name_el="Παλιά ζώνη", geometry=first.geometry, withdrawn=True
+    )
+    return dataset

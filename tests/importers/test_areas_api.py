@@ -9,12 +9,9 @@ import pyogrio
 import pytest
 from django.db import connection
 
-from gis.services import dataset_upsert
-from importers.areas import areas_import
-from importers.models import ProtectedArea
 from tests.gis.api.conftest import gdal_tools, geojsonhint, run  # noqa: F401 (fixtures)
 
-from .helpers import ZONE_NAMES, zones_gpkg
+from .helpers import ZONE_NAMES, zones_loaded
 
 pytestmark = pytest.mark.django_db
 API = "/api/features"
@@ -22,24 +19,7 @@ API = "/api/features"
 
 @pytest.fixture
 def zones(tmp_path):
-    """The two zones of tests/importers/helpers.zones_gpkg (EPSG:2100) imported into a dataset of their own, and a
-    third one withdrawn."""
-    dataset = dataset_upsert(
-        slug="zones", title="Αρχαιολογικές ζώνες", licence="CC BY-SA 4.0", attribution="Υπουργείο Πολιτισμού"
-    )
-    areas_import(
-        path=zones_gpkg(tmp_path / "zones.gpkg"),
-        dataset=dataset,
-        id_field="KODIKOS",
-        name_field="ONOMA",
-        name_en_field="NAME_EN",
-        kind_field="EIDOS_ZONIS",
-    )
-    first = ProtectedArea.objects.get(dataset=dataset, source_id="ZA-1")
-    ProtectedArea.objects.create(
-        dataset=dataset, source_id="OLD", name_el="Παλιά ζώνη", geometry=first.geometry, withdrawn=True
-    )
-    return dataset
+    return zones_loaded(tmp_path)
 
 
 def get_json(client, path: str, **query) -> dict:

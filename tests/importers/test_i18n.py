@@ -37,7 +37,7 @@ def test_rejections_warnings_and_errors_are_written_in_the_active_language(datas
     with translation.override("el"):
         report = places_import(path=PLEIADES, dataset=dataset, mapping=mapping, municipality=athens, dry_run=True)
     assert report.warnings == [
-        "9 στοιχεία βρίσκονται πάνω από 10 km έξω από τα όρια του δήμου: είναι σωστό το σύστημα αναφοράς;"
+        "9 στοιχεία βρίσκονται πάνω από 10 χλμ. έξω από τα όρια του δήμου: είναι σωστό το σύστημα αναφοράς;"
     ]
     shp = greek_grid_shapefile(tmp_path)
     shp.with_suffix(".dbf").unlink()

@@ -251,10 +251,18 @@
     pick.addEventListener("click", function () {
       pick.setAttribute("aria-pressed", "true");
       status.textContent = labels.pick;
-      map.once("click", function (event) {
+      // A click on the map picks its point. A click on a marker or a protected area opens its popup instead and
+      // Leaflet stops it there, so the popup's point is picked and the popup closed.
+      function picked(latlng) {
+        map.off("click", onClick);
+        map.off("popupopen", onPopup);
         pick.setAttribute("aria-pressed", "false");
-        show(event.latlng.lat, event.latlng.lng);
-      });
+        show(latlng.lat, latlng.lng);
+      }
+      function onClick(event) { picked(event.latlng); }
+      function onPopup(event) { map.closePopup(event.popup); picked(event.popup.getLatLng()); }
+      map.on("click", onClick);
+      map.on("popupopen", onPopup);
     });
     section.querySelector("[data-near-form]").addEventListener("submit", function (event) {
       event.preventDefault();
