@@ -11,6 +11,7 @@ from gis.api.kinds import ATTRIBUTION, UPDATED, Column, Kind, area_sql
 from gis.models import Dataset
 
 from .models import ProtectedArea
+from .selectors import AREA_NAME_SQL
 
 _AREA, _DATASET = ProtectedArea._meta.db_table, Dataset._meta.db_table
 
@@ -33,7 +34,7 @@ AREAS = Kind(
     columns=[
         Column(
             "name",
-            "CASE WHEN %(lang)s = 'en' AND r.name_en <> '' THEN r.name_en ELSE r.name_el END",
+            AREA_NAME_SQL,
             "string",
             _("Name of the area in the chosen language (Greek when it has no English name)."),
         ),

@@ -1,7 +1,6 @@
 """Reads of the importers: stored mappings and the import history, limited to what a user may see."""
 
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -14,6 +13,8 @@ from .errors import MappingError
 from .mapping import AreaMapping, Mapping
 from .models import ImportMapping, ImportRun, ProtectedArea
 
+# An area's name in the language %(lang)s (area alias r): Greek when it has no English name. The API and the map use it.
+AREA_NAME_SQL = "CASE WHEN %(lang)s = 'en' AND r.name_en <> '' THEN r.name_en ELSE r.name_el END"
 MAP_AREAS = 500  # protected areas inlined in a municipality's map (a municipality has tens)
 MAP_DECIMALS = 6  # ~10 cm: plenty for a zone drawn on a map
 
@@ -23,8 +24,8 @@ class MapAreas:
     """The protected areas a municipality's map shows: a GeoJSON FeatureCollection (made by PostGIS) and, for the
     list that is the map's accessible equivalent, each area's name and kind, in the language's alphabetical order."""
 
-    geojson: str = ""
-    items: list[dict] = field(default_factory=list)
+    geojson: str
+    items: list[dict]
 
 
 def mapping_for(*, dataset: Dataset) -> Mapping | None:
@@ -65,12 +66,10 @@ def protected_areas_for_map(*, municipality: Municipality, language: str) -> Map
     with connection.cursor() as cursor:
         cursor.execute(
             f"""WITH named AS (
-                SELECT a.id, a.kind, a.geometry,
-                       CASE WHEN %(lang)s = 'en' THEN coalesce(nullif(a.name_en, ''), a.name_el) ELSE a.name_el END
-                           AS name
-                FROM {ProtectedArea._meta.db_table} a
+                SELECT r.id, r.kind, r.geometry, {AREA_NAME_SQL} AS name
+                FROM {ProtectedArea._meta.db_table} r
                 JOIN {Municipality._meta.db_table} m ON m.id = %(municipality)s
-                WHERE NOT a.withdrawn AND ST_Intersects(a.geometry, m.boundary)
+                WHERE NOT r.withdrawn AND ST_Intersects(r.geometry, m.boundary)
             ), shown AS (
                 SELECT *, row_number() OVER (ORDER BY name COLLATE "{collation}", id) AS position FROM named
             )
@@ -83,6 +82,4 @@ def protected_areas_for_map(*, municipality: Municipality, language: str) -> Map
             {"lang": language, "municipality": municipality.pk, "limit": MAP_AREAS, "decimals": MAP_DECIMALS},
         )
         items, geojson = cursor.fetchone()
-    if not items:
-        return MapAreas()
-    return MapAreas(geojson=geojson, items=items if isinstance(items, list) else json.loads(items))
+    return MapAreas(geojson=geojson, items=items)
