@@ -57,3 +57,10 @@ def nafplio(db):
     from gis.models import Municipality
 
     return Municipality.objects.get(code="9236")
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """Background tasks go to the database queue, as in production, instead of running at once; a test runs them
+    with ``manage.py db_worker --batch``."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -7,12 +7,9 @@ from django_tasks import TaskResultStatus, task_backends
 from gis.models import Place
 from gis.tasks import places_reassign
 
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-
 
 @pytest.mark.django_db(transaction=True)
-def test_database_backend_worker_runs_a_task(settings, athens):
-    settings.TASKS = DATABASE_TASKS
+def test_database_backend_worker_runs_a_task(database_tasks, athens):
     assert type(task_backends["default"]).__name__ == "DatabaseBackend"
     acropolis = Place.objects.get(name_en="Acropolis of Athens")
     Place.objects.filter(pk=acropolis.pk).update(municipality=None)  # as if imported before the boundary existed
@@ -31,14 +28,13 @@ def test_database_backend_worker_runs_a_task(settings, athens):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_places_import_queues_the_download_cache_fill_and_the_worker_runs_it(settings, tmp_path):
+def test_a_places_import_queues_the_download_cache_fill_and_the_worker_runs_it(database_tasks):
     from gis.models import PlaceFeature
     from gis.services import dataset_upsert
     from importers.mapping import Mapping
     from importers.services import places_import
     from tests.importers.helpers import PLEIADES
 
-    settings.TASKS = DATABASE_TASKS
     PlaceFeature.objects.all().delete()
     dataset = dataset_upsert(slug="more-pleiades", title="Pleiades", licence="CC BY 3.0", attribution="Pleiades")
     mapping = Mapping(fields={"source_id": "pleiades_id", "name_el": "title"})

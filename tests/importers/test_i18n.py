@@ -18,7 +18,6 @@ from importers.services import places_import
 
 from .helpers import PLEIADES, greek_grid_shapefile
 
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 OUTSIDE_EL = "εκτός των δήμων που επιμελείστε"  # "outside the municipalities you edit"
 
 
@@ -50,8 +49,9 @@ def test_rejections_warnings_and_errors_are_written_in_the_active_language(datas
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_background_worker_writes_in_the_language_of_the_admin_that_queued_the_run(settings, tmp_path, athens):
-    settings.TASKS = DATABASE_TASKS
+def test_the_background_worker_writes_in_the_language_of_the_admin_that_queued_the_run(
+    database_tasks, settings, tmp_path, athens
+):
     settings.XENAGOS_IMPORT_ROOT = tmp_path
     editor = get_user_model().objects.get(username="editor-athens")
     dataset = dataset_upsert(slug="pleiades-worker", title="Pleiades", licence="CC BY 3.0", attribution="Pleiades")

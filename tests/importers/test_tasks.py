@@ -14,12 +14,9 @@ from importers.runs import import_run_create, import_run_queue, import_run_updat
 
 from .helpers import PLEIADES
 
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-
 
 @pytest.mark.django_db(transaction=True)
-def test_dry_run_then_import_through_the_database_worker(settings, tmp_path, athens):
-    settings.TASKS = DATABASE_TASKS
+def test_dry_run_then_import_through_the_database_worker(database_tasks, settings, tmp_path, athens):
     settings.XENAGOS_IMPORT_ROOT = tmp_path
     assert type(task_backends["default"]).__name__ == "DatabaseBackend"
     editor = get_user_model().objects.get(username="editor-athens")

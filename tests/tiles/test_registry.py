@@ -14,7 +14,6 @@ from tiles.tasks import layer_build_task
 
 pytestmark = pytest.mark.django_db
 
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 VRT = b'<VRTDataset rasterXSize="1" rasterYSize="1"><VRTRasterBand dataType="Byte" band="1"/></VRTDataset>'
 
 
@@ -133,8 +132,7 @@ def test_a_dem_uploaded_as_hillshade_is_accepted(admin_client, tile_media, djang
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_database_worker_builds_a_queued_layer(settings, tile_media):
-    settings.TASKS = DATABASE_TASKS
+def test_the_database_worker_builds_a_queued_layer(database_tasks, tile_media):
     assert type(task_backends["default"]).__name__ == "DatabaseBackend"
     layer = RasterLayer(slug="olinda", title_el="Ολίντα")
     with (DATA / "l7_etms_rgb.tif").open("rb") as handle:
