@@ -313,11 +313,19 @@ def _add_bytes(archive: tarfile.TarFile, member: str, data: bytes) -> None:
 
 
 class _Hashing:
-    """A read-only file wrapper that hashes (SHA-256) what is read through it."""
+    """A read-only, forward-only file wrapper that hashes (SHA-256) what is read through it."""
+
+    closed = False
 
     def __init__(self, handle: BinaryIO):
         self._handle = handle
         self._hash = hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
 
     def read(self, size: int = -1) -> bytes:
         data = self._handle.read(size)
@@ -502,8 +510,10 @@ def _write_media(
             for member in archive:
                 if not member.name.startswith(MEDIA_PREFIX):
                     continue
-                alias, name = member.name[len(MEDIA_PREFIX) :].split("/", 1)
-                storage = targets[(alias, name)]
+                alias, _, name = member.name[len(MEDIA_PREFIX) :].partition("/")
+                storage = targets.get((alias, name))
+                if storage is None:
+                    raise ArchiveCorrupt(f"{path} changed while it was being restored: {member.name} is new.")
                 reader = _Hashing(archive.extractfile(member))
                 content = File(reader, name=posixpath.basename(name))
                 content.size = member.size

@@ -26,10 +26,19 @@ from wagtail.images.models import Image
 from wagtail.models import Collection
 
 from tests.tiles.helpers import DATA
+from tests.tiles.test_s3_storage import BUCKET, CREDENTIALS, s3_endpoint  # noqa: F401  (a local S3 server)
 from tiles import selectors as tile_selectors
 from tiles.services import layer_upsert_from_file
 from tiles.storage import readers
-from xenagos.backup import DUMP_MEMBER, ArchiveCorrupt, BackupError, Database, TargetNotEmpty, backup_restore
+from xenagos.backup import (
+    DUMP_MEMBER,
+    ArchiveCorrupt,
+    BackupError,
+    Database,
+    TargetNotEmpty,
+    backup_create,
+    backup_restore,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -308,3 +317,44 @@ def test_a_failed_backup_leaves_no_archive(settings, media, tmp_path):
     with pytest.raises(CommandError, match="already exists"):
         call_command("backup", str(archive), stdout=io.StringIO())
     assert archive.read_bytes() == b"an older backup"
+
+
+def test_media_on_s3_are_backed_up_and_restored_through_the_storage_api(
+    s3_endpoint,  # noqa: F811  (the fixture imported above)
+    tmp_path,
+    empty_database,
+):
+    from storages.backends.s3 import S3Storage
+
+    endpoint, s3 = s3_endpoint
+
+    def bucket(location: str) -> S3Storage:
+        return S3Storage(
+            bucket_name=BUCKET,
+            endpoint_url=endpoint,
+            access_key=CREDENTIALS["aws_access_key_id"],
+            secret_key=CREDENTIALS["aws_secret_access_key"],
+            region_name=CREDENTIALS["region_name"],
+            location=location,
+        )
+
+    source, target = bucket("media-source"), bucket("media-restored")
+    contents = {
+        "images/pyli.png": b"\x89PNG\r\n\x1a\n" + os.urandom(1000),
+        "documents/κανονισμός.pdf": b"%PDF-1.4\n",
+        "tiles/archives/big.pmtiles": os.urandom(3 * 1024 * 1024 + 7),  # several reads of 1 MiB
+    }
+    for name, data in contents.items():
+        assert source.save(name, ContentFile(data)) == name
+    archive = tmp_path / "xenagos.tar.xz"
+    manifest = backup_create(path=archive, database=database(), media={"default": source}, progress=quiet)
+    assert sorted(entry["name"] for entry in manifest["media"]) == sorted(contents)
+
+    backup_restore(path=archive, database=empty_database, media={"default": target}, progress=quiet)
+    listed = s3.list_objects_v2(Bucket=BUCKET, Prefix="media-restored/")["Contents"]
+    assert sorted(item["Key"].removeprefix("media-restored/") for item in listed) == sorted(contents)
+    for name, data in contents.items():
+        with target.open(name, "rb") as handle:
+            assert handle.read() == data
+    restored, count = places_checksum(empty_database)
+    assert (restored, count) == places_checksum(database()) and count >= 18
