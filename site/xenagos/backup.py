@@ -16,6 +16,7 @@ left half-restored (only the extensions it created stay).
 Passwords go to the PostgreSQL tools through ``PGPASSWORD`` in their environment, never on their command line.
 """
 
+import contextlib
 import dataclasses
 import hashlib
 import io
@@ -388,7 +389,8 @@ def backup_restore(
             progress(f"  database restored in {time.monotonic() - started:.1f} s")
         except BaseException:
             for storage, name in written:
-                storage.delete(name)
+                with contextlib.suppress(Exception):  # the error that stopped the restore is the one to report
+                    storage.delete(name)
             raise
     with database.connect(autocommit=True) as connection:
         connection.execute("ANALYZE")  # pg_restore leaves the planner without statistics
@@ -639,7 +641,9 @@ def _run(command: list[str], *, database: Database) -> str:
     """Run a PostgreSQL client with the password in its environment; its error output becomes a BackupError."""
     result = subprocess.run(command, env=database.environment(), capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        errors = [line for line in result.stderr.splitlines() if line.strip()][-5:]
+        lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+        errors = [line for line in lines if re.match(r"^(\S+: error: |ERROR: |DETAIL: |HINT: |FATAL: )", line)]
+        errors = errors[:3] or lines[-3:]  # the error, not the SQL statement pg_restore echoes after it
         raise BackupError(f"{Path(command[0]).name} failed: " + (" / ".join(errors) or f"exit {result.returncode}"))
     return result.stdout
 

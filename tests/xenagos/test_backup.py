@@ -282,6 +282,7 @@ def test_restore_as_a_user_without_superuser_rights(settings, media, tmp_path, m
     """A managed database: the user owns the database but may not create PostGIS nor write spatial_ref_sys."""
     from django.core.files.storage import FileSystemStorage
 
+    FileSystemStorage(location=media).save("documents/a.txt", ContentFile(b"a document"))
     archive = tmp_path / "xenagos.tar"
     call_command("backup", str(archive), stdout=io.StringIO())
     rows = table_rows(database())
@@ -295,9 +296,21 @@ def test_restore_as_a_user_without_superuser_rights(settings, media, tmp_path, m
     with Database.from_settings({**connection.settings_dict, "NAME": managed_database.name}).connect() as admin:
         admin.execute("CREATE EXTENSION postgis")
         admin.execute("CREATE EXTENSION unaccent")
+        # not a table, so the database counts as empty; but the dump creates it too, so pg_restore fails late
+        admin.execute("CREATE TEXT SEARCH CONFIGURATION xenagos_el (COPY = greek)")
+        admin.commit()
+    with pytest.raises(BackupError, match=r"pg_restore failed: .*\(xenagos_el, \d+\) already exists"):
+        backup_restore(path=archive, database=managed_database, media=target, progress=quiet)
+    assert set(table_rows(managed_database)) == {"spatial_ref_sys"}  # PostGIS' own table only: nothing restored
+    assert files_of(tmp_path / "restored") == {}  # the media file written before pg_restore failed: deleted
+    assert (tmp_path / "restored" / "documents").is_dir()  # (its folder stays: it was written)
+
+    with Database.from_settings({**connection.settings_dict, "NAME": managed_database.name}).connect() as admin:
+        admin.execute("DROP TEXT SEARCH CONFIGURATION xenagos_el")
         admin.commit()
     backup_restore(path=archive, database=managed_database, media=target, progress=quiet)
     assert table_rows(managed_database) == rows
+    assert files_of(tmp_path / "restored") == files_of(media)
     with managed_database.connect() as conn:
         assert conn.execute("SELECT tableowner FROM pg_tables WHERE tablename = 'xgis_place'").fetchone() == (
             "xenagos_restorer",
