@@ -56,8 +56,10 @@ def media(request: HttpRequest, path: str) -> HttpResponse:
 
 def document(request: HttpRequest, document_id: int, document_filename: str) -> HttpResponse:
     """/documents/<id>/<name>: Wagtail's document view (it applies the collection's privacy); a document of a
-    restricted collection is marked private so that no shared cache keeps it."""
+    restricted collection is marked private so that no shared cache keeps it, and no bogus encoding is claimed."""
     response = wagtail_document_serve(request, document_id, document_filename)
+    if response.get("Content-Encoding") == "None":  # Wagtail's sendfile writes the encoding it did not guess as text
+        del response["Content-Encoding"]
     if response.status_code == 200 and _restricted(document_id):
         patch_cache_control(response, private=True, no_cache=True)
     return response

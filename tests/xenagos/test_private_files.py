@@ -77,7 +77,7 @@ def test_a_public_document_is_served_by_wagtails_view_and_never_from_media(clien
     assert doc.url == f"/documents/{doc.pk}/programme.txt"
     response = client.get(doc.url)
     assert response.status_code == 200 and body(response) == PROGRAMME
-    assert response["Content-Type"].startswith("text/plain")
+    assert response["Content-Type"].startswith("text/plain") and not response.has_header("Content-Encoding")
     assert (media / doc.file.name).read_bytes() == PROGRAMME  # the file is there, and yet:
     for url in [f"/media/{doc.file.name}", "/media/documents/", f"/media/images/../{doc.file.name}"]:
         assert client.get(url).status_code == 404, url
@@ -93,6 +93,7 @@ def test_a_restricted_document_is_refused_to_visitors_and_other_municipalities(c
     client.force_login(user("editor-nafplio"))
     other = client.get(doc.url)
     assert other.status_code == 403 and MINUTES not in body(other)  # a 403, not a loop back to the login page
+    assert "Δεν είναι διαθέσιμο σε εσάς" in other.content.decode()  # in the visitor's language
 
     for permitted in ("editor-athens", "admin"):
         client.force_login(user(permitted))
