@@ -20,6 +20,7 @@ def athens_layer(tile_media, tmp_path):
     source = greek_grid_raster(tmp_path / "athens-1890.tif")
     layer = layer_upsert_from_file(slug="athens-1890", source=source, workers=1).layer
     layer.refresh_from_db()
+    selectors.tile_source_forget(slug=layer.slug)  # the build forgets on commit, which a test never reaches
     return layer
 
 
@@ -124,3 +125,11 @@ def test_superusers_preview_any_unpublished_layer(admin_client, athens_layer):
     unpublish(athens_layer)
     for url in layer_urls(athens_layer):
         assert admin_client.get(url).status_code == 200, url
+
+
+def test_unpublishing_in_the_admin_closes_the_tiles_at_once(client, athens_layer, django_capture_on_commit_callbacks):
+    assert client.get(tile_url(athens_layer)).status_code == 200  # now in the short cache of tile sources
+    athens_layer.published = False
+    with django_capture_on_commit_callbacks(execute=True):
+        athens_layer.save()  # as the Raster layers admin saves it
+    assert client.get(tile_url(athens_layer)).status_code == 404
