@@ -17,6 +17,7 @@ from wagtail.models import BaseViewRestriction, Collection, CollectionViewRestri
 from wagtail.utils.sendfile import _get_sendfile
 
 from content.models import PlaceGalleryImage, PlacePage
+from tests.browser import site_url
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +154,24 @@ def test_place_pages_show_their_photos_and_originals_are_not_served(client, medi
         assert client.get(src, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]).status_code == 304
     assert (media / image.file.name).is_file()
     assert client.get(f"/media/{image.file.name}").status_code == 404  # original_images/: not linked, not served
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_chromium_shows_the_place_pages_photo(media, page, live_server):
+    """What a visitor sees: the photo loads (the harness also fails on any failed request or axe violation)."""
+    image = photo("parthenon-west", Collection.objects.get(name="Athens"))
+    place_page = PlacePage.objects.get(title="Ακρόπολη Αθηνών")
+    PlaceGalleryImage.objects.create(page=place_page, image=image, alt_text="Ο Παρθενώνας από τα δυτικά")
+    place_page.save_revision().publish()
+    page.goto(site_url(live_server, "athens", "/el/places/akropoli-athinon/"))
+    photo_element = page.get_by_alt_text("Ο Παρθενώνας από τα δυτικά")
+    photo_element.wait_for()
+    page.wait_for_function("img => img.complete", arg=photo_element.element_handle())
+    assert photo_element.evaluate("img => [img.naturalWidth, new URL(img.src).pathname.split('/')[2]]") == [
+        600,
+        "images",
+    ]
 
 
 @pytest.mark.parametrize(
