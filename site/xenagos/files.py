@@ -25,7 +25,7 @@ from django.views.static import serve
 from wagtail.documents.views.serve import serve as wagtail_document_serve
 
 PUBLIC_MEDIA_FOLDERS = ("images",)
-MEDIA_MAX_AGE_S = 3600  # a rendition's name changes with its image's file and focal point; an hour is safe
+MEDIA_MAX_AGE_S = 3600  # a replaced image file may keep its renditions' names: an old one shows an hour at most
 
 
 def public_media_name(path: str) -> str | None:
@@ -54,7 +54,7 @@ def media(request: HttpRequest, path: str) -> HttpResponse:
     return response
 
 
-def document(request: HttpRequest, document_id: int, document_filename: str) -> HttpResponse:
+def document(request: HttpRequest, document_id: str, document_filename: str) -> HttpResponse:
     """/documents/<id>/<name>: Wagtail's document view (it applies the collection's privacy); a document of a
     restricted collection is marked private so that no shared cache keeps it, and no bogus encoding is claimed."""
     response = wagtail_document_serve(request, document_id, document_filename)
@@ -65,7 +65,7 @@ def document(request: HttpRequest, document_id: int, document_filename: str) -> 
     return response
 
 
-def _restricted(document_id: int) -> bool:
+def _restricted(document_id: str) -> bool:
     from wagtail.documents import get_document_model
 
     document = get_document_model().objects.select_related("collection").filter(pk=document_id).first()
