@@ -9,9 +9,11 @@ class TilesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete
+        from django.db import transaction
+        from django.db.models.signals import post_delete, post_save
 
         from .models import RasterLayer
+        from .selectors import tile_source_forget
         from .services import layer_files_delete
 
         post_delete.connect(
@@ -19,4 +21,11 @@ class TilesConfig(AppConfig):
             sender=RasterLayer,
             weak=False,
             dispatch_uid="tiles_layer_files_delete",
+        )
+        # An editor's save (published switched off, say) reaches the tile view at once, not after the short cache.
+        post_save.connect(
+            lambda sender, instance, **kwargs: transaction.on_commit(lambda: tile_source_forget(slug=instance.slug)),
+            sender=RasterLayer,
+            weak=False,
+            dispatch_uid="tiles_layer_source_forget",
         )

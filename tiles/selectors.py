@@ -86,12 +86,37 @@ def layers_for_map(*, language: str, bounds: tuple[float, float, float, float] |
     return [layer_overlay(layer=layer, language=language) for layer in layers.order_by("year_from", "slug")]
 
 
-def layer_for_preview(*, slug: str, staff: bool) -> RasterLayer | None:
-    """A built layer to preview: published ones for everyone, the others for staff."""
-    layers = RasterLayer.objects.filter(bounds__isnull=False).exclude(archive="")
-    if not staff:
-        layers = layers.filter(published=True)
-    return layers.filter(slug=slug).first()
+def layer_previewable_by(*, layer: RasterLayer, user) -> bool:
+    """Whether ``user`` may see ``layer`` while it is not published: a superuser, or a user who may view raster
+    layers in the admin and edits a municipality whose boundary the layer's extent (EPSG:4326) intersects."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if layer.bounds is None or not user.has_perm("tiles.view_rasterlayer"):
+        return False
+    from gis.services import municipalities_editable_by  # the one read of gis here: whose municipality it is
+
+    return any(m.boundary and m.boundary.intersects(layer.bounds) for m in municipalities_editable_by(user))
+
+
+def layer_for_preview(*, slug: str, user) -> RasterLayer | None:
+    """A built layer to preview or describe: a published one for everyone, another only for those who may see it
+    unpublished (``layer_previewable_by``)."""
+    layer = RasterLayer.objects.filter(slug=slug, bounds__isnull=False).exclude(archive="").first()
+    if layer is None or layer.published or layer_previewable_by(layer=layer, user=user):
+        return layer
+    return None
+
+
+def tile_source_previewable_by(*, source: "TileSource", user) -> bool:
+    """Whether ``user`` may have the tiles of ``source`` (always when it is published)."""
+    if source.published:
+        return True
+    if not user.is_authenticated:
+        return False
+    layer = RasterLayer.objects.filter(slug=source.slug).first()
+    return layer is not None and layer_previewable_by(layer=layer, user=user)
 
 
 def _tile_source_from_db(slug: str) -> TileSource | None:

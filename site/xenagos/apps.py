@@ -6,3 +6,6 @@ class XenagosConfig(AppConfig):
 
     name = "xenagos"
     verbose_name = "Xenagos"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the private-files checks)

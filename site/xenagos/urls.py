@@ -1,9 +1,11 @@
-"""Root URLs. Public pages live under /<lang>/ (el, en); admin, health and media are language-neutral."""
+"""Root URLs. Public pages live under /<lang>/ (el, en); admin, health and media are language-neutral.
+
+Private files are reachable only through views that check (xenagos/files.py says which file is served how).
+"""
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
-from django.views.static import serve
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -11,18 +13,21 @@ from wagtail.documents import urls as wagtaildocs_urls
 from content import views as content_views
 from gis import views as gis_views
 from gis.api.datapage import data_page
+from xenagos import files
 from xenagos.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's document view (collection privacy checked), marking restricted documents private for caches
+    re_path(r"^documents/(\d+)/(.*)$", files.document),
     path("documents/", include(wagtaildocs_urls)),
     path("tiles/", include("tiles.urls")),
     path("api/features/", include("gis.api.urls")),
 ]
 
-if settings.SERVE_MEDIA:
-    urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+if settings.SERVE_MEDIA:  # only image renditions: documents, raster sources and tile archives are not served here
+    urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", files.media, name="media")]
 
 urlpatterns += i18n_patterns(
     path("map/", content_views.municipality_map, name="map"),

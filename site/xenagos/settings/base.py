@@ -155,6 +155,24 @@ XENAGOS_IMPORT_ROOT = Path(env("XENAGOS_IMPORT_ROOT", str(BASE_DIR / "var" / "im
 XENAGOS_IMPORT_MAX_UPLOAD_MB = float(env("XENAGOS_IMPORT_MAX_UPLOAD_MB", "500"))  # match the proxy's body limit
 XENAGOS_IMPORT_ZIP_LIMITS = json.loads(env("XENAGOS_IMPORT_ZIP_LIMITS", "{}"))  # see importers/archives.py
 
+# --- Private files (xenagos/files.py; README, "Private files"). Under MEDIA_URL only Wagtail's image renditions
+# are served; documents only through Wagtail's permission-checked view (collection privacy applies), which in
+# production hands the file to the proxy after the check (django-sendfile2: X-Accel-Redirect for nginx, X-Sendfile
+# for Apache); raster sources and tile archives only as tiles, by tiles/views.py; import uploads never.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"  # never "direct" or "redirect": both skip the check (a system check says so)
+SENDFILE_BACKENDS = {
+    "streaming": "wagtail.utils.sendfile_streaming_backend",  # Django streams the file: local use, tests
+    "nginx": "django_sendfile.backends.nginx",  # X-Accel-Redirect to SENDFILE_URL + the file's path in MEDIA_ROOT
+    "xsendfile": "django_sendfile.backends.xsendfile",  # X-Sendfile with the file's path (Apache mod_xsendfile)
+}
+SENDFILE_BACKEND = env("SENDFILE_BACKEND", "streaming")  # a name above, or a backend module
+SENDFILE_BACKEND = SENDFILE_BACKENDS.get(SENDFILE_BACKEND, SENDFILE_BACKEND)
+SENDFILE_ROOT = str(MEDIA_ROOT)
+SENDFILE_URL = env("SENDFILE_URL", "/protected-media")  # nginx's `internal` location for MEDIA_ROOT
+# A restricted document (or page) sends visitors to the admin's sign-in, where editors sign in anyway, and not to
+# Wagtail's separate front-end form.
+WAGTAIL_FRONTEND_LOGIN_URL = "/admin/login/"
+
 # --- Wagtail
 WAGTAIL_SITE_NAME = "Xenagos"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

@@ -1,0 +1,72 @@
+"""Which stored files may be fetched by URL, and how.
+
+MEDIA_ROOT holds public and private files side by side; what is served:
+
+- ``images/``: Wagtail's image renditions (every ``{% image %}``, the admin's thumbnails and its "original"
+  rendition): to everyone, by ``media()`` here or, in production, by the proxy.
+- ``original_images/``: the uploaded image files: never. Nothing links them (pages and the admin show renditions)
+  and they are the camera's file, full size and with its metadata, also for pages not yet published.
+- ``documents/``: Wagtail documents: only by Wagtail's view at ``/documents/<id>/<name>``, after its collection
+  privacy check (in production the proxy then sends the file: X-Accel-Redirect / X-Sendfile).
+- ``tiles/sources/``, ``tiles/archives/``: raster layers' GeoTIFFs and PMTiles archives: never as files; a
+  published layer's tiles by ``tiles.views``.
+
+Import uploads live outside MEDIA_ROOT (``XENAGOS_IMPORT_ROOT``) and are never served; the system checks in
+``xenagos.checks`` refuse settings that would put them, or documents, within reach.
+"""
+
+import posixpath
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
+from django.views.static import serve
+from wagtail.documents.views.serve import serve as wagtail_document_serve
+
+PUBLIC_MEDIA_FOLDERS = ("images",)
+MEDIA_MAX_AGE_S = 3600  # a replaced image file may keep its renditions' names: an old one shows an hour at most
+
+
+def public_media_name(path: str) -> str | None:
+    """``path`` (relative to MEDIA_ROOT, as in a /media/ URL) when it names a file in a public folder, else None.
+
+    Refuses anything that could leave the folder: ``..`` segments, absolute paths, backslashes, NUL bytes."""
+    if not path or "\\" in path or "\x00" in path or path.startswith("/"):
+        return None
+    parts = path.split("/")
+    if any(part in ("", ".", "..") for part in parts) or len(parts) < 2:
+        return None
+    normalised = posixpath.normpath(path)
+    if normalised != path or parts[0] not in PUBLIC_MEDIA_FOLDERS:
+        return None
+    return normalised
+
+
+@require_safe
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """/media/<path>: a file of a public media folder (image renditions); anything else under MEDIA_ROOT is 404."""
+    name = public_media_name(path)
+    if name is None:
+        raise Http404("No such file.")
+    response = serve(request, name, document_root=settings.MEDIA_ROOT)
+    patch_cache_control(response, public=True, max_age=MEDIA_MAX_AGE_S)
+    return response
+
+
+def document(request: HttpRequest, document_id: str, document_filename: str) -> HttpResponse:
+    """/documents/<id>/<name>: Wagtail's document view (it applies the collection's privacy); a document of a
+    restricted collection is marked private so that no shared cache keeps it, and no bogus encoding is claimed."""
+    response = wagtail_document_serve(request, document_id, document_filename)
+    if response.get("Content-Encoding") == "None":  # Wagtail's sendfile writes the encoding it did not guess as text
+        del response["Content-Encoding"]
+    if response.status_code == 200 and _restricted(document_id):
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def _restricted(document_id: str) -> bool:
+    from wagtail.documents import get_document_model
+
+    document = get_document_model().objects.select_related("collection").filter(pk=document_id).first()
+    return document is not None and bool(document.collection.get_view_restrictions())
