@@ -15,6 +15,7 @@ from xenagos.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("admin/2fa/", include("xenagos.security.urls")),  # two-factor sign-in screens (before the admin's)
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("tiles/", include("tiles.urls")),
