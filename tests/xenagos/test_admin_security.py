@@ -272,3 +272,39 @@ def test_the_session_cookie_is_http_only_same_site_and_ends_within_a_working_day
     cookie = response.cookies["sessionid"]
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
     assert client.session.get_expiry_age() <= 8 * 60 * 60
+
+
+@pytest.mark.browser
+def test_lockout_and_enrolment_screens_in_chromium(page, live_server, tmp_path):
+    """Greek screens as an editor sees them, accessible (axe), with no console error from Permissions-Policy."""
+    from tests.browser import assert_accessible, site_url
+
+    page.goto(site_url(live_server, "athens", "/el/map/"))  # a public page: the header must not upset Chromium
+    assert page.evaluate("document.featurePolicy ? document.featurePolicy.allowsFeature('geolocation') : true")
+    page.goto(f"{live_server.url}/admin/login/")
+    for attempt in range(6):
+        page.locator("#id_username").fill(EDITOR)
+        page.locator("#id_password").fill(EDITOR_PASSWORD if attempt == 5 else f"wrong-{attempt}")
+        page.locator("form button[type=submit]").click()
+        page.wait_for_load_state()
+    assert page.get_by_text(LOCKED_EL).is_visible()
+    assert page.locator("#id_username").input_value() == EDITOR
+    page.screenshot(path=tmp_path / "lockout.png", full_page=True)
+    assert_accessible(page)
+    page.problems.messages[:] = [m for m in page.problems.messages if "429" not in m]  # the expected lockout
+
+    cool_off_passes()
+    page.locator("#id_password").fill(EDITOR_PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/admin/")
+    page.goto(f"{live_server.url}/admin/2fa/setup/")
+    assert page.get_by_role("heading", name="Ρύθμιση σύνδεσης δύο βημάτων").is_visible()
+    assert page.get_by_role("img", name="Κωδικός QR του κλειδιού").is_visible()
+    page.screenshot(path=tmp_path / "enrolment.png", full_page=True)
+    assert_accessible(page)
+    key = b32decode(page.locator("#totp-secret").inner_text().replace(" ", ""))
+    page.get_by_label("Εξαψήφιος κωδικός από την εφαρμογή ελέγχου ταυτότητας").fill(f"{totp(key):06d}")
+    page.get_by_role("button", name="Επιβεβαίωση").click()
+    page.wait_for_url(f"{live_server.url}/admin/")
+    assert page.get_by_text("Η σύνδεση δύο βημάτων ενεργοποιήθηκε").is_visible()
+    print(f"screenshots in {tmp_path}")
