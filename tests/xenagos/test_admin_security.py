@@ -308,3 +308,18 @@ def test_lockout_and_enrolment_screens_in_chromium(page, live_server, tmp_path):
     page.wait_for_url(f"{live_server.url}/admin/")
     assert page.get_by_text("Η σύνδεση δύο βημάτων ενεργοποιήθηκε").is_visible()
     print(f"screenshots in {tmp_path}")
+
+
+@pytest.mark.django_db
+def test_two_factor_reset_command_removes_a_lost_device():
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    user = get_user_model().objects.get(username=EDITOR)
+    TOTPDevice.objects.create(user=user, name="authenticator", key=bytes(range(20)).hex(), confirmed=True)
+    out = StringIO()
+    call_command("two_factor_reset", EDITOR, stdout=out)
+    assert "Removed 1" in out.getvalue() and not TOTPDevice.objects.filter(user=user).exists()
+    with pytest.raises(CommandError, match="No user named 'nobody'"):
+        call_command("two_factor_reset", "nobody")
