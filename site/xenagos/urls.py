@@ -18,6 +18,7 @@ from xenagos.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("admin/2fa/", include("xenagos.security.urls")),  # two-factor sign-in screens (before the admin's)
     path("admin/", include(wagtailadmin_urls)),
     # Wagtail's document view (collection privacy checked), marking restricted documents private for caches
     re_path(r"^documents/(\d+)/(.*)$", files.document),

@@ -5,6 +5,7 @@
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -253,4 +254,83 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"wagtail": {"level": env("WAGTAIL_LOG_LEVEL", "WARNING")}},
+}
+
+# --- Admin security (django-axes, django-otp, sessions, Permissions-Policy): README, "Security".
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "xenagos.security"]
+_auth = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+MIDDLEWARE[_auth + 1 : _auth + 1] = [
+    "django_otp.middleware.OTPMiddleware",
+    "xenagos.security.two_factor.TwoFactorMiddleware",
+]
+# Outside WhiteNoise, so static files get the header too.
+MIDDLEWARE.insert(1, "xenagos.security.headers.PermissionsPolicyMiddleware")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as axes requires: turns a lockout into our page
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+
+# Login throttling (xenagos.security.lockout): 5 wrong passwords for one user name from one address lock that pair,
+# 20 from one address over any names lock the address; a lock lifts 15 minutes after the failure that set it.
+AXES_FAILURE_LIMIT = int(env("XENAGOS_LOGIN_FAILURE_LIMIT", "5"))
+XENAGOS_LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(env("XENAGOS_LOGIN_FAILURE_LIMIT_PER_ADDRESS", "20"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(env("XENAGOS_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "xenagos.security.lockout.LoginThrottleHandler"
+AXES_LOCKOUT_CALLABLE = "xenagos.security.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True  # a right password clears that user name's failures at that address
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock lasts the time the page says, not longer
+AXES_DISABLE_ACCESS_LOG = True  # no table of every sign-in's address and browser
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False  # no banner on every manage.py command; failures and lockouts are still logged
+LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}  # not an INFO line per sign-in
+# The client's address: REMOTE_ADDR, unless XENAGOS_TRUSTED_PROXIES reverse proxies in front of gunicorn each
+# append to X-Forwarded-For (nginx: $proxy_add_x_forwarded_for); then the entry the outermost proxy wrote. Entries
+# the client wrote itself are never used: X-Forwarded-For is not trusted by default.
+XENAGOS_TRUSTED_PROXIES = int(env("XENAGOS_TRUSTED_PROXIES", "0"))
+if XENAGOS_TRUSTED_PROXIES:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = XENAGOS_TRUSTED_PROXIES - 1  # python-ipware counts the proxies listed in the header
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+IPWARE_STRICT = False  # a header with extra (forged) entries still yields the proxy's entry, not REMOTE_ADDR
+
+# Two-factor sign-in (TOTP, django-otp): optional for every admin user; required for superusers in production.
+XENAGOS_TWO_FACTOR_REQUIRED_FOR_SUPERUSERS = env_bool("XENAGOS_TWO_FACTOR_REQUIRED_FOR_SUPERUSERS", False)
+OTP_TOTP_ISSUER = "Xenagos"
+
+# Sessions: only signed-in editors have one (anonymous visitors get no cookie). A fixed 8-hour lifetime, one
+# working day, ends a forgotten or stolen session without a database write on every admin request.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+
+# Permissions-Policy (xenagos.security.headers): the map's "near me" may ask for the position on our own origin;
+# every other powerful feature is off for us and for anything embedded.
+PERMISSIONS_POLICY = {
+    "geolocation": ["self"],
+    "fullscreen": ["self"],
+    **{
+        feature: []
+        for feature in (
+            "accelerometer",
+            "autoplay",
+            "browsing-topics",
+            "camera",
+            "display-capture",
+            "encrypted-media",
+            "gyroscope",
+            "hid",
+            "idle-detection",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "picture-in-picture",
+            "publickey-credentials-get",
+            "screen-wake-lock",
+            "serial",
+            "usb",
+            "xr-spatial-tracking",
+        )
+    },
 }

@@ -18,3 +18,6 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
+
+# --- Admin security: superusers must sign in with a code from an authenticator app (README, "Security").
+XENAGOS_TWO_FACTOR_REQUIRED_FOR_SUPERUSERS = True
