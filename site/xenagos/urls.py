@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from content import views as content_views
 from gis import views as gis_views
 from gis.api.datapage import data_page
+from xenagos.privacy import privacy
 from xenagos.views import healthz
 
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("map/places/", gis_views.places, name="map-places"),
     path("map/near/", gis_views.near, name="map-near"),
     path("data/", data_page, name="data"),
+    path("privacy/", privacy, name="privacy"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
