@@ -151,6 +151,9 @@ def test_privacy_page_names_the_base_map_host_and_the_contact(client, settings, 
     branding = Branding.objects.get(municipality=nafplio)
     html = client.get("/en/privacy/", HTTP_HOST="nafplio.localhost").content.decode()
     assert "come from tile.openstreetmap.org, which" in html and "has not yet published" in html
+    settings.BASEMAPS = [*settings.BASEMAPS, {"name": "Topo", "url": "https://{s}.tile.example.org/{z}/{x}/{y}.png"}]
+    html = client.get("/el/privacy/", HTTP_HOST="nafplio.localhost").content.decode()
+    assert "έρχονται από a.tile.example.org, tile.openstreetmap.org, που επομένως λαμβάνουν" in html
     branding.privacy_contact = "dpo@nafplio.gr"
     branding.save()
     html = client.get("/el/privacy/", HTTP_HOST="nafplio.localhost").content.decode()
