@@ -162,9 +162,12 @@ def test_privacy_page_names_the_base_map_host_and_the_contact(client, settings, 
 
 
 @pytest.mark.django_db
-def test_every_public_page_links_the_privacy_page(client):
-    for path in ("/en/", "/en/map/", "/en/data/", "/en/places/", "/en/places/akropoli-athinon/"):
-        assert 'href="/en/privacy/"' in client.get(path, **HOST).content.decode(), path
+def test_every_public_page_links_the_privacy_page_and_sets_no_cookie(client):
+    for path in ("/en/", "/en/map/", "/en/data/", "/en/places/", "/en/places/akropoli-athinon/", "/el/map/near/"):
+        response = client.get(path, {"lat": "37.97", "lon": "23.73"} if "near" in path else {}, **HOST)
+        assert response.status_code == 200 and not response.cookies, path
+        if "near" not in path:
+            assert 'href="/en/privacy/"' in response.content.decode(), path
 
 
 @pytest.mark.browser
