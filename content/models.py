@@ -189,8 +189,18 @@ class Branding(BaseSiteSetting):
     accent_colour = models.CharField(
         _("accent colour"), max_length=7, default="#7a3e00", validators=[validate_brand_colour]
     )
+    privacy_contact = models.EmailField(
+        _("data protection contact"),
+        blank=True,
+        help_text=_("e-mail address of the municipality's Data Protection Officer, shown on the privacy page"),
+    )
 
-    panels = [FieldPanel("logo"), FieldPanel("primary_colour"), FieldPanel("accent_colour")]
+    panels = [
+        FieldPanel("logo"),
+        FieldPanel("primary_colour"),
+        FieldPanel("accent_colour"),
+        FieldPanel("privacy_contact"),
+    ]
 
     class Meta:
         verbose_name = _("branding")

@@ -1,15 +1,49 @@
-"""Parse and check the query parameters of the public map endpoints. Errors say what is wrong, for a 400."""
+"""Parse and check the query parameters of the public map endpoints. Errors say what is wrong, for a 400.
+
+Every value is read through ``_values``, which refuses what no parameter can hold (``unusable``): NUL and other
+control characters (PostgreSQL cannot store a NUL in text), bytes that were not UTF-8 (Django decodes them to
+U+FFFD) and overlong values. The open-data API's parameters (``gis.api.parameters``) use the same check.
+"""
 
 import re
 
 from django.http import QueryDict
 
 MAX_SEARCH_LENGTH = 100
+MAX_VALUE_LENGTH = 2000  # characters of any one query value or path segment; longer is refused, not truncated
 SLUG = re.compile(r"^[a-z0-9-]{1,50}$")
+_UNUSABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+_DESCRIBE = {"\x00": "a NUL character", "\ufffd": "bytes that are not UTF-8"}
 
 
 class BadParameter(ValueError):
     """A query parameter that cannot be used; the message is shown to the client."""
+
+
+def unusable(text: str, *, max_length: int = MAX_VALUE_LENGTH) -> str | None:
+    """Why ``text`` can be no parameter's value (control character, not UTF-8, too long), or None when it can."""
+    if len(text) > max_length:
+        return f"is longer than {max_length} characters"
+    found = _UNUSABLE.search(text)
+    if found:
+        return f"contains {_DESCRIBE.get(found.group(), 'a control character')}"
+    return None
+
+
+def _values(query: QueryDict, name: str) -> list[str]:
+    """Every value of ``name`` in ``query``, each checked by ``unusable``."""
+    values = query.getlist(name)
+    for value in values:
+        problem = unusable(value)
+        if problem:
+            raise BadParameter(f"{name} {problem}")
+    return values
+
+
+def _value(query: QueryDict, name: str) -> str | None:
+    """The (last) value of ``name`` in ``query``, checked by ``unusable``; None when absent."""
+    values = _values(query, name)
+    return values[-1] if values else None
 
 
 def _float(text: str, name: str) -> float:
@@ -24,7 +58,7 @@ def _float(text: str, name: str) -> float:
 
 def bbox(query: QueryDict) -> tuple[float, float, float, float] | None:
     """``bbox=west,south,east,north`` in degrees (EPSG:4326), or None when absent."""
-    text = query.get("bbox")
+    text = _value(query, "bbox")
     if text is None:
         return None
     parts = text.split(",")
@@ -40,9 +74,11 @@ def bbox(query: QueryDict) -> tuple[float, float, float, float] | None:
 
 def integer(query: QueryDict, name: str, *, default: int | None, low: int, high: int) -> int | None:
     """An integer parameter within [low, high]."""
-    text = query.get(name)
+    text = _value(query, name)
     if text is None or text == "":
         return default
+    if len(text) > 30:
+        raise BadParameter(f"{name} must be a whole number between {low} and {high}")
     try:
         value = int(text)
     except ValueError:
@@ -56,7 +92,7 @@ def point(query: QueryDict) -> tuple[float, float]:
     """``lat`` and ``lon`` in degrees (WGS 84); returns (lon, lat)."""
     if "lat" not in query or "lon" not in query:
         raise BadParameter("give lat and lon (degrees, WGS 84)")
-    lat, lon = _float(query["lat"], "lat"), _float(query["lon"], "lon")
+    lat, lon = _float(_value(query, "lat") or "", "lat"), _float(_value(query, "lon") or "", "lon")
     if not -90 <= lat <= 90:
         raise BadParameter(f"lat must be between -90 and 90, got {lat}")
     if not -180 <= lon <= 180:
@@ -64,9 +100,16 @@ def point(query: QueryDict) -> tuple[float, float]:
     return lon, lat
 
 
+def point_rounded(query: QueryDict, *, decimals: int) -> tuple[float, float]:
+    """``point`` rounded to ``decimals`` decimal degrees (3: about 110 m of latitude), so that a visitor's precise
+    position is never used, returned or logged; returns (lon, lat)."""
+    lon, lat = point(query)
+    return round(lon, decimals), round(lat, decimals)
+
+
 def radius_m(query: QueryDict, *, default: float, high: float) -> float:
     """``radius`` in metres, positive and at most ``high``."""
-    text = query.get("radius")
+    text = _value(query, "radius")
     if text is None or text == "":
         return default
     value = _float(text, "radius")
@@ -77,7 +120,7 @@ def radius_m(query: QueryDict, *, default: float, high: float) -> float:
 
 def slugs(query: QueryDict, name: str) -> list[str]:
     """A comma-separated (or repeated) list of vocabulary slugs."""
-    values = [part for item in query.getlist(name) for part in item.split(",") if part]
+    values = [part for item in _values(query, name) for part in item.split(",") if part]
     for value in values:
         if not SLUG.match(value):
             raise BadParameter(f"{name} must be identifiers like 'museum', got '{value[:30]}'")
@@ -86,7 +129,7 @@ def slugs(query: QueryDict, name: str) -> list[str]:
 
 def text(query: QueryDict, name: str) -> str:
     """A free-text search of at most MAX_SEARCH_LENGTH characters."""
-    value = query.get(name, "").strip()
+    value = (_value(query, name) or "").strip()
     if len(value) > MAX_SEARCH_LENGTH:
         raise BadParameter(f"{name} must be at most {MAX_SEARCH_LENGTH} characters")
     return value

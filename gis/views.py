@@ -2,6 +2,7 @@
 
 import json
 
+from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import get_language
@@ -84,10 +85,11 @@ def _geojson_text(features_json: str, members: dict) -> HttpResponse:
 
 @require_safe
 def near(request: HttpRequest) -> JsonResponse:
-    """The places nearest a point (``lat``, ``lon``; within ``radius`` metres, default 2 km), nearest first, with
-    geodesic distance and walking time."""
+    """The places nearest a point (``lat``, ``lon`` in WGS 84 degrees, rounded to XENAGOS_NEAR_DECIMALS first, for
+    the visitor's privacy; within ``radius`` metres, default 2 km), nearest first, with geodesic distance and walking
+    time. Nothing about the request is stored."""
     try:
-        lon, lat = params.point(request.GET)
+        lon, lat = params.point_rounded(request.GET, decimals=settings.XENAGOS_NEAR_DECIMALS)
         radius = params.radius_m(request.GET, default=NEAR_RADIUS_DEFAULT_M, high=NEAR_RADIUS_MAX_M)
         limit = params.integer(request.GET, "limit", default=10, low=1, high=50)
     except params.BadParameter as error:

@@ -95,7 +95,7 @@ cmd_run() {
   say "starting the background worker and the web server on port $PORT"
   setsid "$PY" manage.py db_worker >>"$LOG/worker.log" 2>&1 < /dev/null &
   echo $! > "$RUN/worker.pid"
-  setsid "$VENV/bin/gunicorn" xenagos.wsgi --bind "127.0.0.1:$PORT" --workers 2 --threads 4 \
+  setsid "$VENV/bin/gunicorn" -c python:xenagos.gunicorn_conf xenagos.wsgi --bind "127.0.0.1:$PORT" --workers 2 --threads 4 \
     --access-logfile "$LOG/access.log" --error-logfile "$LOG/server.log" >>"$LOG/server.log" 2>&1 < /dev/null &
   echo $! > "$RUN/server.pid"
   for _ in $(seq 1 60); do

@@ -35,13 +35,24 @@ def _json(schema: str, media_type: str = "application/json") -> dict:
     return {media_type: {"schema": {"$ref": REF + schema}}}
 
 
-def _responses(ok: str, content: dict, *, errors: tuple[int, ...] = (400,)) -> dict:
+def _feature_link(cid: str) -> dict:
+    """An OpenAPI Link from a page of ``cid``'s features to its first feature (what stateful clients follow)."""
+    return {
+        "firstFeature": {
+            "operationId": f"get-{cid}-feature",
+            "parameters": {"featureId": "$response.body#/features/0/id"},
+            "description": _("The first feature of the page, by its id"),
+        }
+    }
+
+
+def _responses(ok: str, content: dict, *, errors: tuple[int, ...] = (400,), links: dict | None = None) -> dict:
     reasons = {
         400: "A query parameter is wrong (the description says which and why).",
         404: "No such collection or feature.",
         406: "None of the accepted media types can be produced.",
     }
-    result = {"200": {"description": ok, "content": content}}
+    result = {"200": {"description": ok, "content": content, **({"links": links} if links else {})}}
     for status in errors:
         result[str(status)] = {"description": reasons[status], "content": _json("exception")}
     return result
@@ -93,7 +104,7 @@ def _collection_paths(collection: Collection) -> dict:
             f"get-{cid}-features",
             collection.description,
             p.items_parameters(collection.kind.filters),
-            _responses(_("A page of features"), features, errors=(400, 404, 406)),
+            _responses(_("A page of features"), features, errors=(400, 404, 406), links=_feature_link(cid)),
             tags=[tag],
         ),
         f"/collections/{cid}/items/{{featureId}}": item,

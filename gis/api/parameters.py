@@ -1,6 +1,8 @@
 """Every query parameter of the API: parsed here, and documented in the OpenAPI document from the same objects.
 
-A bad value raises ``BadParameter`` whose message says what is wrong (it becomes a 400 OGC exception).
+A bad value raises ``BadParameter`` whose message says what is wrong (it becomes a 400 OGC exception). Every
+query value and path segment is first checked by ``gis.params.unusable`` (NUL and control characters, bytes that
+were not UTF-8, overlong values), in ``parse_query`` and ``check_path``, so no view sees them.
 """
 
 import math
@@ -13,9 +15,13 @@ from typing import Any
 from django.conf import settings
 from django.http import QueryDict
 
+from gis.params import unusable
+
 LIMIT_DEFAULT = 100
 LIMIT_MAX = 10_000  # a larger limit is capped to this (OGC API - Features recommends capping over an error)
 OFFSET_MAX = 10**9
+# PostgreSQL's timestamptz takes UTC offsets up to 15:59 either way (RFC 3339 allows 23:59, Python 23:59:59)
+UTC_OFFSET_MAX = timedelta(hours=15, minutes=59)
 SLUG = re.compile(r"^[a-z0-9-]{1,50}$")
 
 
@@ -120,7 +126,7 @@ def _instant(text: str, *, end: bool) -> datetime:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             day = date.fromisoformat(text)
             moment = datetime.combine(day, time.min, tzinfo=UTC)
-            return moment + timedelta(days=1, microseconds=-1) if end else moment
+            return moment.replace(hour=23, minute=59, second=59, microsecond=999999) if end else moment
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:?\d{2})?", text):
             raise ValueError(text)
         moment = datetime.fromisoformat(re.sub(r"(\.\d{6})\d+", r"\1", text.upper().replace("Z", "+00:00")))
@@ -130,7 +136,13 @@ def _instant(text: str, *, end: bool) -> datetime:
             f"datetime must be an RFC 3339 date-time such as 2024-05-01T00:00:00Z, a date such as 2024-05-01, or an "
             f"interval start/end with '..' for an open end (e.g. 2024-05-01T00:00:00Z/..), got '{text[:40]}'",
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    offset = moment.utcoffset()
+    if offset is not None and abs(offset) > UTC_OFFSET_MAX:
+        raise BadParameter("datetime", f"datetime's UTC offset must be between -15:59 and +15:59, got '{text[:40]}'")
+    try:
+        return moment.astimezone(UTC) if offset is not None else moment.replace(tzinfo=UTC)
+    except OverflowError:
+        raise BadParameter("datetime", f"datetime is outside the years 1 to 9999 in UTC, got '{text[:40]}'") from None
 
 
 def parse_datetime(text: str) -> Interval:
@@ -267,6 +279,14 @@ def download_parameters(filters: Sequence[Parameter]) -> list[Parameter]:
 def parse_query(query: QueryDict, parameters: Sequence[Parameter]) -> dict[str, Any]:
     """The values of ``parameters`` in ``query`` (defaults for those absent). An unknown or repeated parameter is an
     error, as OGC API - Features asks."""
+    for name in query:
+        problem = unusable(name, max_length=100)
+        if problem:
+            raise BadParameter(name[:30], f"a query parameter's name {problem}")
+        for text in query.getlist(name):
+            problem = unusable(text)
+            if problem:
+                raise BadParameter(name, f"{name[:30]} {problem}")
     known = {parameter.name: parameter for parameter in parameters}
     unknown = sorted(set(query) - set(known))
     if unknown:
@@ -281,3 +301,11 @@ def parse_query(query: QueryDict, parameters: Sequence[Parameter]) -> dict[str, 
             raise BadParameter(name, f"give {name} once (comma-separate several values)")
         values[name] = parameter.parse(texts[0]) if texts and texts[0] != "" else parameter.default
     return values
+
+
+def check_path(values: dict[str, Any]) -> None:
+    """Refuse a path segment (a URL keyword argument) that no identifier can be, before any view reads it."""
+    for name, value in values.items():
+        problem = unusable(value, max_length=200) if isinstance(value, str) else None
+        if problem:
+            raise BadParameter(name, f"the {name.replace('_', ' ')} in the path {problem}")

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
-from .parameters import BadParameter
+from .parameters import BadParameter, check_path
 
 GEOJSON = "application/geo+json"
 JSON = "application/json"
@@ -62,6 +62,7 @@ def api_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespons
             response["Allow"] = "GET, HEAD, OPTIONS"
             return _cors(response)
         try:
+            check_path(kwargs)
             response = view(request, *args, **kwargs)
         except BadParameter as error:
             response = exception_response(400, "InvalidParameterValue", str(error))

@@ -14,6 +14,7 @@ from content import views as content_views
 from gis import views as gis_views
 from gis.api.datapage import data_page
 from xenagos import files
+from xenagos.privacy import privacy
 from xenagos.views import healthz
 
 urlpatterns = [
@@ -35,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("map/places/", gis_views.places, name="map-places"),
     path("map/near/", gis_views.near, name="map-near"),
     path("data/", data_page, name="data"),
+    path("privacy/", privacy, name="privacy"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -334,3 +334,9 @@ PERMISSIONS_POLICY = {
         )
     },
 }
+# --- Privacy (README "Privacy"; shown on /<lang>/privacy/). "Near me" positions are rounded to this many decimal
+# degrees in the browser and again by the server (3: about 110 m); they are never stored, and the access log
+# (site/xenagos/gunicorn_conf.py) drops /map/near/'s query and rounds lat/lon anywhere else to the same precision.
+XENAGOS_NEAR_DECIMALS = 3
+# Days that server logs (with visitors' IP addresses and user agents) are kept; log rotation must delete older ones.
+XENAGOS_LOG_RETENTION_DAYS = int(env("XENAGOS_LOG_RETENTION_DAYS", "14"))

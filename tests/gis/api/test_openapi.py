@@ -73,7 +73,7 @@ def test_schemathesis_finds_no_server_error(live_server, tmp_path):
         "--max-examples",
         os.environ.get("XENAGOS_SCHEMATHESIS_EXAMPLES", "10"),
         "--phases",
-        "examples,coverage,fuzzing",
+        "examples,coverage,fuzzing,stateful",  # stateful: follows the items -> item links with real ids
         "--workers",
         "1",
         "--seed",

@@ -222,7 +222,8 @@
       layer.addLayer(L.circleMarker([lat, lon], { radius: 8, color: "#7a3e00", weight: 3 }));
       results.textContent = "";
       busy(true);
-      fetch(config.nearEndpoint + "?lat=" + lat.toFixed(6) + "&lon=" + lon.toFixed(6) + "&limit=10")
+      // Privacy: the position leaves the browser rounded to 3 decimals (about 110 m), whatever its source.
+      fetch(config.nearEndpoint + "?lat=" + lat.toFixed(3) + "&lon=" + lon.toFixed(3) + "&limit=10")
         .then(function (response) { return response.json(); })
         .then(function (data) {
           status.textContent = data.features.length ? "" : labels.nearNone;
