@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class XenagosConfig(AppConfig):
@@ -6,3 +7,8 @@ class XenagosConfig(AppConfig):
 
     name = "xenagos"
     verbose_name = "Xenagos"
+
+    def ready(self) -> None:
+        from xenagos.outage import on_connection_created
+
+        connection_created.connect(on_connection_created, dispatch_uid="xenagos.outage")

@@ -13,6 +13,9 @@ from gis import views as gis_views
 from gis.api.datapage import data_page
 from xenagos.views import healthz
 
+handler404 = "xenagos.errors.page_not_found"
+handler500 = "xenagos.errors.server_error"  # a database outage answers 503 with Retry-After (xenagos.errors)
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
