@@ -35,9 +35,10 @@ def _wants_json(request: HttpRequest) -> bool:
     if request.path_info.startswith(JSON_PREFIXES):
         return True
     match = getattr(request, "resolver_match", None)
-    if match is None:
+    if match is None:  # the error came before URL resolution; /<lang>/ patterns resolve only in their language
         try:
-            match = resolve(request.path_info)
+            with translation.override(_language(request)):
+                match = resolve(request.path_info)
         except Resolver404:
             return False
     return match.url_name in JSON_URL_NAMES
@@ -86,7 +87,7 @@ def render_error(request: HttpRequest, *, template: str, status: int, extra: dic
         context = {
             "LANGUAGE_CODE": language,
             "stylesheet": _stylesheet(),
-            "home_url": f"/{language}/",
+            "home_url": "/admin/" if request.path_info.startswith("/admin/") else f"/{language}/",
             "site_name": _site_name(request, language),
             "retry_url": _same_origin_path(request),
             **(extra or {}),

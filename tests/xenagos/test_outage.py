@@ -392,3 +392,49 @@ def test_a_task_whose_worker_is_killed_is_retried_then_failed(stack):
     )
     assert len(worker_ids) == 2 and exception == "xenagos.tasks_worker.TaskInterrupted"
     assert worker.alive()
+
+
+@pytest.mark.browser
+def test_an_editors_save_during_an_outage_keeps_the_text_and_can_be_sent_again(stack, browser):
+    """In Chromium: an editor edits a page, the database stops, they press save; the 503 page (in the browser's
+    language) keeps what they typed and, once the database is back, 'Send again' saves it."""
+    cluster, web, worker, port = stack
+    base = f"http://127.0.0.1:{port}"
+    (page_id,) = cluster.query(
+        sql.SQL(
+            "SELECT p.id FROM wagtailcore_page p JOIN django_content_type t ON t.id = p.content_type_id"
+            " WHERE t.model = 'placepage' ORDER BY p.id LIMIT 1"
+        )
+    )[0]
+    context = browser.new_context(locale="el-GR")
+    tab = context.new_page()
+    try:
+        tab.goto(f"{base}/admin/login/")
+        tab.fill("#id_username", "admin")
+        tab.fill("#id_password", "xenagos-demo-admin")
+        tab.locator("form button[type=submit]").first.click()
+        tab.wait_for_url(f"{base}/admin/")
+        tab.goto(f"{base}/admin/pages/{page_id}/edit/")
+        typed = "Κείμενο γραμμένο στη διακοπή της βάσης"
+        tab.fill("#id_title", typed)
+
+        cluster.stop()
+        try:
+            with tab.expect_navigation() as navigation:
+                tab.evaluate("document.querySelector('#page-edit-form').requestSubmit()")  # what Save draft does
+            assert navigation.value.status == 503
+            assert tab.locator("h1").inner_text() == "Προσωρινά μη διαθέσιμο"
+            assert "Δεν χάθηκε τίποτα" in tab.locator("main").inner_text()
+            assert tab.locator("input[name=title]").get_attribute("value") == typed
+            assert tab.locator("input[name=csrfmiddlewaretoken]").count() == 1
+        finally:
+            cluster.start()
+        _wait_for(lambda: _get(port, "/healthz")[0] == 200, seconds=5, what="the database to be back")
+        with tab.expect_navigation():
+            tab.get_by_role("button", name="Αποστολή ξανά").click()
+        assert tab.url.startswith(f"{base}/admin/pages/{page_id}/edit/")
+        assert tab.locator("#id_title").input_value() == typed
+    finally:
+        context.close()
+    (draft_title,) = cluster.query(sql.SQL("SELECT draft_title FROM wagtailcore_page WHERE id = %s"), (page_id,))[0]
+    assert draft_title == typed
