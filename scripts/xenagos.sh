@@ -92,6 +92,18 @@ start_server() {
   echo $! > "$RUN/server.pid"
 }
 
+# A service whose session leader died may leave processes in its session (gunicorn without its log pipe): end them.
+end_leftovers() {
+  local pgid
+  [ -f "$RUN/$1.pid" ] || return 0
+  pgid=$(cat "$RUN/$1.pid")
+  kill -0 -- "-$pgid" 2>/dev/null || return 0
+  say "ending what is left of the $1 (process group $pgid)"
+  kill -TERM -- "-$pgid" 2>/dev/null || true
+  for _ in $(seq 1 20); do kill -0 -- "-$pgid" 2>/dev/null || return 0; sleep 0.5; done
+  kill -KILL -- "-$pgid" 2>/dev/null || true
+}
+
 wait_healthy() {
   for _ in $(seq 1 60); do
     if curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then return 0; fi
@@ -128,8 +140,13 @@ cmd_run() {
     say "already running"
   elif [ "$server_up" = 1 ] || [ "$worker_up" = 1 ]; then
     # One of the two died: restart it alone (the database is set up, the other keeps serving).
-    if [ "$worker_up" = 0 ]; then say "the background worker had stopped: restarting it"; start_worker; fi
+    if [ "$worker_up" = 0 ]; then
+      say "the background worker had stopped: restarting it"
+      end_leftovers worker
+      start_worker
+    fi
     if [ "$server_up" = 0 ]; then
+      end_leftovers server
       if port_busy "$PORT"; then
         echo "The web server had stopped and port $PORT is now used by another program. Stop it, or: make stop; make run PORT=8080" >&2
         exit 1
@@ -139,6 +156,8 @@ cmd_run() {
     fi
     wait_healthy
   else
+    end_leftovers server
+    end_leftovers worker
     if port_busy "$PORT"; then
       echo "Port $PORT is already in use by another program. Stop it, or choose another port: make run PORT=8080" >&2
       exit 1

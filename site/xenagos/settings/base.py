@@ -236,7 +236,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 XENAGOS_OUTAGE_RETRY_AFTER_S = int(env("XENAGOS_OUTAGE_RETRY_AFTER_S", "10"))
 # The worker waits this long (seconds, doubling from 1) between attempts while the database is away, and gives a task
 # interrupted by an outage or a killed worker this many attempts in all before marking it failed.
-XENAGOS_WORKER_MAX_BACKOFF_S = float(env("XENAGOS_WORKER_MAX_BACKOFF_S", "10"))
+XENAGOS_WORKER_MAX_BACKOFF_S = float(env("XENAGOS_WORKER_MAX_BACKOFF_S", "5"))
 XENAGOS_TASK_MAX_ATTEMPTS = int(env("XENAGOS_TASK_MAX_ATTEMPTS", "2"))
 # Logs go to stderr: journald keeps them under systemd (README, "Deploying"); `make run` pipes each process's output
 # into size-rotated files in var/log (xenagos.logpipe).
@@ -244,7 +244,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"database_outage": {"()": "xenagos.outage.DatabaseOutageFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s", "datefmt": "%Y-%m-%d %H:%M:%S %z"}
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["database_outage"]},
     },
