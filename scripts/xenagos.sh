@@ -176,11 +176,18 @@ cmd_run() {
 }
 
 cmd_stop() {
-  local name
+  local name pgid
   for name in server worker; do
     if alive "$RUN/$name.pid"; then
-      kill -TERM -- "-$(cat "$RUN/$name.pid")" 2>/dev/null || kill -TERM "$(cat "$RUN/$name.pid")"
+      # Signal the session leader (xenagos.logpipe) only: it passes SIGTERM on once, so the worker finishes its
+      # task (a second SIGTERM would cut it short); whatever is left of the session after 30 s is killed.
+      pgid=$(cat "$RUN/$name.pid")
+      kill -TERM "$pgid" 2>/dev/null || true
+      for _ in $(seq 1 60); do kill -0 -- "-$pgid" 2>/dev/null || break; sleep 0.5; done
+      kill -KILL -- "-$pgid" 2>/dev/null || true
       say "stopped the $name"
+    else
+      end_leftovers "$name"
     fi
     rm -f "$RUN/$name.pid"
   done

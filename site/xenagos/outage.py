@@ -77,12 +77,6 @@ def database_available() -> None:
         logger.warning("database back after %.1f s", time.monotonic() - since)
 
 
-def outage_seconds() -> float | None:
-    """How long this process has seen the database down, in seconds; None when it is up."""
-    since = _State.down_since
-    return None if since is None else time.monotonic() - since
-
-
 def on_connection_created(sender, connection, **kwargs) -> None:
     """``connection_created`` receiver: a new connection succeeded, so any outage is over."""
     database_available()
