@@ -357,6 +357,14 @@ def test_an_outage_answers_503_then_recovers_and_the_worker_survives(stack):
     assert len(re.findall(r"database unavailable: ", worker_log)) == 1, worker_log[-5000:]
     assert "Traceback" not in worker_log, worker_log[-5000:]
 
+    # A quick restart with no request in between: every pooled connection is stale, and none may cost a 500.
+    for path in ["/el/", "/en/", "/el/map/", "/api/features/collections"] * 3:
+        assert _get(port, path)[0] == 200
+    cluster.stop()
+    cluster.start()
+    after = [_get(port, path)[0] for path in ["/el/", "/en/", "/el/map/", "/api/features/collections"] * 5]
+    assert set(after) == {200}, after
+
 
 def test_healthz_reports_the_age_of_the_oldest_queued_task(stack):
     cluster, web, worker, port = stack
