@@ -1,5 +1,5 @@
-"""The database task worker, made to survive: it waits with backoff while the database is away (never exits on an
-outage), and hands back the tasks of workers that died mid-run (kill -9, a crash, a lost machine).
+"""The database task worker, made to survive: it waits with backoff while the database is away or failing (never exits
+on a database error), and hands back the tasks of workers that died mid-run (kill -9, a crash, a lost machine).
 
 Liveness is a PostgreSQL session advisory lock per worker id, held on the worker's own connection for as long as the
 process lives: the server drops it the moment that process dies, so a task left RUNNING under a worker id whose lock
@@ -148,14 +148,14 @@ class ResilientWorker(Worker):
             while self.running:
                 try:
                     self._recover()
+                    backoff = 1.0
                     super().run()
                     return
                 except outage.DATABASE_ERRORS as error:
-                    if not outage.is_outage(error):
-                        raise
-                    outage.database_unavailable(error)
-                    for alias in connections:
-                        connections[alias].close_if_unusable_or_obsolete()
+                    if outage.is_outage(error):
+                        outage.database_unavailable(error)  # one line per outage
+                    else:  # e.g. a deadlock or a statement timeout: worth a traceback, not worth dying for
+                        logger.exception("database error in the worker; trying again in %.0f s", backoff)
                     close_old_connections()
                     self.running_task = False
                     time.sleep(backoff)  # SIGTERM during the wait exits at once (Worker.shutdown)
