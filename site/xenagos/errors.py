@@ -44,11 +44,11 @@ def _wants_json(request: HttpRequest) -> bool:
     return match.url_name in JSON_URL_NAMES
 
 
-def _stylesheet() -> str:
+def _static(path: str) -> str:
     try:
-        return static("xenagos/css/site.css")
+        return static(path)
     except ValueError:  # no manifest entry (collectstatic not run): the unhashed name still works with WhiteNoise
-        return settings.STATIC_URL + "xenagos/css/site.css"
+        return settings.STATIC_URL + path
 
 
 def _site_name(request: HttpRequest, language: str) -> str:
@@ -86,7 +86,8 @@ def render_error(request: HttpRequest, *, template: str, status: int, extra: dic
     with translation.override(language):
         context = {
             "LANGUAGE_CODE": language,
-            "stylesheet": _stylesheet(),
+            "stylesheet": _static("xenagos/css/site.css"),
+            "favicon": _static("xenagos/img/favicon.svg"),
             "home_url": "/admin/" if request.path_info.startswith("/admin/") else f"/{language}/",
             "site_name": _site_name(request, language),
             "retry_url": _same_origin_path(request),

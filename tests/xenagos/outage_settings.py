@@ -4,3 +4,4 @@
 from xenagos.settings.test import *  # noqa: F403
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+WHITENOISE_USE_FINDERS = True  # the tests' axe-core is found in node_modules, not in STATIC_ROOT

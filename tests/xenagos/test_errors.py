@@ -83,3 +83,22 @@ def test_links_on_the_503_page_cannot_leave_the_site(rf):
     request.path = request.path_info = "//evil.example/el/"  # as a server receives it (the factory would parse it)
     body = _raised(OperationalError("x"), errors.server_error, request).content.decode()
     assert 'href="//evil.example' not in body and 'href="/evil.example/el/"' in body
+
+
+@pytest.mark.browser
+def test_the_404_page_in_chromium_is_branded_accessible_and_leads_home(page, live_server):
+    from tests.browser import assert_accessible, site_url
+
+    response = page.goto(site_url(live_server, "nafplio", "/en/no-such-place/"))
+    assert response.status == 404
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "Page not found"
+    assert page.locator(".site-name").inner_text() == "Nafplio"  # the municipality the host belongs to
+    assert_accessible(page)
+    # the one failed response this test asks for (Chromium also reports it on the console)
+    page.problems.messages.remove(f"HTTP 404: {page.url}")
+    page.problems.messages.remove(
+        "console error: Failed to load resource: the server responded with a status of 404 (Not Found)"
+    )
+    page.get_by_role("link", name="Back to the home page").click()
+    page.wait_for_url(site_url(live_server, "nafplio", "/en/"))

@@ -27,6 +27,8 @@ import pytest
 from django.db import connection
 from psycopg import sql
 
+from tests.browser import assert_accessible
+
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
@@ -462,6 +464,7 @@ def test_an_editors_save_during_an_outage_keeps_the_text_and_can_be_sent_again(
             assert "Δεν χάθηκε τίποτα" in tab.locator("main").inner_text()
             assert tab.locator(f"input[name={field}]").get_attribute("value") == typed
             assert tab.locator("input[name=csrfmiddlewaretoken]").count() == 1
+            assert_accessible(tab)  # axe-core, served by us while the database is down
         finally:
             cluster.start()
         _wait_for(lambda: _get(port, "/healthz")[0] == 200, seconds=5, what="the database to be back")
