@@ -77,7 +77,9 @@ for user, password, role in demo_logins(): print(f'  {user} / {password}  ({role
 }
 
 # The web server's command line; add options here (e.g. --config) rather than in start_server.
-GUNICORN_ARGS=(xenagos.wsgi --bind "127.0.0.1:$PORT" --workers 2 --threads 4 --access-logfile - --error-logfile -)
+# Its control socket stays in this checkout (the default, ~/.gunicorn/gunicorn.ctl, is shared by every checkout).
+GUNICORN_ARGS=(xenagos.wsgi --bind "127.0.0.1:$PORT" --workers 2 --threads 4 --access-logfile - --error-logfile -
+  --control-socket "$RUN/gunicorn.ctl")
 
 # Each service runs under xenagos.logpipe (its output goes to size-rotated files in var/log) in a session of its own;
 # the pid file holds that session leader, so `alive` is true exactly while the service runs.

@@ -239,6 +239,8 @@ def stack(django_db_setup, django_db_blocker) -> Iterator[tuple[Cluster, Service
                 "-",
                 "--timeout",
                 "60",
+                "--control-socket",
+                str(cluster.dir / "gunicorn.ctl"),
             ],
             env=_env(cluster),
             directory=cluster.dir,
