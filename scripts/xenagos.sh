@@ -76,30 +76,39 @@ MSG
 for user, password, role in demo_logins(): print(f'  {user} / {password}  ({role})')"
 }
 
-cmd_run() {
-  setup run
-  export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-xenagos.settings.base}
-  if alive "$RUN/server.pid"; then
-    say "already running"
-    print_welcome
-    return
-  fi
-  if port_busy "$PORT"; then
-    echo "Port $PORT is already in use by another program. Stop it, or choose another port: make run PORT=8080" >&2
-    exit 1
-  fi
-  "$PY" manage.py check --database default
-  "$PY" manage.py migrate --noinput -v 0
-  "$PY" manage.py collectstatic --noinput -v 0
-  "$PY" manage.py load_demo --port "$PORT" -v 0 >/dev/null
-  say "starting the background worker and the web server on port $PORT"
-  setsid "$PY" manage.py db_worker >>"$LOG/worker.log" 2>&1 < /dev/null &
+# The web server's command line; add options here (e.g. --config) rather than in start_server.
+# Its control socket stays in this checkout (the default, ~/.gunicorn/gunicorn.ctl, is shared by every checkout).
+GUNICORN_ARGS=(-c python:xenagos.gunicorn_conf xenagos.wsgi --bind "127.0.0.1:$PORT" --workers 2 --threads 4 --access-logfile - --error-logfile -
+  --control-socket "$RUN/gunicorn.ctl")
+
+# Each service runs under xenagos.logpipe (its output goes to size-rotated files in var/log) in a session of its own;
+# the pid file holds that session leader, so `alive` is true exactly while the service runs.
+start_worker() {
+  setsid "$PY" -m xenagos.logpipe --stderr "$LOG/worker.log" -- "$PY" manage.py db_worker </dev/null >/dev/null 2>&1 &
   echo $! > "$RUN/worker.pid"
-  setsid "$VENV/bin/gunicorn" -c python:xenagos.gunicorn_conf xenagos.wsgi --bind "127.0.0.1:$PORT" --workers 2 --threads 4 \
-    --access-logfile "$LOG/access.log" --error-logfile "$LOG/server.log" >>"$LOG/server.log" 2>&1 < /dev/null &
+}
+
+start_server() {
+  setsid "$PY" -m xenagos.logpipe --stdout "$LOG/access.log" --stderr "$LOG/server.log" -- \
+    "$VENV/bin/gunicorn" "${GUNICORN_ARGS[@]}" </dev/null >/dev/null 2>&1 &
   echo $! > "$RUN/server.pid"
+}
+
+# A service whose session leader died may leave processes in its session (gunicorn without its log pipe): end them.
+end_leftovers() {
+  local pgid
+  [ -f "$RUN/$1.pid" ] || return 0
+  pgid=$(cat "$RUN/$1.pid")
+  kill -0 -- "-$pgid" 2>/dev/null || return 0
+  say "ending what is left of the $1 (process group $pgid)"
+  kill -TERM -- "-$pgid" 2>/dev/null || true
+  for _ in $(seq 1 20); do kill -0 -- "-$pgid" 2>/dev/null || return 0; sleep 0.5; done
+  kill -KILL -- "-$pgid" 2>/dev/null || true
+}
+
+wait_healthy() {
   for _ in $(seq 1 60); do
-    if curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then print_welcome; return; fi
+    if curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then return 0; fi
     alive "$RUN/server.pid" || break
     sleep 0.5
   done
@@ -108,12 +117,79 @@ cmd_run() {
   exit 1
 }
 
+report_health() {
+  local health
+  if alive "$RUN/server.pid"; then
+    health=$(curl -sS --max-time 10 "http://127.0.0.1:$PORT/healthz" 2>&1 || true)
+    say "web server: running (pid $(cat "$RUN/server.pid")), /healthz: $health"
+  else
+    say "web server: NOT running (see var/log/server.log)"
+  fi
+  if alive "$RUN/worker.pid"; then
+    say "worker: running (pid $(cat "$RUN/worker.pid"))"
+  else
+    say "worker: NOT running (see var/log/worker.log)"
+  fi
+}
+
+cmd_run() {
+  setup run
+  export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-xenagos.settings.base}
+  local server_up=0 worker_up=0
+  alive "$RUN/server.pid" && server_up=1
+  alive "$RUN/worker.pid" && worker_up=1
+  if [ "$server_up" = 1 ] && [ "$worker_up" = 1 ]; then
+    say "already running"
+  elif [ "$server_up" = 1 ] || [ "$worker_up" = 1 ]; then
+    # One of the two died: restart it alone (the database is set up, the other keeps serving).
+    if [ "$worker_up" = 0 ]; then
+      say "the background worker had stopped: restarting it"
+      end_leftovers worker
+      start_worker
+    fi
+    if [ "$server_up" = 0 ]; then
+      end_leftovers server
+      if port_busy "$PORT"; then
+        echo "The web server had stopped and port $PORT is now used by another program. Stop it, or: make stop; make run PORT=8080" >&2
+        exit 1
+      fi
+      say "the web server had stopped: restarting it on port $PORT"
+      start_server
+    fi
+    wait_healthy
+  else
+    end_leftovers server
+    end_leftovers worker
+    if port_busy "$PORT"; then
+      echo "Port $PORT is already in use by another program. Stop it, or choose another port: make run PORT=8080" >&2
+      exit 1
+    fi
+    "$PY" manage.py check --database default
+    "$PY" manage.py migrate --noinput -v 0
+    "$PY" manage.py collectstatic --noinput -v 0
+    "$PY" manage.py load_demo --port "$PORT" -v 0 >/dev/null
+    say "starting the background worker and the web server on port $PORT"
+    start_worker
+    start_server
+    wait_healthy
+  fi
+  report_health
+  print_welcome
+}
+
 cmd_stop() {
-  local name
+  local name pgid
   for name in server worker; do
     if alive "$RUN/$name.pid"; then
-      kill -TERM -- "-$(cat "$RUN/$name.pid")" 2>/dev/null || kill -TERM "$(cat "$RUN/$name.pid")"
+      # Signal the session leader (xenagos.logpipe) only: it passes SIGTERM on once, so the worker finishes its
+      # task (a second SIGTERM would cut it short); whatever is left of the session after 30 s is killed.
+      pgid=$(cat "$RUN/$name.pid")
+      kill -TERM "$pgid" 2>/dev/null || true
+      for _ in $(seq 1 60); do kill -0 -- "-$pgid" 2>/dev/null || break; sleep 0.5; done
+      kill -KILL -- "-$pgid" 2>/dev/null || true
       say "stopped the $name"
+    else
+      end_leftovers "$name"
     fi
     rm -f "$RUN/$name.pid"
   done

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class XenagosConfig(AppConfig):
@@ -9,3 +10,6 @@ class XenagosConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the private-files checks)
+        from xenagos.outage import on_connection_created
+
+        connection_created.connect(on_connection_created, dispatch_uid="xenagos.outage")

@@ -17,6 +17,9 @@ from xenagos import files
 from xenagos.privacy import privacy
 from xenagos.views import healthz
 
+handler404 = "xenagos.errors.page_not_found"
+handler500 = "xenagos.errors.server_error"  # a database outage answers 503 with Retry-After (xenagos.errors)
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/2fa/", include("xenagos.security.urls")),  # two-factor sign-in screens (before the admin's)

@@ -1,21 +1,53 @@
 """Project-level views: health check."""
 
+import logging
+
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from xenagos import outage
+
+logger = logging.getLogger("xenagos.healthz")
+
+
+def _oldest_queued_task_age_s() -> int | None:
+    """Seconds the oldest task that is due has waited in the database queue (None: queue empty or not in use)."""
+    backend = settings.TASKS.get("default", {}).get("BACKEND", "")
+    if backend != "django_tasks_db.DatabaseBackend":
+        return None
+    from django_tasks_db.models import DBTaskResult
+
+    due = DBTaskResult.objects.ready().order_by("enqueued_at").values_list("enqueued_at", "run_after").first()
+    if due is None:
+        return None
+    enqueued_at, run_after = due
+    waiting_since = max(enqueued_at, run_after) if run_after and run_after <= timezone.now() else enqueued_at
+    return max(0, int((timezone.now() - waiting_since).total_seconds()))
 
 
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 with the PostgreSQL and PostGIS versions; 503 when the database cannot be reached."""
+    """200 with the PostgreSQL and PostGIS versions and the age in seconds of the oldest queued task; 503 when the
+    database cannot be reached (the public answer says only that: the error goes to the log)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_setting('server_version'), postgis_lib_version()")
             postgresql, postgis = cursor.fetchone()
+        oldest = _oldest_queued_task_age_s()
     except DatabaseError as error:
         connection.close()
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        return JsonResponse({"status": "unavailable", "database": first_line}, status=503)
-    return JsonResponse({"status": "ok", "postgresql": postgresql, "postgis": postgis})
+        if outage.is_outage(error):
+            outage.database_unavailable(error)
+        else:
+            logger.error("health check failed: %s", outage.summary(error))
+        response = JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
+        response["Retry-After"] = str(settings.XENAGOS_OUTAGE_RETRY_AFTER_S)
+        return response
+    return JsonResponse(
+        {"status": "ok", "postgresql": postgresql, "postgis": postgis, "oldest_queued_task_age_s": oldest}
+    )

@@ -248,10 +248,27 @@ X_FRAME_OPTIONS = "DENY"  # CSP frame-ancestors 'self' lets Wagtail's same-origi
 # driver allow-list. See README, "Security".
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
+# --- Database outages, the task worker and logs (xenagos.outage, xenagos.errors, the db_worker command).
+# A pooled connection is checked before a request reuses it, so a database restart costs no stale-connection 500;
+# an outage answers a branded 503 with Retry-After (seconds), logged as one line when it starts and one when it ends.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+XENAGOS_OUTAGE_RETRY_AFTER_S = int(env("XENAGOS_OUTAGE_RETRY_AFTER_S", "10"))
+# The worker waits this long (seconds, doubling from 1) between attempts while the database is away, and gives a task
+# interrupted by an outage or a killed worker this many attempts in all before marking it failed.
+XENAGOS_WORKER_MAX_BACKOFF_S = float(env("XENAGOS_WORKER_MAX_BACKOFF_S", "5"))
+XENAGOS_TASK_MAX_ATTEMPTS = int(env("XENAGOS_TASK_MAX_ATTEMPTS", "2"))
+# Logs go to stderr: journald keeps them under systemd (README, "Deploying"); `make run` pipes each process's output
+# into size-rotated files in var/log (xenagos.logpipe).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"database_outage": {"()": "xenagos.outage.DatabaseOutageFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s", "datefmt": "%Y-%m-%d %H:%M:%S %z"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["database_outage"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"wagtail": {"level": env("WAGTAIL_LOG_LEVEL", "WARNING")}},
 }
