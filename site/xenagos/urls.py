@@ -15,6 +15,7 @@ from xenagos.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("admin/", include("content.admin_urls")),  # stricter versions of some Wagtail admin views, same addresses
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("tiles/", include("tiles.urls")),
