@@ -20,7 +20,11 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.blocks import ImageBlock
 from wagtail.models import Orderable, Page
+from wagtail.models.audit_log import BaseLogEntry, ModelLogEntryManager
 from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from .forms import PlacePageForm, place_municipality_error
+from .permissions import page_municipality
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -139,9 +143,30 @@ class PlacePage(RoutablePageMixin, Page):
     subpage_types: list[str] = []
     template = "content/place_page.html"
     override_translatable_fields = [SynchronizedField("place"), TranslatableField("summary")]
+    base_form_class = PlacePageForm
 
     class Meta:
         verbose_name = _("place page")
+
+    def place_municipality_error(self, *, parent: Page | None = None) -> str:
+        """Why ``place`` may not be this page's (a message in the active language), or "" when it may: a page may
+        only point at a record of its own municipality (design.md, "a record and a page")."""
+        if self.place_id is None:
+            return ""
+        return place_municipality_error(place=self.place, municipality=page_municipality(self, parent=parent))
+
+    def clean(self):
+        super().clean()
+        message = self.place_municipality_error()
+        if message:
+            raise ValidationError({"place": message})
+
+    def save(self, *args, **kwargs):
+        """Refuse a place of another municipality whatever the code path (``clean=False``, scripts, imports)."""
+        message = self.place_municipality_error()
+        if message:
+            raise ValidationError({"place": message})
+        return super().save(*args, **kwargs)
 
     @path("")
     def page(self, request):
@@ -204,3 +229,51 @@ class Branding(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("branding")
+
+
+class MunicipalLogEntryManager(ModelLogEntryManager):
+    """Log entries of municipal objects, each visible only to those who may see the object itself."""
+
+    def viewable_by_user(self, user):
+        """Entries of the places, images and documents ``user`` may see (site history, object history)."""
+        from django.contrib.contenttypes.models import ContentType
+        from django.db.models import CharField, Q
+        from django.db.models.functions import Cast
+        from wagtail.documents import get_document_model
+        from wagtail.images import get_image_model
+        from wagtail.permissions import policy_registry
+
+        from gis.models import Place
+
+        from .permissions import places_visible_to
+
+        entries = super().viewable_by_user(user)
+        if user.is_superuser:
+            return entries
+        visible = {Place: places_visible_to(user)}
+        for model in (get_image_model(), get_document_model()):
+            policy = policy_registry.get_by_type(model)
+            visible[model] = policy.instances_user_has_any_permission_for(user, ["change", "choose"])
+        allowed = Q()
+        for model, queryset in visible.items():
+            ids = queryset.annotate(text_pk=Cast("pk", CharField())).values("text_pk")
+            allowed |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+        return entries.filter(allowed)
+
+
+class MunicipalLogEntry(BaseLogEntry):
+    """The history of a municipality's places, images and documents (Wagtail's generic ``ModelLogEntry`` shows every
+    entry of a model to anyone with a permission on that model, so Nafplio's edits would show in Athens' site
+    history). Registered for those models by ``content.wagtail_hooks``."""
+
+    object_id = models.CharField(max_length=255, blank=False, db_index=True)
+
+    objects = MunicipalLogEntryManager()
+
+    class Meta(BaseLogEntry.Meta):
+        ordering = ["-timestamp", "-id"]
+        verbose_name = _("municipal log entry")
+        verbose_name_plural = _("municipal log entries")
+
+    def __str__(self) -> str:
+        return f"{self.action} on {self.object_verbose_name} {self.object_id}"

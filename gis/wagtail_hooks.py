@@ -5,8 +5,24 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
-from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
+from wagtail.snippets.views.snippets import (
+    CopyView,
+    CreateView,
+    DeleteView,
+    EditView,
+    HistoryView,
+    InspectView,
+    RevisionsCompareView,
+    SnippetViewSet,
+    UsageView,
+)
 
 from .forms import PlaceAdminForm
 from .models import Category, Period, Place
@@ -38,12 +54,43 @@ class PlaceCreateView(PlaceFormMixin, CreateView):
     pass
 
 
-class PlaceEditView(PlaceFormMixin, EditView):
-    def get_object(self, queryset=None):
-        place = super().get_object(queryset)
+class OwnPlaceMixin:
+    """Views of one place (edit, copy, delete, history, usage, revisions, inspect, chooser): 403 unless the place
+    is one of the user's municipalities'."""
+
+    def get_object(self, *args, **kwargs):
+        place = super().get_object(*args, **kwargs)
         if not places_for_user(self.request.user).filter(pk=place.pk).exists():
             raise PermissionDenied
         return place
+
+
+class PlaceEditView(OwnPlaceMixin, PlaceFormMixin, EditView):
+    pass
+
+
+class PlaceCopyView(OwnPlaceMixin, CopyView):
+    pass
+
+
+class PlaceDeleteView(OwnPlaceMixin, DeleteView):
+    pass
+
+
+class PlaceHistoryView(OwnPlaceMixin, HistoryView):
+    pass
+
+
+class PlaceUsageView(OwnPlaceMixin, UsageView):
+    pass
+
+
+class PlaceInspectView(OwnPlaceMixin, InspectView):
+    pass
+
+
+class PlaceRevisionsCompareView(OwnPlaceMixin, RevisionsCompareView):
+    pass
 
 
 class PlaceChooseView(ChooseView):
@@ -56,9 +103,21 @@ class PlaceChooseResultsView(ChooseResultsView):
         return places_for_user(self.request.user)
 
 
+class PlaceChosenView(SnippetChosenView):
+    def get_object(self, pk):
+        return places_for_user(self.request.user).get(pk=pk)
+
+
+class PlaceChosenMultipleView(SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return places_for_user(self.request.user).filter(pk__in=pks)
+
+
 class PlaceChooserViewSet(SnippetChooserViewSet):
     choose_view_class = PlaceChooseView
     choose_results_view_class = PlaceChooseResultsView
+    chosen_view_class = PlaceChosenView
+    chosen_multiple_view_class = PlaceChosenMultipleView
 
 
 class PlaceViewSet(SnippetViewSet):
@@ -73,7 +132,13 @@ class PlaceViewSet(SnippetViewSet):
     list_filter = ["municipality", "withdrawn"]
     search_fields = ["name_el", "name_en"]
     add_view_class = PlaceCreateView
-    edit_view_class = PlaceEditView
+    edit_view_class = PlaceEditView  # revisions_revert is made from it by SnippetViewSet
+    copy_view_class = PlaceCopyView
+    delete_view_class = PlaceDeleteView
+    history_view_class = PlaceHistoryView
+    usage_view_class = PlaceUsageView
+    inspect_view_class = PlaceInspectView
+    revisions_compare_view_class = PlaceRevisionsCompareView
     chooser_viewset_class = PlaceChooserViewSet
     edit_handler = ObjectList(
         [
@@ -92,6 +157,9 @@ class PlaceViewSet(SnippetViewSet):
 
 
 class VocabularyViewSet(SnippetViewSet):
+    """Categories and periods: one shared list for all municipalities, so only superusers edit them (municipal
+    groups get no permission on them); every editor chooses from them in the place form."""
+
     icon = "tag"
     add_to_admin_menu = False
     list_display = ["name", "slug", "locale"]

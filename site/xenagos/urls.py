@@ -23,6 +23,7 @@ handler500 = "xenagos.errors.server_error"  # a database outage answers 503 with
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/2fa/", include("xenagos.security.urls")),  # two-factor sign-in screens (before the admin's)
+    path("admin/", include("content.admin_urls")),  # stricter versions of some Wagtail admin views, same addresses
     path("admin/", include(wagtailadmin_urls)),
     # Wagtail's document view (collection privacy checked), marking restricted documents private for caches
     re_path(r"^documents/(\d+)/(.*)$", files.document),

@@ -1,0 +1,96 @@
+"""Stricter versions of wagtail-localize's admin views: translating, updating and publishing translations follow the
+source page's own permissions (and so its municipality and its review workflow), not only the global
+``submit_translation`` permission that wagtail-localize checks. Registered before wagtail-localize's URLs, at the
+same addresses, by ``content.wagtail_hooks``."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, QuerySet
+from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
+from wagtail.models import Page
+from wagtail.snippets.permissions import get_permission_name
+from wagtail_localize.models import Translation
+from wagtail_localize.views.report import TranslationsReportView
+from wagtail_localize.views.submit_translations import SubmitPageTranslationView, SubmitSnippetTranslationView
+from wagtail_localize.views.update_translations import UpdateTranslationsView
+
+from .permissions import pages_editable_by
+
+
+def _may_edit(user, instance) -> bool:
+    if isinstance(instance, Page):
+        return instance.permissions_for_user(user).can_edit()
+    return user.has_perm(get_permission_name("change", instance.__class__))
+
+
+def _may_publish(user, instance) -> bool:
+    """Pages: Wagtail's publish permission on the page. Snippets without drafts (the vocabularies) are live when
+    saved, so changing them is publishing them, as in wagtail-localize's own translation editor."""
+    if isinstance(instance, Page):
+        return instance.permissions_for_user(user).can_publish()
+    return _may_edit(user, instance)
+
+
+class PageTranslationSubmitView(SubmitPageTranslationView):
+    """Translate a page: only a user who may edit the page (so an editor of its municipality)."""
+
+    def get_object(self):
+        page = super().get_object()
+        if not page.permissions_for_user(self.request.user).can_edit():
+            raise PermissionDenied
+        return page
+
+
+class SnippetTranslationSubmitView(SubmitSnippetTranslationView):
+    """Translate a snippet (the shared vocabularies): only a user who may change that snippet type."""
+
+    def get_object(self):
+        instance = super().get_object()
+        if not _may_edit(self.request.user, instance):
+            raise PermissionDenied
+        return instance
+
+
+class TranslationsUpdateView(UpdateTranslationsView):
+    """Update a source's translations. Needs edit rights on the source; "publish immediately" also needs publish
+    rights on every translation (a moderator of the municipality), otherwise 403 and nothing is saved."""
+
+    def get_object(self):
+        source = super().get_object()
+        instance = source.get_source_instance()
+        if not _may_edit(self.request.user, instance):
+            raise PermissionDenied
+        return source
+
+    def post(self, request, **kwargs):
+        if request.POST.get("publish_translations"):
+            targets = [
+                translation.get_target_instance()
+                for translation in self.object.translations.filter(enabled=True).select_related("target_locale")
+            ]
+            if not all(_may_publish(request.user, target) for target in targets):
+                raise PermissionDenied
+        return super().post(request, **kwargs)
+
+
+def translations_visible_to(user, queryset: QuerySet[Translation]) -> QuerySet[Translation]:
+    """Translations whose source ``user`` may edit: pages of their municipality (all for a superuser)."""
+    if user.is_superuser:
+        return queryset
+    page_keys = pages_editable_by(user).filter(translation_key=OuterRef("source__object_id"))
+    return queryset.filter(Exists(page_keys))
+
+
+class ScopedTranslationsReportView(TranslationsReportView):
+    """The translations report, listing only translations of the user's own pages."""
+
+    def get_queryset(self):
+        return translations_visible_to(self.request.user, super().get_queryset())
+
+
+class InstallationPageTypesUsageReportView(PageTypesUsageReportView):
+    """Wagtail's page types usage report counts and links every municipality's pages: superusers only."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)

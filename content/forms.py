@@ -1,0 +1,36 @@
+"""Admin forms of the content app."""
+
+from django.utils.translation import gettext as _
+from wagtail.admin.forms import WagtailAdminPageForm
+
+from .permissions import page_municipality
+
+
+def place_municipality_error(*, place, municipality) -> str:
+    """The message (in the active language) when ``place`` is not a record of ``municipality``, else ""."""
+    if municipality is None or place.municipality_id == municipality.pk:
+        return ""
+    if place.municipality_id is None:
+        return _(
+            "The place “%(place)s” lies in no municipality; a page of the municipality of %(page)s may only show "
+            "that municipality’s own places."
+        ) % {"place": place.name, "page": municipality.name}
+    return _(
+        "The place “%(place)s” belongs to the municipality of %(other)s; a page of the municipality of %(page)s may "
+        "only show that municipality’s own places."
+    ) % {"place": place.name, "other": place.municipality.name, "page": municipality.name}
+
+
+class PlacePageForm(WagtailAdminPageForm):
+    """A place page's form: its place must be a record of the page's municipality."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        place = cleaned_data.get("place")
+        if place is not None:
+            parent = getattr(self, "parent_page", None)
+            municipality = page_municipality(self.instance, parent=parent)
+            message = place_municipality_error(place=place, municipality=municipality)
+            if message:
+                self.add_error("place", message)
+        return cleaned_data
