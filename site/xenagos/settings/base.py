@@ -155,6 +155,11 @@ XENAGOS_IMPORT_ROOT = Path(env("XENAGOS_IMPORT_ROOT", str(BASE_DIR / "var" / "im
 XENAGOS_IMPORT_MAX_UPLOAD_MB = float(env("XENAGOS_IMPORT_MAX_UPLOAD_MB", "500"))  # match the proxy's body limit
 XENAGOS_IMPORT_ZIP_LIMITS = json.loads(env("XENAGOS_IMPORT_ZIP_LIMITS", "{}"))  # see importers/archives.py
 
+# --- Uploads' cost (importers, tiles): abandoned imports' uploads are purged (manage.py purge_uploads, hourly by a
+# timer: README) after this many hours without activity; raster layers' uploads are limited like imports'.
+XENAGOS_IMPORT_ABANDONED_HOURS = float(env("XENAGOS_IMPORT_ABANDONED_HOURS", "24"))
+XENAGOS_RASTER_MAX_UPLOAD_MB = float(env("XENAGOS_RASTER_MAX_UPLOAD_MB", "1024"))  # match the proxy's body limit
+
 # --- Wagtail
 WAGTAIL_SITE_NAME = "Xenagos"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
