@@ -118,7 +118,7 @@ def import_run_inspect_queue(*, run: ImportRun) -> ImportRun:
         message="",
         options=options,
     )
-    transaction.on_commit(lambda: import_run_inspect_task.enqueue(run_id=run.pk))
+    import_run_inspect_task.enqueue(run_id=run.pk)  # as import_run_queue: the caller has saved the run
     run.refresh_from_db()
     return run
 
