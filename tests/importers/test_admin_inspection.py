@@ -39,6 +39,8 @@ def test_the_upload_page_shows_the_inspection_and_moves_on_without_reload(
     assert run.source_info == {}
 
     call_command("db_worker", "--batch", "--no-startup-delay", "-v", "0")  # the worker reads the file
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.UPLOADED, run.message
 
     page.wait_for_url(f"{live_server.url}/admin/imports/{run.uid}/source/", timeout=15_000)  # by itself
     facts = page.locator("[data-importers-facts]")
