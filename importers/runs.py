@@ -71,14 +71,20 @@ def _touch(run_id: int, **fields) -> None:
     ImportRun.objects.filter(pk=run_id).update(**fields, updated_at=timezone.now())
 
 
+def run_folder_delete(*, run: ImportRun) -> bool:
+    """Delete the run's own folder in the import work folder, nothing else (not a link, not outside the work
+    folder); whether there was one."""
+    folder = run_folder(run)
+    if folder.is_dir() and not folder.is_symlink() and folder.resolve().parent == import_root().resolve():
+        shutil.rmtree(folder)
+        return True
+    return False
+
+
 def import_run_files_delete(*, run: ImportRun) -> bool:
     """Delete the run's own folder in the import work folder (nothing else) and forget its path; the run stays.
     Whether anything was deleted."""
-    folder = run_folder(run)
-    deleted = False
-    if folder.is_dir() and not folder.is_symlink() and folder.resolve().parent == import_root().resolve():
-        shutil.rmtree(folder)
-        deleted = True
+    deleted = run_folder_delete(run=run)
     if run.file_path:
         _touch(run.pk, file_path="")
         run.file_path = ""

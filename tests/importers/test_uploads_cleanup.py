@@ -256,3 +256,10 @@ def test_the_command_line_names_the_file_and_member_only(tmp_path, root):
         )
     assert str(refused.value).startswith("lies.zip: member 'in/p.geojson' is damaged")
     hidden(str(refused.value), root, tmp_path)
+
+
+def test_a_deleted_run_takes_its_upload_and_nothing_else(client, editor, root):
+    kept = upload(client, PLEIADES, name="kept.geojson")
+    gone = upload(client, PLEIADES, name="gone.geojson")
+    ImportRun.objects.filter(pk=gone.pk).delete()  # as when its dataset is deleted
+    assert sorted(p.name for p in root.iterdir()) == [str(kept.uid)]
