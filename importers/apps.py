@@ -9,9 +9,19 @@ class ImportersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Publish protected areas in the open-data API."""
+        """Publish protected areas in the open-data API; a deleted run (e.g. with its dataset) takes its upload."""
+        from django.db import transaction
+        from django.db.models.signals import post_delete
+
         from gis.api.kinds import kind_register
 
         from .api import AREAS
+        from .models import ImportRun
+        from .runs import run_folder_delete
 
         kind_register(AREAS)
+
+        def run_deleted(sender, instance, **kwargs) -> None:
+            transaction.on_commit(lambda: run_folder_delete(run=instance))
+
+        post_delete.connect(run_deleted, sender=ImportRun, weak=False, dispatch_uid="importers.run_folder_delete")

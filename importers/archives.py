@@ -10,6 +10,7 @@ which is what Greek Windows' built-in zip writes.
 import shutil
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -68,16 +69,41 @@ def _safe_relative(name: str, zip_path: Path) -> PurePosixPath:
     return relative
 
 
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError)
+
+
+def _read_problem(name: str, error: BaseException) -> str:
+    """Why a member cannot be read, in the active language; never the server's paths."""
+    if isinstance(error, RuntimeError | NotImplementedError):  # encrypted, or an unsupported compression method
+        return _("member '%(name)s' is encrypted or compressed in a way that cannot be read") % {"name": name}
+    if isinstance(error, zipfile.BadZipFile) and "CRC" in str(error):
+        message = _("member '%(name)s' is damaged: its content does not match the size or checksum in its header")
+        return message % {"name": name}
+    return _("member '%(name)s' is damaged or cut short") % {"name": name}
+
+
 def zip_unpack(zip_path: Path, *, into: Path, limits: ZipLimits | None = None) -> Unpacked:
-    """Unpack the expected members of ``zip_path`` into the folder ``into``, within ``limits``."""
-    limits = limits or ZipLimits.from_settings()
+    """Unpack the expected members of ``zip_path`` into the folder ``into``, within ``limits``.
+
+    The limits apply to the bytes actually written, whatever the zip's headers say. On any error (UnsafeArchive,
+    naming the member) the folder ``into`` is removed, so nothing is left half-written.
+    """
     into = into.resolve()
+    try:
+        return _zip_unpack(zip_path, into=into, limits=limits or ZipLimits.from_settings())
+    except BaseException:
+        shutil.rmtree(into, ignore_errors=True)
+        raise
+
+
+def _zip_unpack(zip_path: Path, *, into: Path, limits: ZipLimits) -> Unpacked:
     expected = set(VECTOR_DRIVERS) | SHAPEFILE_PARTS
     try:
         archive = zipfile.ZipFile(zip_path)
-    except (zipfile.BadZipFile, OSError) as error:
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         # Translators: %(error)s is Python's explanation, in English.
-        raise UnsafeArchive(_("not a readable zip file (%(error)s)") % {"error": error}, path=zip_path) from error
+        raise UnsafeArchive(_("not a readable zip file (%(error)s)") % {"error": reason}, path=zip_path) from error
     result = Unpacked()
     with archive:
         members = archive.infolist()
@@ -119,14 +145,29 @@ def zip_unpack(zip_path: Path, *, into: Path, limits: ZipLimits | None = None) -
             target.parent.mkdir(parents=True, exist_ok=True)
             if target.exists():
                 raise UnsafeArchive(_("member '%(name)s' appears twice") % {"name": name}, path=zip_path)
-            with archive.open(info) as source, target.open("xb") as sink:
-                while chunk := source.read(CHUNK):
-                    written += len(chunk)
-                    if written > limits.max_total_bytes or written > declared:
-                        sink.close()
-                        shutil.rmtree(into, ignore_errors=True)
-                        message = _("unpacks to more than its directory says (a zip bomb?)")
-                        raise UnsafeArchive(message, path=zip_path)
-                    sink.write(chunk)
+            written += _member_write(
+                archive, info, name=name, target=target, zip_path=zip_path, limits=limits, before=written
+            )
             result.files.append(target)
     return result
+
+
+def _member_write(archive, info, *, name: str, target: Path, zip_path: Path, limits: ZipLimits, before: int) -> int:
+    """Write one member to ``target``, counting the bytes written against the limits; the number written.
+
+    zipfile stops at the size the directory declares and then checks the CRC, so a member whose headers lie about
+    its size (or a bomb declaring a small one) ends in a CRC error here, not in a large file.
+    """
+    member_bytes = 0
+    try:
+        with archive.open(info) as source, target.open("xb") as sink:
+            while chunk := source.read(CHUNK):
+                member_bytes += len(chunk)
+                too_compressed = member_bytes / max(info.compress_size, 1) > limits.max_ratio
+                if before + member_bytes > limits.max_total_bytes or member_bytes > info.file_size or too_compressed:
+                    message = _("member '%(name)s' unpacks to more than its directory says (a zip bomb?)")
+                    raise UnsafeArchive(message % {"name": name}, path=zip_path)
+                sink.write(chunk)
+    except _READ_ERRORS as error:
+        raise UnsafeArchive(_read_problem(name, error), path=zip_path) from error
+    return member_bytes

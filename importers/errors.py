@@ -4,7 +4,9 @@ Messages are written in the language active when they are raised: the admin's (a
 of a run started from it), English on the command line (its commands run with translations deactivated).
 """
 
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 from django.utils.translation import gettext as _
 
@@ -37,6 +39,25 @@ class ImporterError(Exception):
         if field:
             where.append(_("field '%(name)s'") % {"name": field})
         super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+    def shown_as(self, path: str | None, *, hide: Mapping[str, str] = MappingProxyType({})) -> "ImporterError":
+        """This error naming ``path`` (the file's name, not where the server keeps it), with each folder in ``hide``
+        replaced by what the user may see in the explanation too; returns self."""
+        reason = paths_hidden(self.reason, hide=hide)
+        row = self.feature if self.unit == "row" else None
+        feature = None if self.unit == "row" else self.feature
+        ImporterError.__init__(self, reason, path=path, feature=feature, field=self.field, row=row)
+        return self
+
+
+def paths_hidden(text: str, *, hide: Mapping[str, str]) -> str:
+    """``text`` with each folder of ``hide`` (longest first) replaced by its shown name (a file name, or "")."""
+    for folder in sorted(hide, key=len, reverse=True):
+        if len(folder.rstrip("/")) < 2:  # the file system's root: nothing to hide
+            continue
+        shown = hide[folder]
+        text = text.replace(folder.rstrip("/") + "/", f"{shown}/" if shown else "").replace(folder, shown)
+    return text
 
 
 class UnsafeInput(ImporterError):

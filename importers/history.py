@@ -15,6 +15,7 @@ def import_run_record(report: ImportReport, *, run: ImportRun | None, **new_run)
         "source_info": report.source,
         "mapping": report.mapping,
         "finished_at": timezone.now(),
+        "updated_at": timezone.now(),
         "progress_done": read,
         "progress_total": read,
         "stage": "done",

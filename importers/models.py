@@ -28,6 +28,7 @@ class ImportRun(models.Model):
     """One import of one file into one dataset: who, when, which file, the options, and what changed."""
 
     class Status(models.TextChoices):
+        INSPECTING = "inspecting", _("reading the upload")
         UPLOADED = "uploaded", _("uploaded")
         CHECKING = "checking", _("dry run running")
         CHECKED = "checked", _("dry run ready")
@@ -35,6 +36,7 @@ class ImportRun(models.Model):
         RUNNING = "running", _("importing")
         SUCCEEDED = "succeeded", _("imported")
         FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled")
 
     class Kind(models.TextChoices):
         PLACES = "places", _("places")
@@ -49,13 +51,19 @@ class ImportRun(models.Model):
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, help_text="the last activity (abandoned uploads are purged)")
     finished_at = models.DateTimeField(null=True, blank=True)
     file_name = models.CharField(_("file"), max_length=255)
-    file_path = models.CharField(max_length=500, blank=True, help_text="the upload in the import work folder")
+    file_path = models.CharField(
+        max_length=500, blank=True, help_text="the upload (or the folder it was unpacked into); empty once deleted"
+    )
     options = models.JSONField(
         default=dict, blank=True, help_text="layer, srid, encoding; language: the admin language of its messages"
     )
     source_info = models.JSONField(default=dict, blank=True)
+    source_preview = models.JSONField(
+        default=dict, blank=True, help_text="rows and GeoJSON features (EPSG:4326) of the first features, for the admin"
+    )
     mapping = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.UPLOADED)
     stage = models.CharField(max_length=40, blank=True)
@@ -72,6 +80,11 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} → {self.dataset}"
+
+    @property
+    def files_kept(self) -> bool:
+        """Whether the upload is still in the import work folder (deleted once the run is over)."""
+        return bool(self.file_path)
 
     @property
     def percent(self) -> int:

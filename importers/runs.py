@@ -1,10 +1,19 @@
-"""Writes for the admin's import runs: keep the upload, queue the (dry) run, run it in the background with progress.
+"""Writes for the admin's import runs: keep the upload, inspect it once, queue the (dry) run, run it in the background
+with progress, and delete the upload once the run is over.
 
 Uploads live in the import work folder (settings.XENAGOS_IMPORT_ROOT, default ``var/imports``), one folder per run,
-never under MEDIA_ROOT (they are not public). Progress is written through a second database connection so that the
-admin sees it while the import's own transaction is still open.
+never under MEDIA_ROOT (they are not public). The background inspection unpacks a zip once into the run's folder
+(and deletes the zip) and keeps what the admin's pages show (facts, first rows, preview features) on the run, so no
+request unpacks or reads the file. A rejected, failed, imported or cancelled run's folder is deleted; abandoned ones
+are purged by ``manage.py purge_uploads``. Only a run's own folder is ever deleted; the run (the history) stays.
+Progress is written through a second database connection so that the admin sees it while the import's own
+transaction is still open.
 """
 
+import logging
+import shutil
+import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -16,19 +25,70 @@ from django.utils.translation import gettext as _
 
 from gis.models import Dataset, Municipality
 
+from . import maps
 from .areas import areas_import
-from .errors import ImporterError
+from .errors import ImporterError, UnreadableFile, UnsafeInput, paths_hidden
 from .mapping import AreaMapping, Mapping
 from .models import ImportRun
+from .readers import source_open
+from .readers.source import archive_notes, archive_unpack
 from .report import ImportReport
 from .services import Progress, places_import
 
 RUN_TABLE = ImportRun._meta.db_table
+PREVIEW_FEATURES = 500
+PREVIEW_ROWS = 10
+# The run is over: its files are no longer needed (a checked dry run still needs them for the import).
+OVER = (ImportRun.Status.SUCCEEDED, ImportRun.Status.FAILED, ImportRun.Status.CANCELLED)
+# The worker is using the files.
+BUSY = (ImportRun.Status.INSPECTING, ImportRun.Status.CHECKING, ImportRun.Status.QUEUED, ImportRun.Status.RUNNING)
+# Errors of a file that no option (layer, CRS, encoding) can fix: the upload is rejected and deleted.
+REJECTED = (UnsafeInput, UnreadableFile)
+logger = logging.getLogger(__name__)
 
 
 def import_root() -> Path:
     """The folder holding uploads (one sub-folder per run)."""
     return Path(getattr(settings, "XENAGOS_IMPORT_ROOT", settings.BASE_DIR / "var" / "imports"))
+
+
+def run_folder(run: ImportRun) -> Path:
+    """The run's own work folder (named by its uid), whatever its ``file_path`` says."""
+    return import_root() / str(run.uid)
+
+
+def message_public(error: BaseException) -> str:
+    """What a run's message says of ``error``: an importer's explanation without any server folder, or a plain
+    sentence for anything unexpected (whose details go to the log)."""
+    if not isinstance(error, ImporterError):
+        return _("the file could not be processed because of an unexpected error; the operator has the details")
+    hide = {str(import_root().resolve()): "", str(import_root()): "", tempfile.gettempdir(): ""}
+    return paths_hidden(str(error), hide=hide)
+
+
+def _touch(run_id: int, **fields) -> None:
+    """Update the run's ``fields`` and its last activity."""
+    ImportRun.objects.filter(pk=run_id).update(**fields, updated_at=timezone.now())
+
+
+def run_folder_delete(*, run: ImportRun) -> bool:
+    """Delete the run's own folder in the import work folder, nothing else (not a link, not outside the work
+    folder); whether there was one."""
+    folder = run_folder(run)
+    if folder.is_dir() and not folder.is_symlink() and folder.resolve().parent == import_root().resolve():
+        shutil.rmtree(folder)
+        return True
+    return False
+
+
+def import_run_files_delete(*, run: ImportRun) -> bool:
+    """Delete the run's own folder in the import work folder (nothing else) and forget its path; the run stays.
+    Whether anything was deleted."""
+    deleted = run_folder_delete(run=run)
+    if run.file_path:
+        _touch(run.pk, file_path="")
+        run.file_path = ""
+    return deleted
 
 
 @transaction.atomic
@@ -49,6 +109,152 @@ def import_run_create(
     return run
 
 
+def import_run_inspect_queue(*, run: ImportRun) -> ImportRun:
+    """Have the background worker unpack (once) and inspect the run's upload with its options; its messages are
+    written in the active language."""
+    from .tasks import import_run_inspect_task
+
+    options = {**(run.options or {}), "language": get_language()}
+    _touch(
+        run.pk,
+        status=ImportRun.Status.INSPECTING,
+        stage="",
+        progress_done=0,
+        progress_total=0,
+        message="",
+        options=options,
+    )
+    import_run_inspect_task.enqueue(run_id=run.pk)  # as import_run_queue: the caller has saved the run
+    run.refresh_from_db()
+    return run
+
+
+def _sample_rows(batch, *, limit: int) -> list[list[str]]:
+    """A header row and the first ``limit`` features' attribute values, as text."""
+    names = list(batch.fields)
+    values = [
+        ["" if batch.fields[name][i] is None else str(batch.fields[name][i]) for name in names]
+        for i in range(min(limit, len(batch)))
+    ]
+    return [names, *values]
+
+
+def _inspect(run: ImportRun, progress: "ProgressWriter") -> tuple[dict, dict]:
+    """Unpack a zip upload into the run's folder (once; the zip is then deleted) and read what the admin shows."""
+    options = run.options or {}
+    path = Path(run.file_path)
+    notes = options.get("archive_notes") or []
+    if path.suffix.lower() == ".zip" and path.is_file():
+        progress("unpack", 0, 2)
+        try:
+            unpacked = archive_unpack(path, into=run_folder(run) / "unpacked")
+        except ImporterError as error:
+            error.shown_as(run.file_name, hide={str(run_folder(run).resolve()): ""})
+            raise
+        notes = archive_notes(unpacked)
+        path.unlink()
+        path = run_folder(run) / "unpacked"
+        options = {**options, "archive_notes": notes}
+        _touch(run.pk, file_path=str(path), options=options)
+    progress("inspect", 1, 2)
+    with source_open(
+        path,
+        layer=options.get("layer"),
+        srid=options.get("srid"),
+        encoding=options.get("encoding"),
+        pick_first=True,
+        display_name=run.file_name,
+        notes=notes,
+    ) as opened:
+        info = opened.info
+        sample = opened.sample(PREVIEW_FEATURES)
+        preview = {"rows": _sample_rows(sample, limit=PREVIEW_ROWS), "features": maps.sample_features(sample)}
+    return info.to_dict(), preview
+
+
+def import_run_inspect(*, run_id: int) -> ImportRun:
+    """Inspect a run's upload in the background: the facts, first rows and preview features are kept on the run.
+
+    A file that no option can fix (unsafe, damaged, not a GIS file) is rejected: the run fails and its folder is
+    deleted. A file that needs an option (a CRS, a layer, an encoding) keeps its files and says what to name."""
+    run = ImportRun.objects.get(pk=run_id)
+    progress = ProgressWriter(run.pk)
+    try:
+        with override((run.options or {}).get("language") or settings.LANGUAGE_CODE):
+            try:
+                info, preview = _inspect(run, progress)
+            except REJECTED as error:
+                _touch(
+                    run.pk,
+                    status=ImportRun.Status.FAILED,
+                    message=message_public(error),
+                    finished_at=timezone.now(),
+                    source_info={},
+                    source_preview={},
+                )
+                import_run_files_delete(run=run)
+            except ImporterError as error:
+                _touch(
+                    run.pk,
+                    status=ImportRun.Status.UPLOADED,
+                    message=message_public(error),
+                    stage="",
+                    source_info={},
+                    source_preview={},
+                )
+            except Exception as error:
+                logger.exception("inspection of import run %s failed", run.pk)
+                _touch(
+                    run.pk, status=ImportRun.Status.FAILED, message=message_public(error), finished_at=timezone.now()
+                )
+                import_run_files_delete(run=run)
+            else:
+                run.refresh_from_db()
+                options = {**(run.options or {}), "layer": info["layer"]}
+                _touch(
+                    run.pk,
+                    status=ImportRun.Status.UPLOADED,
+                    message="",
+                    stage="",
+                    source_info=info,
+                    source_preview=preview,
+                    options=options,
+                )
+    finally:
+        progress.close()
+    run.refresh_from_db()
+    return run
+
+
+@transaction.atomic
+def import_run_cancel(*, run: ImportRun) -> ImportRun:
+    """Cancel a run that waits for the editor (not one the worker is busy with) and delete its upload."""
+    if run.status in BUSY or run.status in OVER:
+        raise ImporterError(_("this import cannot be cancelled now"), path=run.file_name)
+    _touch(run.pk, status=ImportRun.Status.CANCELLED, finished_at=timezone.now(), stage="")
+    import_run_files_delete(run=run)
+    run.refresh_from_db()
+    return run
+
+
+def import_runs_purge(*, idle: timedelta) -> dict[str, int]:
+    """Delete the uploads of runs that are over (whose folders a killed worker left) and of runs without activity
+    for ``idle`` (marked cancelled, with a message); the runs stay in the history. Counts of both."""
+    counts = {"over": 0, "abandoned": 0}
+    for run in ImportRun.objects.exclude(file_path="").filter(status__in=OVER):
+        import_run_files_delete(run=run)
+        counts["over"] += 1
+    cutoff = timezone.now() - idle
+    for run in ImportRun.objects.exclude(file_path="").exclude(status__in=OVER).filter(updated_at__lt=cutoff):
+        with override((run.options or {}).get("language") or settings.LANGUAGE_CODE):
+            hours = idle.total_seconds() / 3600
+            message = _("the upload was deleted after %(hours)s hours without activity") % {"hours": f"{hours:g}"}
+        _touch(run.pk, status=ImportRun.Status.CANCELLED, finished_at=timezone.now(), message=message)
+        import_run_files_delete(run=run)
+        counts["abandoned"] += 1
+    return counts
+
+
 class ProgressWriter:
     """Writes a run's progress on its own connection (visible at once), at most once per percent step."""
 
@@ -64,7 +270,8 @@ class ProgressWriter:
         self.last = step
         with self.connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {RUN_TABLE} SET stage = %s, progress_done = %s, progress_total = %s WHERE id = %s",  # noqa: S608
+                f"UPDATE {RUN_TABLE} SET stage = %s, progress_done = %s, progress_total = %s, updated_at = now() "  # noqa: S608
+                "WHERE id = %s",
                 [stage, done, total, self.run_id],
             )
 
@@ -76,6 +283,8 @@ class ProgressWriter:
 def _import(run: ImportRun, *, dry_run: bool, progress: Progress) -> ImportReport:
     """Call the import service for the run's kind of data."""
     options = run.options or {}
+    if not run.file_path:
+        raise ImporterError(_("the upload has been deleted; upload the file again"), path=run.file_name)
     common = {
         "path": run.file_path,
         "dataset": run.dataset,
@@ -108,25 +317,29 @@ def _import(run: ImportRun, *, dry_run: bool, progress: Progress) -> ImportRepor
 
 def import_run_execute(*, run_id: int, dry_run: bool) -> ImportRun:
     """Run a queued import (or its dry run) of places or protected areas and record the outcome on the run; errors
-    become its message. Messages are written in the language of the admin that queued the run."""
+    become its message. Messages are written in the language of the admin that queued the run. A failed run and an
+    imported one no longer need the upload: it is deleted."""
     run = ImportRun.objects.select_related("dataset", "municipality", "user").get(pk=run_id)
     if not dry_run:
-        ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING)
+        _touch(run.pk, status=ImportRun.Status.RUNNING)
     progress = ProgressWriter(run.pk)
     try:
         with override((run.options or {}).get("language") or settings.LANGUAGE_CODE):
             report = _import(run, dry_run=dry_run, progress=progress)
     except Exception as error:
-        ImportRun.objects.filter(pk=run.pk).update(
-            status=ImportRun.Status.FAILED, message=str(error), finished_at=timezone.now()
-        )
+        with override((run.options or {}).get("language") or settings.LANGUAGE_CODE):
+            message = message_public(error)
+        _touch(run.pk, status=ImportRun.Status.FAILED, message=message, finished_at=timezone.now())
+        import_run_files_delete(run=run)
         if not isinstance(error, ImporterError):
             raise
     else:
         if dry_run:
-            ImportRun.objects.filter(pk=run.pk).update(
-                status=ImportRun.Status.CHECKED, dry_run_report=report.to_dict(), message="", stage="checked"
+            _touch(
+                run.pk, status=ImportRun.Status.CHECKED, dry_run_report=report.to_dict(), message="", stage="checked"
             )
+        else:
+            import_run_files_delete(run=run)
     finally:
         progress.close()
     run.refresh_from_db()
@@ -139,7 +352,7 @@ def import_run_queue(*, run: ImportRun, dry_run: bool) -> ImportRun:
 
     status = ImportRun.Status.CHECKING if dry_run else ImportRun.Status.QUEUED
     options = {**(run.options or {}), "language": get_language()}
-    ImportRun.objects.filter(pk=run.pk).update(status=status, progress_done=0, stage="", message="", options=options)
+    _touch(run.pk, status=status, progress_done=0, stage="", message="", options=options)
     import_run_task.enqueue(run_id=run.pk, dry_run=dry_run)
     run.refresh_from_db()
     return run
@@ -150,5 +363,5 @@ def import_run_update(*, run: ImportRun, **fields) -> ImportRun:
     """Save the given fields of ``run`` (options, source_info, mapping...)."""
     for name, value in fields.items():
         setattr(run, name, value)
-    run.save(update_fields=list(fields))
+    run.save(update_fields=[*fields, "updated_at"])
     return run

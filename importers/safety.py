@@ -94,6 +94,16 @@ def path_check(path: str | Path) -> Path:
     return resolved
 
 
+def folder_check(path: str | Path) -> Path:
+    """``path`` as a resolved local folder that is not a symbolic link (an upload unpacked by us), or UnsafeInput."""
+    text = str(path)
+    if _VIRTUAL.match(text) or "\x00" in text:
+        raise UnsafeInput(_("only local files can be read (no URLs or GDAL virtual file systems)"), path=text)
+    if Path(text).is_symlink() or not Path(text).is_dir():
+        raise UnsafeInput(_("no such file"), path=text)
+    return Path(text).resolve()
+
+
 def local_vector_file(path: str | Path) -> tuple[Path, str]:
     """Check ``path`` is a local regular file of an allowed type whose content matches its extension;
     return it resolved, with the GDAL driver that will read it."""

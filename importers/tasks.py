@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from .runs import import_run_execute
+from .runs import import_run_execute, import_run_inspect
 
 
 @task()
@@ -11,3 +11,10 @@ def import_run_task(run_id: int, dry_run: bool) -> dict:
     run = import_run_execute(run_id=run_id, dry_run=dry_run)
     report = run.dry_run_report if dry_run else run.report
     return {"status": run.status, "counts": (report or {}).get("counts", {}), "message": run.message}
+
+
+@task()
+def import_run_inspect_task(run_id: int) -> dict:
+    """Unpack (once) and inspect an admin upload; returns its status and message."""
+    run = import_run_inspect(run_id=run_id)
+    return {"status": run.status, "message": run.message}

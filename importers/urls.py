@@ -14,4 +14,5 @@ urlpatterns = [
     path("<uuid:uid>/status/", views.status, name="status"),
     path("<uuid:uid>/report/", views.report, name="report"),
     path("<uuid:uid>/confirm/", views.confirm, name="confirm"),
+    path("<uuid:uid>/cancel/", views.cancel, name="cancel"),
 ]

@@ -1,4 +1,8 @@
-"""Admin screens of an import: upload -> source -> mapping -> dry-run report -> confirm -> progress -> report.
+"""Admin screens of an import: upload -> inspection -> source -> mapping -> dry-run report -> confirm -> progress ->
+report.
+
+The upload is unpacked and read once, by the background worker (importers.runs.import_run_inspect); the source page
+shows what that stored on the run and never opens the file. A progress page follows each background step.
 
 The same screens load places or protected areas (archaeological zones), as the upload says; municipality boundaries
 stay with the command line. Views parse the request, call the readers/services and render; errors of the importers
@@ -25,13 +29,24 @@ from .errors import ImporterError, MappingError
 from .forms import AreaMappingForm, MappingForm, SourceForm, UploadForm, upload_limit_bytes, upload_limit_mb
 from .mapping import AreaMapping, Mapping, area_mapping_guess, mapping_guess
 from .models import ImportRun
-from .readers import source_open
 from .report import ImportReport
-from .runs import import_run_create, import_run_queue, import_run_update
+from .runs import (
+    BUSY,
+    import_run_cancel,
+    import_run_create,
+    import_run_inspect_queue,
+    import_run_queue,
+    import_run_update,
+)
 from .selectors import area_mapping_for, import_runs_for, mapping_for
 from .uploads import LimitedUploadHandler
 
-PREVIEW_FEATURES = 500
+FINISHED = (
+    ImportRun.Status.CHECKED,
+    ImportRun.Status.SUCCEEDED,
+    ImportRun.Status.FAILED,
+    ImportRun.Status.CANCELLED,
+)
 
 
 def _legend(*actions: str) -> list[tuple[str, str]]:
@@ -53,6 +68,8 @@ def stage_label(stage: str) -> str:
         "write": _("writing"),
         "done": _("done"),
         "checked": _("checked"),
+        "unpack": _("unpacking the zip file"),
+        "inspect": _("reading the file"),
     }
     return str(labels.get(stage, stage))
 
@@ -119,39 +136,33 @@ def _upload(request: HttpRequest) -> HttpResponse:
                 user=request.user,
                 kind=data["kind"],
             )
-        return redirect("importers:source", uid=run.uid)
+            import_run_inspect_queue(run=run)
+        return redirect("importers:progress", uid=run.uid)
     return _page(request, "importers/upload.html", _("New import"), form=form, too_large=too_large)
 
 
 def source(request: HttpRequest, uid) -> HttpResponse:
-    """Step 2: what was found in the file (format, layer, CRS, encoding, features, fields) on a map."""
+    """Step 2: what the inspection found in the file (format, layer, CRS, encoding, features, fields) on a map;
+    other options are read again in the background."""
     run = _run(request, uid)
+    if run.status == ImportRun.Status.INSPECTING:
+        return redirect("importers:progress", uid=run.uid)
+    if not run.files_kept:
+        return redirect("importers:report", uid=run.uid)
     options = run.options or {}
-    form = SourceForm(request.POST or None, initial=options, layers=run.source_info.get("layers", []))
-    if request.method == "POST":
-        if form.is_valid():
-            options = {key: form.cleaned_data.get(key) or None for key in ("layer", "srid", "encoding")}
-            import_run_update(run=run, options=options)
-            if "next" in request.POST:
-                return redirect("importers:mapping", uid=run.uid)
-    error, info, preview = None, None, None
-    try:
-        with source_open(
-            run.file_path,
-            layer=options.get("layer"),
-            srid=options.get("srid"),
-            encoding=options.get("encoding"),
-            pick_first=True,
-            display_name=run.file_name,
-        ) as opened:
-            info = opened.info
-            sample = opened.sample(PREVIEW_FEATURES)
-            rows = _rows(sample, limit=10)
-            preview = maps.preview_map(maps.sample_features(sample))
-        import_run_update(run=run, source_info=info.to_dict(), options={**options, "layer": info.layer})
-        form = SourceForm(initial={**options, "layer": info.layer}, layers=info.layers)
-    except ImporterError as problem:
-        error, rows = str(problem), []
+    info = run.source_info or None
+    form = SourceForm(request.POST or None, initial=options, layers=(info or {}).get("layers", []))
+    if request.method == "POST" and run.status not in BUSY and form.is_valid():
+        chosen = {key: form.cleaned_data.get(key) or None for key in ("layer", "srid", "encoding")}
+        if not info or "layer" not in form.data:  # no layer offered: keep the one the inspection picked
+            chosen["layer"] = options.get("layer") if info else None
+        unchanged = all(chosen[key] == (options.get(key) or None) for key in chosen)
+        if info and unchanged and "next" in request.POST:
+            return redirect("importers:mapping", uid=run.uid)
+        import_run_update(run=run, options={**options, **chosen})
+        import_run_inspect_queue(run=run)
+        return redirect("importers:progress", uid=run.uid)
+    preview = run.source_preview or {}
     return _page(
         request,
         "importers/source.html",
@@ -159,21 +170,11 @@ def source(request: HttpRequest, uid) -> HttpResponse:
         run=run,
         form=form,
         info=info,
-        error=error,
-        rows=rows,
-        preview=preview,
+        error=None if info else run.message,
+        rows=preview.get("rows", []),
+        preview=maps.preview_map(preview.get("features", [])) if info else None,
         legend=_legend("read"),
     )
-
-
-def _rows(batch, *, limit: int) -> list[list[str]]:
-    """A header row and the first ``limit`` features' attribute values."""
-    names = list(batch.fields)
-    values = [
-        ["" if batch.fields[name][i] is None else str(batch.fields[name][i]) for name in names]
-        for i in range(min(limit, len(batch)))
-    ]
-    return [names, *values]
 
 
 def mapping(request: HttpRequest, uid) -> HttpResponse:
@@ -225,18 +226,26 @@ def _area_mapping(request: HttpRequest, run: ImportRun, info: dict) -> HttpRespo
     return _page(request, "importers/mapping_areas.html", _("Mapping"), run=run, form=form, info=info)
 
 
+def _next_url(run: ImportRun) -> str:
+    """Where the progress page goes once the background step is over."""
+    name = "importers:source" if run.status == ImportRun.Status.UPLOADED else "importers:report"
+    return reverse(name, kwargs={"uid": run.uid})
+
+
 def progress(request: HttpRequest, uid) -> HttpResponse:
-    """A progress bar while the task runs; the report once it is done."""
+    """A progress bar while the background task runs (the inspection of the upload, a dry run or the import); the
+    next page once it is done."""
     run = _run(request, uid)
-    if run.status in (ImportRun.Status.CHECKED, ImportRun.Status.SUCCEEDED, ImportRun.Status.FAILED):
-        return redirect("importers:report", uid=run.uid)
-    return _page(request, "importers/progress.html", _("Import in progress"), run=run, stage=stage_label(run.stage))
+    if run.status in FINISHED or run.status == ImportRun.Status.UPLOADED:
+        return redirect(_next_url(run))
+    title = _("Reading the file") if run.status == ImportRun.Status.INSPECTING else _("Import in progress")
+    return _page(request, "importers/progress.html", title, run=run, stage=stage_label(run.stage))
 
 
 def status(request: HttpRequest, uid) -> JsonResponse:
     """The run's status and progress, for the progress bar."""
     run = _run(request, uid)
-    done = run.status in (ImportRun.Status.CHECKED, ImportRun.Status.SUCCEEDED, ImportRun.Status.FAILED)
+    done = run.status in FINISHED or run.status == ImportRun.Status.UPLOADED
     return JsonResponse(
         {
             "status": run.status,
@@ -246,6 +255,7 @@ def status(request: HttpRequest, uid) -> JsonResponse:
             "total": run.progress_total,
             "percent": 100 if done else run.percent,
             "finished": done,
+            "next_url": _next_url(run),
             "report_url": reverse("importers:report", kwargs={"uid": run.uid}),
         }
     )
@@ -271,3 +281,16 @@ def confirm(request: HttpRequest, uid) -> HttpResponse:
         return redirect("importers:report", uid=run.uid)
     import_run_queue(run=run, dry_run=False)
     return redirect("importers:progress", uid=run.uid)
+
+
+@require_POST
+def cancel(request: HttpRequest, uid) -> HttpResponse:
+    """Cancel a run that waits for the editor; its upload is deleted, the run stays in the history."""
+    run = _run(request, uid)
+    try:
+        import_run_cancel(run=run)
+    except ImporterError as error:
+        messages.error(request, str(error))
+        return redirect("importers:report", uid=run.uid)
+    messages.success(request, _("The import of %(file)s was cancelled and the file deleted.") % {"file": run.file_name})
+    return redirect("importers:history")

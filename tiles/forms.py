@@ -6,7 +6,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
@@ -16,6 +19,12 @@ from .models import RasterLayer, tiles_storage
 from .storage import local_copy
 
 BUILD_FIELDS = {"source", "kind", "bands", "tile_format", "min_zoom", "max_zoom"}
+MB = 1024 * 1024
+
+
+def raster_upload_limit_mb() -> float:
+    """The largest raster source accepted in the admin, in MB (settings.XENAGOS_RASTER_MAX_UPLOAD_MB)."""
+    return float(getattr(settings, "XENAGOS_RASTER_MAX_UPLOAD_MB", 1024))
 
 
 @contextmanager
@@ -35,6 +44,23 @@ def _upload_path(upload: UploadedFile) -> Iterator[Path]:
 
 class RasterLayerForm(WagtailAdminModelForm):
     """Checks the source with the build's own rules; schedules the build when something it depends on changed."""
+
+    def clean_source(self):
+        """Refuse a source larger than the limit before anything reads it (the request's temporary file goes)."""
+        upload = self.cleaned_data.get("source")
+        limit = raster_upload_limit_mb()
+        if isinstance(upload, UploadedFile) and upload.size > limit * MB:
+            message = _("%(name)s is %(size)s MB; raster sources may be at most %(limit)s MB.")
+            size = number_format(upload.size / MB, 1)
+            raise forms.ValidationError(
+                message
+                % {
+                    "name": Path(upload.name or "").name,
+                    "size": size,
+                    "limit": number_format(limit, 0 if limit.is_integer() else 1),
+                }
+            )
+        return upload
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -8,7 +8,7 @@ columns plus geometry already reprojected to EPSG:4326. No database is used.
 import codecs
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -19,9 +19,9 @@ import shapely
 from django.utils.translation import gettext as _
 from pyogrio.raw import read as ogr_read
 
-from ..archives import zip_unpack
-from ..errors import MissingCRS, MissingPart, NoFeatures, UnknownLayer, UnreadableFile, UnsafeInput
-from ..safety import VECTOR_DRIVERS, driver_check, gdal_path, local_vector_file, path_check
+from ..archives import Unpacked, zip_unpack
+from ..errors import ImporterError, MissingCRS, MissingPart, NoFeatures, UnknownLayer, UnreadableFile, UnsafeInput
+from ..safety import VECTOR_DRIVERS, driver_check, folder_check, gdal_path, local_vector_file, path_check
 from .crs import SourceCRS, crs_resolve
 from .csvgeom import csv_columns_check, csv_columns_guess, csv_geometries
 from .encoding import Encoding, codec_check, cpg_encoding, dbf_sample, encoding_detect, text_sample
@@ -169,13 +169,9 @@ def _shapefile_parts(shp: Path) -> dict[str, Path]:
     return parts
 
 
-def _data_files(path: Path, work: Path, notes: list[str]) -> list[Path]:
-    if path.suffix.lower() != ".zip":
-        return [path]
-    with path.open("rb") as handle:
-        if handle.read(4) != b"PK\x03\x04":
-            raise UnsafeInput(_("the content is not a zip file although the name ends in .zip"), path=path)
-    unpacked = zip_unpack(path, into=work / "unpacked")
+def archive_notes(unpacked: Unpacked) -> list[str]:
+    """What the user is told of how an archive was unpacked (name encoding, members left out)."""
+    notes = []
     if unpacked.name_encoding != "utf-8":
         # Translators: %(encoding)s is the name of a code page, e.g. CP737.
         note = _("file names in the zip decoded as %(encoding)s (Greek DOS)")
@@ -183,10 +179,47 @@ def _data_files(path: Path, work: Path, notes: list[str]) -> list[Path]:
     if unpacked.skipped:
         # Translators: %(files)s lists names of files in the zip, separated by commas.
         notes.append(_("not unpacked (unexpected type): %(files)s") % {"files": ", ".join(unpacked.skipped[:20])})
-    files = [f for f in unpacked.files if f.suffix.lower() in VECTOR_DRIVERS]
+    return notes
+
+
+def archive_unpack(path: Path, *, into: Path) -> Unpacked:
+    """Check that ``path`` is a zip file and unpack its expected members into the folder ``into``
+    (importers.archives: limits on the bytes written, nothing left on error)."""
+    with path.open("rb") as handle:
+        if handle.read(4) != b"PK\x03\x04":
+            raise UnsafeInput(_("the content is not a zip file although the name ends in .zip"), path=path)
+    return zip_unpack(path, into=into)
+
+
+def _folder_files(folder: Path, path: Path) -> list[Path]:
+    """The GIS files of an unpacked archive's folder, in name order."""
+    files = sorted(f for f in folder.rglob("*") if f.suffix.lower() in VECTOR_DRIVERS and f.is_file())
     if not files:
         raise UnreadableFile(_("the zip holds no shapefile, GeoPackage, GeoJSON, CSV, KML or GPX file"), path=path)
-    return sorted(files)
+    return files
+
+
+def _data_files(path: Path, work: Path, notes: list[str]) -> tuple[list[Path], Path | None]:
+    """The GIS files to choose from and the folder their layer labels are relative to (None: a single file)."""
+    if path.is_dir():  # a zip unpacked before (the admin's inspection of an upload)
+        return _folder_files(path, path), path
+    if path.suffix.lower() != ".zip":
+        return [path], None
+    unpacked = archive_unpack(path, into=work / "unpacked")
+    notes.extend(archive_notes(unpacked))
+    return _folder_files(work / "unpacked", path), (work / "unpacked").resolve()
+
+
+def _shown_path(path: str | None, *, upload: Path, root: Path | None, shown: str) -> str | None:
+    """What an error names instead of a server path: the file's name, or the member's path inside the zip."""
+    if path is None or path == shown or not Path(path).is_absolute():
+        return path
+    where = Path(path)
+    if where == upload:
+        return shown
+    if root is not None and where.is_relative_to(root):
+        return f"{shown}/{where.relative_to(root)}"
+    return where.name
 
 
 def _choices(files: list[Path], root: Path) -> list[LayerChoice]:
@@ -200,7 +233,12 @@ def _choices(files: list[Path], root: Path) -> list[LayerChoice]:
                     # Translators: %(extension)s is .shx or .dbf.
                     message = _("the shapefile has no %(extension)s file beside it; send all its files")
                     raise MissingPart(message % {"extension": needed}, path=file)
-        names = [str(name) for name in pyogrio.list_layers(gdal_path(resolved, driver))[:, 0]]
+        try:
+            names = [str(name) for name in pyogrio.list_layers(gdal_path(resolved, driver))[:, 0]]
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
+            # Translators: %(format)s is a GDAL driver name, e.g. GPKG; %(error)s is GDAL's message, in English.
+            message = _("cannot be read as %(format)s: %(error)s") % {"format": driver, "error": error}
+            raise UnreadableFile(message, path=file) from error
         prefix = str(file.relative_to(root)) if len(files) > 1 else ""
         for name in names:
             label = name if not prefix else (prefix if len(names) == 1 else f"{prefix}:{name}")
@@ -298,8 +336,11 @@ def source_open(
     invalid: str = InvalidPolicy.REPAIR,
     pick_first: bool = False,
     display_name: str | None = None,
+    notes: Sequence[str] = (),
 ) -> Iterator[Source]:
-    """Open ``path`` (a GIS file or a zip of them) for reading; temporary files are removed on exit.
+    """Open ``path`` (a GIS file, a zip of them, or the folder a zip was unpacked into) for reading; temporary files
+    are removed on exit. Errors name ``display_name`` (default: the file's name) and members' paths inside the zip,
+    never a server path.
 
     ``layer`` picks the layer (required when there are several, unless ``pick_first``); ``srid`` names the CRS of a
     file that declares none (or overrides it); ``encoding`` overrides the detected text encoding; ``csv_columns``
@@ -308,13 +349,21 @@ def source_open(
     """
     if invalid not in InvalidPolicy.CHOICES:
         raise ValueError(f"invalid must be one of {InvalidPolicy.CHOICES}")
-    resolved = path_check(path)
-    shown = display_name or resolved.name
-    work = Path(tempfile.mkdtemp(prefix="xenagos-import-"))
     try:
-        notes: list[str] = []
-        files = _data_files(resolved, work, notes)
-        choices = _choices(files, work / "unpacked" if files[0] != resolved else resolved.parent)
+        resolved = folder_check(path) if Path(str(path)).is_dir() else path_check(path)
+    except ImporterError as error:
+        error.shown_as(display_name or Path(str(path)).name)
+        raise
+    shown = display_name or resolved.name
+    work = Path(tempfile.mkdtemp(prefix="xenagos-import-")).resolve()
+    root: Path | None = None
+    hide = {str(work): "", str(resolved): shown, str(resolved.parent): ""}
+    try:
+        notes = list(notes)
+        files, root = _data_files(resolved, work, notes)
+        if root is not None:
+            hide[str(root)] = shown
+        choices = _choices(files, root or resolved.parent)
         choice = _pick(choices, layer, pick_first, resolved)
         found_encoding = _encoding(choice, encoding, resolved)
         read_file, read_codec = choice.file, None
@@ -380,5 +429,8 @@ def source_open(
         source._seekable = bool(details["capabilities"].get("fast_set_next_by_index"))
         _check_geographic(source, crs, srid, Path(shown))
         yield source
+    except ImporterError as error:
+        error.shown_as(_shown_path(error.path, upload=resolved, root=root, shown=shown), hide=hide)
+        raise
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -44,8 +44,9 @@ def test_rejections_warnings_and_errors_are_written_in_the_active_language(datas
         places_import(path=shp, dataset=dataset, mapping=mapping)
     with translation.override("en"), pytest.raises(MissingPart) as english:
         places_import(path=shp, dataset=dataset, mapping=mapping)
-    assert str(english.value) == f"{shp}: the shapefile has no .dbf file beside it; send all its files"
-    assert str(greek.value) == f"{shp}: το shapefile δεν συνοδεύεται από αρχείο .dbf· στείλτε όλα τα αρχεία του"
+    # the file's name, not the server's path to it (issue 11)
+    assert str(english.value) == f"{shp.name}: the shapefile has no .dbf file beside it; send all its files"
+    assert str(greek.value) == f"{shp.name}: το shapefile δεν συνοδεύεται από αρχείο .dbf· στείλτε όλα τα αρχεία του"
 
 
 @pytest.mark.django_db(transaction=True)

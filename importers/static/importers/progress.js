@@ -1,4 +1,5 @@
-// Import progress: polls the run's status and opens the report when the background task has finished.
+// Import progress: polls the run's status and opens the next page (the file's facts after the inspection of an
+// upload, else the report) when the background task has finished.
 (function () {
   "use strict";
   var box = document.querySelector("[data-importers-status-url]");
@@ -17,7 +18,7 @@
         stage.textContent = state.stage;
         count.textContent = state.done + " / " + state.total;
         if (state.finished) {
-          window.location.assign(state.report_url);
+          window.location.assign(state.next_url || state.report_url);
         } else {
           window.setTimeout(poll, 1000);
         }

@@ -173,6 +173,10 @@ SENDFILE_URL = env("SENDFILE_URL", "/protected-media")  # nginx's `internal` loc
 # A restricted document (or page) sends visitors to the admin's sign-in, where editors sign in anyway, and not to
 # Wagtail's separate front-end form.
 WAGTAIL_FRONTEND_LOGIN_URL = "/admin/login/"
+# --- Uploads' cost (importers, tiles): abandoned imports' uploads are purged (manage.py purge_uploads, hourly by a
+# timer: README) after this many hours without activity; raster layers' uploads are limited like imports'.
+XENAGOS_IMPORT_ABANDONED_HOURS = float(env("XENAGOS_IMPORT_ABANDONED_HOURS", "24"))
+XENAGOS_RASTER_MAX_UPLOAD_MB = float(env("XENAGOS_RASTER_MAX_UPLOAD_MB", "1024"))  # match the proxy's body limit
 
 # --- Wagtail
 WAGTAIL_SITE_NAME = "Xenagos"
