@@ -172,13 +172,13 @@ TASKS = {
 }
 
 # --- Caches and the public page cache (content/cache.py; README, "Page cache"). CACHE_URL chooses the backend:
-#   redis://host:6379/0, rediss://...  Django's RedisCache (pip install "xenagos[redis]")
+#   redis://host:6379/0, rediss://...  Django's RedisCache (pip install -e ".[redis]")
 #   db://table_name                    DatabaseCache (run `manage.py createcachetable` first)
 #   file:///absolute/folder            FileBasedCache
 #   locmem://                          one process only (tests)
-# Unset: a file cache in var/cache, shared by the gunicorn workers and the task worker of one machine (faster here
-# than the database cache, see bench/load.py). With more than one app server, set CACHE_URL to Redis or db://, or
-# an invalidation on one machine does not reach the others' caches.
+# Unset or empty: a file cache in var/cache (XENAGOS_CACHE_DIR), shared by the gunicorn workers and the task worker
+# of one machine (faster here than the database cache, see bench/load.py). With more than one app server, set
+# CACHE_URL to Redis or db://, or an invalidation on one machine does not reach the others' caches.
 CACHE_DIR = Path(env("XENAGOS_CACHE_DIR", str(BASE_DIR / "var" / "cache")))
 
 
@@ -198,7 +198,7 @@ def cache_from_url(url: str) -> dict:
 
 CACHES = {
     "default": {
-        **cache_from_url(env("CACHE_URL", (CACHE_DIR / "default").as_uri())),
+        **cache_from_url(env("CACHE_URL", "") or (CACHE_DIR / "default").as_uri()),
         "OPTIONS": {"MAX_ENTRIES": 20_000},
         "KEY_PREFIX": "xenagos",
     }
@@ -206,7 +206,7 @@ CACHES = {
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     CACHES["default"]["OPTIONS"] = {}  # Redis evicts by its own maxmemory policy
 XENAGOS_PAGE_CACHE_ALIAS = "default"
-XENAGOS_PAGE_CACHE_SECONDS = int(env("XENAGOS_PAGE_CACHE_SECONDS", "600"))  # 0 turns the page cache off
+XENAGOS_PAGE_CACHE_SECONDS = int(env("XENAGOS_PAGE_CACHE_SECONDS", "") or "600")  # 0 turns the page cache off
 # A CDN in front (Wagtail's frontend cache): WAGTAILFRONTENDCACHE as JSON, e.g.
 # {"cdn": {"BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend", "BEARER_TOKEN": "...",
 # "ZONEID": "..."}}; off when unset. Published and unpublished pages are purged; the CDN keeps public pages for
@@ -214,7 +214,7 @@ XENAGOS_PAGE_CACHE_SECONDS = int(env("XENAGOS_PAGE_CACHE_SECONDS", "600"))  # 0 
 if os.environ.get("WAGTAILFRONTENDCACHE"):
     WAGTAILFRONTENDCACHE = json.loads(os.environ["WAGTAILFRONTENDCACHE"])
     INSTALLED_APPS.insert(INSTALLED_APPS.index("wagtail.contrib.settings"), "wagtail.contrib.frontend_cache")
-XENAGOS_CDN_MAX_AGE = int(env("XENAGOS_CDN_MAX_AGE", "300")) if os.environ.get("WAGTAILFRONTENDCACHE") else 0
+XENAGOS_CDN_MAX_AGE = int(env("XENAGOS_CDN_MAX_AGE", "") or "300") if os.environ.get("WAGTAILFRONTENDCACHE") else 0
 
 # --- Base maps: configuration. The first is shown by default; their hosts are the only third parties a page
 # contacts. XENAGOS_BASEMAPS is a JSON list of {"name", "url", "attribution", "max_zoom"}.
