@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside all below: a hit replays the stored page (CSP header and nonce included) without them or the database.
+    "content.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xenagos.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -84,7 +86,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "xenagos.csp.ContentSecurityPolicyMiddleware",
-    "content.cache.PageCacheMiddleware",  # inside CSP (a hit re-issues its nonce), before any database query
     "xenagos.middleware.MunicipalityMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
