@@ -12,8 +12,10 @@ static file; decides nothing.
     export SECRET_KEY=x DATABASE_URL=$(scripts/pg.sh url)
     .venv/bin/python bench/load.py [--seconds 10] [--connections 16,64] [--page-cache on|off] [--cache file|db]
 
-``--page-cache off`` measures the same server without the page cache (the figures before it); ``--cache db``
-uses Django's database cache instead of the file cache.
+``--page-cache off`` measures the same server without the page cache; ``--cache db`` uses Django's database cache
+instead of the file cache; ``--root DIR`` serves another checkout with this one's virtual environment, e.g. the
+commit before the page cache for before/after figures (``git archive COMMIT | tar -x -C DIR``, and a link to
+this checkout's node_modules in DIR).
 """
 
 import argparse
@@ -24,6 +26,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 from common import PYTHON, ROOT, VAR, free_port, recreate_database, with_database
 
@@ -57,7 +60,7 @@ def out(text: str) -> None:
     sys.stdout.flush()
 
 
-def bench_env(database_url: str, *, page_cache: bool, cache: str) -> dict[str, str]:
+def bench_env(database_url: str, *, page_cache: bool, cache: str, root: Path) -> dict[str, str]:
     """Environment of manage.py and gunicorn: base settings (as `make run`) on the benchmark database."""
     cache_dir = VAR / "load-cache"
     shutil.rmtree(cache_dir, ignore_errors=True)
@@ -73,13 +76,16 @@ def bench_env(database_url: str, *, page_cache: bool, cache: str) -> dict[str, s
         "MEDIA_ROOT": str(VAR / "load-media"),
         "XENAGOS_PAGE_CACHE_SECONDS": "600" if page_cache else "0",
         "CACHE_URL": "db://xenagos_bench_cache" if cache == "db" else (cache_dir / "default").as_uri(),
+        "PYTHONPATH": f"{root}:{root / 'site'}",  # before the editable install of this checkout
+        "XENAGOS_BENCH_ROOT": str(root),
     }
     return env
 
 
 def manage(env: dict[str, str], *args: str) -> None:
     """Run a management command on the benchmark database."""
-    subprocess.run([str(PYTHON), str(ROOT / "manage.py"), *args], env=env, check=True, cwd=ROOT)
+    root = Path(env["XENAGOS_BENCH_ROOT"])
+    subprocess.run([str(PYTHON), str(root / "manage.py"), *args], env=env, check=True, cwd=root)
 
 
 @contextlib.contextmanager
@@ -119,7 +125,7 @@ def gunicorn(env: dict[str, str]):
                 "warning",
             ],
             env=env,
-            cwd=ROOT,
+            cwd=env["XENAGOS_BENCH_ROOT"],
             stdout=stream,
             stderr=subprocess.STDOUT,
         )
@@ -193,6 +199,7 @@ def main() -> None:
     parser.add_argument("--connections", default="16,64", help="comma-separated levels (default 16,64)")
     parser.add_argument("--page-cache", choices=["on", "off"], default="on")
     parser.add_argument("--cache", choices=["file", "db"], default="file", help="the cache backend (default file)")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to serve (default: this one)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed for this benchmark: apt-get install wrk")
@@ -200,7 +207,7 @@ def main() -> None:
         sys.exit("Set DATABASE_URL (export DATABASE_URL=$(scripts/pg.sh url)).")
     levels = [int(level) for level in args.connections.split(",")]
     with demo_database() as url:
-        env = bench_env(url, page_cache=args.page_cache == "on", cache=args.cache)
+        env = bench_env(url, page_cache=args.page_cache == "on", cache=args.cache, root=args.root.resolve())
         out("migrating, collecting static files and loading the demo …")
         manage(env, "migrate", "--noinput", "-v", "0")
         manage(env, "collectstatic", "--noinput", "-v", "0")
@@ -219,6 +226,7 @@ def main() -> None:
                     rows.append((connections, label, result))
                     out(f"  {connections:>3} conn  {label:<22} {result['rps']:8.1f} req/s")
     page_cache = f"page cache {args.page_cache}" + (f" ({args.cache} cache)" if args.page_cache == "on" else "")
+    page_cache += f"; serving {args.root.resolve()}"
     out(f"\n{page_cache}; gunicorn 2 workers x 4 threads; wrk -t1 -d{args.seconds}s, 2 s timeout")
     out(ROW.format("conn", "URL", "answered", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors", "timeouts", "x static"))
     static = {connections: result["rps"] for connections, label, result in rows if label.startswith("static")}

@@ -50,7 +50,7 @@ from django.utils.http import http_date
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "xenagos:pages:generation"
-KEY_PREFIX = "xenagos:page:"
+KEY_PREFIX = "xenagos:page:v1:"  # bump when Entry changes: older entries are then never read
 MAX_PATH_LENGTH = 2000  # longer URLs are rendered, not cached (they would only fill the cache)
 # Cookies that can change what a public page shows; a request with any of them is never served from the cache.
 PERSONAL_COOKIES = ("messages",)
