@@ -209,11 +209,11 @@ def main() -> None:
     with demo_database() as url:
         env = bench_env(url, page_cache=args.page_cache == "on", cache=args.cache, root=args.root.resolve())
         out("migrating, collecting static files and loading the demo …")
+        if args.cache == "db":
+            manage(env, "createcachetable")  # before migrate: its writes already invalidate the page cache
         manage(env, "migrate", "--noinput", "-v", "0")
         manage(env, "collectstatic", "--noinput", "-v", "0")
         manage(env, "load_demo")
-        if args.cache == "db":
-            manage(env, "createcachetable")
         rows = []
         with gunicorn(env) as base:
             for _label, path in TARGETS:
@@ -226,7 +226,8 @@ def main() -> None:
                     rows.append((connections, label, result))
                     out(f"  {connections:>3} conn  {label:<22} {result['rps']:8.1f} req/s")
     page_cache = f"page cache {args.page_cache}" + (f" ({args.cache} cache)" if args.page_cache == "on" else "")
-    page_cache += f"; serving {args.root.resolve()}"
+    if args.root.resolve() != ROOT.resolve():
+        page_cache = f"serving {args.root.resolve()} (its own page cache, if it has one)"
     out(f"\n{page_cache}; gunicorn 2 workers x 4 threads; wrk -t1 -d{args.seconds}s, 2 s timeout")
     out(ROW.format("conn", "URL", "answered", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors", "timeouts", "x static"))
     static = {connections: result["rps"] for connections, label, result in rows if label.startswith("static")}

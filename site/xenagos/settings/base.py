@@ -174,7 +174,7 @@ TASKS = {
 
 # --- Caches and the public page cache (content/cache.py; README, "Page cache"). CACHE_URL chooses the backend:
 #   redis://host:6379/0, rediss://...  Django's RedisCache (pip install -e ".[redis]")
-#   db://table_name                    DatabaseCache (run `manage.py createcachetable` first)
+#   db://table_name                    DatabaseCache (`manage.py createcachetable` before migrate)
 #   file:///absolute/folder            FileBasedCache
 #   locmem://                          one process only (tests)
 # Unset or empty: a file cache in var/cache (XENAGOS_CACHE_DIR), shared by the gunicorn workers and the task worker
