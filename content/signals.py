@@ -1,12 +1,17 @@
-"""Keep gis.PlaceText (what maps, search and exports show of a place) in step with live place pages."""
+"""Keep gis.PlaceText (what maps, search and exports show of a place) in step with live place pages, and the page
+cache (content.cache) fresh."""
 
-from django.db.models.signals import post_delete
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from gis.services import place_text_publish, place_text_unpublish
+from gis.signals import public_data_changed
 
-from .models import PlacePage
+from .cache import pages_invalidate_on_commit
+from .models import PlaceIndexPage, PlacePage
 
 THUMBNAIL = "fill-480x320"
 
@@ -46,3 +51,71 @@ def place_page_deleted(sender, instance, **kwargs) -> None:
     """A place page was deleted: as if unpublished (the record stays)."""
     if instance.live:
         place_text_unpublish(place=instance.place, language=instance.locale.language_code)
+
+
+# --- Page cache invalidation (content.cache): any committed write that can change a public page starts a new
+# generation of cached pages. Model signals cover ORM writes (pages, places, texts, vocabularies, branding, areas,
+# layers, images, documents, sites, locales, view restrictions); gis.signals.public_data_changed covers the bulk SQL
+# of imports and municipality reassignment.
+PUBLIC_APPS = {"content", "xgis", "importers", "tiles"}
+PUBLIC_MODELS = {
+    "wagtailcore.page",
+    "wagtailcore.site",
+    "wagtailcore.locale",
+    "wagtailcore.pageviewrestriction",
+    "wagtailimages.image",
+    "wagtaildocs.document",
+}
+# Written while pages render or while work runs, and shown on no public page.
+NOT_PUBLIC_MODELS = {"xgis.placefeature", "importers.importrun", "importers.importmapping"}
+
+
+def shows_on_public_pages(model) -> bool:
+    """Whether writes of ``model`` can change a public page (and so must invalidate the page cache)."""
+    label = model._meta.label_lower
+    if label in NOT_PUBLIC_MODELS:
+        return False
+    return model._meta.app_label in PUBLIC_APPS or label in PUBLIC_MODELS
+
+
+@receiver(post_save)
+@receiver(post_delete)
+@receiver(m2m_changed)
+def public_model_changed(sender, **kwargs) -> None:
+    """A public record or page was written or deleted: cached pages go stale when the transaction commits."""
+    if shows_on_public_pages(sender):
+        pages_invalidate_on_commit()
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+@receiver(post_page_move)
+@receiver(public_data_changed)
+def public_pages_changed(sender, **kwargs) -> None:
+    """A page went live, was taken down or moved, or an import wrote records in bulk."""
+    pages_invalidate_on_commit()
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+def public_lists_purge(sender, instance, **kwargs) -> None:
+    """With a CDN configured (WAGTAILFRONTENDCACHE), Wagtail purges the page itself; the lists and maps that show
+    it (its site's home, map and places index, in every language) are purged here, after the commit."""
+    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return
+    site = instance.get_site()
+    if site is None:
+        return
+    urls = [f"{site.root_url}/{code}/{suffix}" for code, _name in settings.LANGUAGES for suffix in ("", "map/")]
+    index = PlaceIndexPage.objects.child_of(site.root_page).first()
+    if index is not None:
+        urls += [page.full_url for page in index.get_translations(inclusive=True).live() if page.full_url]
+    transaction.on_commit(lambda: _purge(urls))
+
+
+def _purge(urls: list[str]) -> None:
+    from wagtail.contrib.frontend_cache.utils import PurgeBatch
+
+    batch = PurgeBatch()
+    batch.add_urls(urls)
+    batch.purge()

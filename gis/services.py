@@ -11,6 +11,7 @@ from wagtail.models import Locale
 from . import vocabularies
 from .models import WGS84, Category, Dataset, Municipality, Period, Place, PlaceText
 from .selectors import municipality_containing
+from .signals import public_data_changed
 
 
 class GisError(Exception):
@@ -195,7 +196,10 @@ def places_reassign_municipality() -> int:
             WHERE p.id = q.id AND p.municipality_id IS DISTINCT FROM m.id
             """  # noqa: S608 (only our own table names are interpolated)
         )
-        return cursor.rowcount
+        moved = cursor.rowcount
+    if moved:
+        public_data_changed.send(sender=__name__)
+    return moved
 
 
 def municipalities_editable_by(user) -> list[Municipality]:

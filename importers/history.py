@@ -2,6 +2,8 @@
 
 from django.utils import timezone
 
+from gis.signals import public_data_changed
+
 from .models import ImportRun
 from .report import ImportReport
 
@@ -25,3 +27,4 @@ def import_run_record(report: ImportReport, *, run: ImportRun | None, **new_run)
         ImportRun.objects.filter(pk=run.pk).update(**fields)
     else:
         ImportRun.objects.create(file_name=report.file, **new_run, **fields)
+    public_data_changed.send(sender=__name__)  # the bulk SQL of an import bypasses model signals

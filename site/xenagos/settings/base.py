@@ -77,6 +77,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside all below: a hit replays the stored page (CSP header and nonce included) without them or the database.
+    "content.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xenagos.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -192,6 +194,51 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# --- Caches and the public page cache (content/cache.py; README, "Page cache"). CACHE_URL chooses the backend:
+#   redis://host:6379/0, rediss://...  Django's RedisCache (pip install -e ".[redis]")
+#   db://table_name                    DatabaseCache (`manage.py createcachetable` before migrate)
+#   file:///absolute/folder            FileBasedCache
+#   locmem://                          one process only (tests)
+# Unset or empty: a file cache in var/cache (XENAGOS_CACHE_DIR), shared by the gunicorn workers and the task worker
+# of one machine (faster here than the database cache, see bench/load.py). With more than one app server, set
+# CACHE_URL to Redis or db://, or an invalidation on one machine does not reach the others' caches.
+CACHE_DIR = Path(env("XENAGOS_CACHE_DIR", str(BASE_DIR / "var" / "cache")))
+
+
+def cache_from_url(url: str) -> dict:
+    """A CACHES entry from a CACHE_URL (schemes above); an unknown scheme stops start-up."""
+    parts = urlsplit(url)
+    if parts.scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if parts.scheme == "db":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": parts.netloc or "xenagos_cache"}
+    if parts.scheme == "file":
+        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": parts.path}
+    if parts.scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": parts.netloc or "xenagos"}
+    raise ImproperlyConfigured(f"CACHE_URL: unknown scheme {parts.scheme!r} (redis, rediss, db, file, locmem).")
+
+
+CACHES = {
+    "default": {
+        **cache_from_url(env("CACHE_URL", "") or (CACHE_DIR / "default").as_uri()),
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+        "KEY_PREFIX": "xenagos",
+    }
+}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    CACHES["default"]["OPTIONS"] = {}  # Redis evicts by its own maxmemory policy
+XENAGOS_PAGE_CACHE_ALIAS = "default"
+XENAGOS_PAGE_CACHE_SECONDS = int(env("XENAGOS_PAGE_CACHE_SECONDS", "") or "600")  # 0 turns the page cache off
+# A CDN in front (Wagtail's frontend cache): WAGTAILFRONTENDCACHE as JSON, e.g.
+# {"cdn": {"BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend", "BEARER_TOKEN": "...",
+# "ZONEID": "..."}}; off when unset. Published and unpublished pages are purged; the CDN keeps public pages for
+# XENAGOS_CDN_MAX_AGE seconds (s-maxage), which bounds how long a change without a purge (an import) takes to show.
+if os.environ.get("WAGTAILFRONTENDCACHE"):
+    WAGTAILFRONTENDCACHE = json.loads(os.environ["WAGTAILFRONTENDCACHE"])
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("wagtail.contrib.settings"), "wagtail.contrib.frontend_cache")
+XENAGOS_CDN_MAX_AGE = int(env("XENAGOS_CDN_MAX_AGE", "") or "300") if os.environ.get("WAGTAILFRONTENDCACHE") else 0
 
 # --- Base maps: configuration. The first is shown by default; their hosts are the only third parties a page
 # contacts. XENAGOS_BASEMAPS is a JSON list of {"name", "url", "attribution", "max_zoom"}.

@@ -21,3 +21,8 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # axe-core is served from our own origin in tests so the strict CSP also holds while it runs.
 STATICFILES_DIRS = [*STATICFILES_DIRS, ("vendor/axe-core", NODE_MODULES / "axe-core")]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+
+# --- Page cache: off by default so that tests do not see each other's pages; tests/content/test_page_cache.py
+# turns it on over a file cache in its own folder. The default cache is per process, as Django's default.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "xenagos-test"}}
+XENAGOS_PAGE_CACHE_SECONDS = 0
