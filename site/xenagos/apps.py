@@ -9,7 +9,8 @@ class XenagosConfig(AppConfig):
     verbose_name = "Xenagos"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the private-files checks)
         from xenagos.outage import on_connection_created
+
+        from . import checks  # noqa: F401  (registers the private-files checks)
 
         connection_created.connect(on_connection_created, dispatch_uid="xenagos.outage")
