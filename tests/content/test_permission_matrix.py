@@ -231,6 +231,11 @@ RULES: dict[str, Rule] = {
     "importers:status": Rule(EDIT, obj="import"),
     "importers:report": Rule(EDIT, obj="import"),
     "importers:confirm": Rule(EDIT, obj="import", method="post"),
+    "importers:cancel": Rule(EDIT, obj="import", method="post"),
+    # two-factor sign-in (xenagos.security): each user's own device only, nothing of a municipality
+    "xsecurity:two_factor_verify": Rule(STAFF),
+    "xsecurity:two_factor_setup": Rule(STAFF),
+    "xsecurity:two_factor_remove": Rule(STAFF, method="post"),
     # raster layers (tiles app): shared by all municipalities, managed by superusers
     **_superuser_viewset("raster_layers", obj="layer"),
     "tiles_layer_status": Rule(SUPERUSER, obj="layer"),
