@@ -265,7 +265,8 @@ def test_damaged_archive_and_non_empty_targets_are_refused(settings, media, tmp_
     with pytest.raises(ArchiveCorrupt, match=r"damaged: the checksum of database\.dump does not match"):
         backup_restore(path=damaged, database=empty_database, media=target, progress=quiet)
     data = bytearray(archive.read_bytes())
-    data[dump.offset_data + dump.size + 700] ^= 0xFF  # inside the next member's tar header
+    next_header = dump.offset_data + -(-dump.size // tarfile.BLOCKSIZE) * tarfile.BLOCKSIZE
+    data[next_header + 10] ^= 0xFF  # inside the next member's tar header (its name: the checksum fails)
     damaged.write_bytes(bytes(data))
     with pytest.raises(ArchiveCorrupt, match="is damaged"):  # tarfile ends the archive at a bad header
         backup_restore(path=damaged, database=empty_database, media=target, progress=quiet)
