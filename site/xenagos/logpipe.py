@@ -3,7 +3,9 @@
     python -m xenagos.logpipe --stderr var/log/server.log [--stdout var/log/access.log] -- gunicorn ...
 
 One writer per file, so rotation is safe however many processes the command forks (gunicorn's workers share its
-pipes). Files rotate at XENAGOS_LOG_MAX_MB (default 10) megabytes, keeping XENAGOS_LOG_KEEP (default 5) old ones.
+pipes). Files rotate at XENAGOS_LOG_MAX_MB (default 10) megabytes and at the first line of each new day, keeping
+XENAGOS_LOG_KEEP (default 14) old ones, and none older than XENAGOS_LOG_RETENTION_DAYS (default 14, the retention
+the privacy page states): older rotated files are deleted at start and at each rotation.
 SIGTERM/SIGINT/SIGHUP are passed to the command; this process ends when the command does, with its exit status.
 Standard library only. In production, services log to stderr and journald keeps and rotates the logs instead.
 """
@@ -16,13 +18,51 @@ import signal
 import subprocess
 import sys
 import threading
+import time
+from datetime import date
+from pathlib import Path
 from typing import IO
+
+
+class RetainingFileHandler(logging.handlers.RotatingFileHandler):
+    """Rotates at a size and at the first record of a new day; deletes rotated files older than ``retention_s``."""
+
+    def __init__(self, path: str, *, max_bytes: int, keep: int, retention_s: float):
+        super().__init__(path, maxBytes=max_bytes, backupCount=keep, encoding="utf-8")
+        self.retention_s = retention_s
+        self.day = self._file_day()
+        self.prune()
+
+    def _file_day(self) -> date:
+        try:
+            return date.fromtimestamp(os.stat(self.baseFilename).st_mtime)
+        except FileNotFoundError:
+            return date.today()
+
+    def shouldRollover(self, record: logging.LogRecord) -> bool:  # noqa: N802 (logging's name)
+        if date.today() != self.day and os.path.exists(self.baseFilename) and os.path.getsize(self.baseFilename):
+            return True
+        return bool(super().shouldRollover(record))
+
+    def doRollover(self) -> None:  # noqa: N802 (logging's name)
+        super().doRollover()
+        self.day = date.today()
+        self.prune()
+
+    def prune(self) -> None:
+        """Delete this log's rotated files (name.1, name.2, ...) last written more than the retention ago."""
+        base = Path(self.baseFilename)
+        cutoff = time.time() - self.retention_s
+        for old in base.parent.glob(base.name + ".*"):
+            if old.name[len(base.name) + 1 :].isdigit() and old.stat().st_mtime < cutoff:
+                old.unlink(missing_ok=True)
 
 
 def _handler(path: str) -> logging.Handler:
     max_bytes = int(float(os.environ.get("XENAGOS_LOG_MAX_MB", "10")) * 1024 * 1024)
-    keep = int(os.environ.get("XENAGOS_LOG_KEEP", "5"))
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=max_bytes, backupCount=keep, encoding="utf-8")
+    keep = int(os.environ.get("XENAGOS_LOG_KEEP", "14"))
+    retention_s = float(os.environ.get("XENAGOS_LOG_RETENTION_DAYS", "14")) * 86400
+    handler = RetainingFileHandler(path, max_bytes=max_bytes, keep=keep, retention_s=retention_s)
     handler.terminator = ""  # lines keep their own newline
     return handler
 
