@@ -6,6 +6,7 @@ from functools import wraps
 
 from django.urls import path
 from wagtail.admin.auth import permission_denied, require_admin_access
+from wagtail.admin.views import chooser
 from wagtail.admin.views.bulk_action import index as bulk_action
 from wagtail.admin.viewsets.pages import page_viewset_registry
 
@@ -14,7 +15,8 @@ from .permissions import objects_visible_to, pages_explorable_by
 
 
 def _explorable_parent(view):
-    """Refuse to explore a page outside the user's tree: Wagtail would list it with its title as the heading."""
+    """Refuse to explore (or browse in the page chooser) a page outside the user's tree: Wagtail would show it with
+    its title as the heading and its ancestors' titles as the breadcrumb."""
 
     @wraps(view)
     def checked(request, *args, parent_page_id, **kwargs):
@@ -40,6 +42,22 @@ def _visible_items(view):
     return checked
 
 
+def _own_chosen_pages(view):
+    """The page chooser's "chosen" answer names only pages of the user's tree (other ids are dropped, as the
+    place chooser's are): Wagtail's would give any page's title and URL."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        ids = request.GET.getlist("id")
+        if ids:
+            own = pages_explorable_by(request.user).filter(pk__in=[i for i in ids if i.isdigit()])
+            request.GET = request.GET.copy()
+            request.GET.setlist("id", [str(pk) for pk in own.values_list("pk", flat=True)])
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
 urlpatterns = [
     path(
         "pages/<int:parent_page_id>/",
@@ -54,6 +72,16 @@ urlpatterns = [
             _explorable_parent(page_viewset_registry.as_view("index_results", parent_page_id_kwarg="parent_page_id"))
         ),
         name="xenagos_explore_results",
+    ),
+    path(
+        "choose-page/<int:parent_page_id>/",
+        require_admin_access(_explorable_parent(chooser.BrowseView.as_view())),
+        name="xenagos_choose_page_child",
+    ),
+    path(
+        "choose-page/chosen-multiple/",
+        require_admin_access(_own_chosen_pages(chooser.ChosenMultipleView.as_view())),
+        name="xenagos_choose_page_chosen_multiple",
     ),
     path(
         "bulk/<str:app_label>/<str:model_name>/<str:action>/",

@@ -216,9 +216,11 @@ class PageCacheMiddleware:
             key = _key(request, token)
             entry = _cache().get(key)
         except DisallowedHost:
-            return self.get_response(request)  # the view answers 400 as usual
+            entry = key = None  # Django answers 400 as usual (rendered outside this block: no chained traceback)
         except Exception:  # the cache being down must cost a render, not the page
             logger.warning("page cache unavailable; rendering without it", exc_info=True)
+            entry = key = None
+        if key is None:
             return self.get_response(request)
         if entry is not None:
             return _conditional(request, _from_entry(entry), entry)

@@ -11,6 +11,7 @@ too (listings, history, usage, reports, choosers, the admin API).
 """
 
 import io
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -171,9 +172,11 @@ RULES: dict[str, Rule] = {
     "wagtailadmin_pages:history": pages(EDIT),
     "wagtailadmin_pages:history_results": pages(EDIT),
     "wagtailadmin_choose_page": Rule(STAFF),
-    "wagtailadmin_choose_page_child": pages(STAFF, args={"parent_page_id": "@home"}),  # lists only own pages
+    "wagtailadmin_choose_page_child": pages(EDIT, args={"parent_page_id": "@home"}),  # shadowed by the next one
+    "xenagos_choose_page_child": pages(EDIT, args={"parent_page_id": "@home"}),  # content.admin_urls: own tree only
     "wagtailadmin_choose_page_search": Rule(STAFF, query="?q=a"),
-    "wagtailadmin_choose_page_chosen_multiple": pages(STAFF, query="?id={page}"),
+    "wagtailadmin_choose_page_chosen_multiple": pages(STAFF, query="?id={page}"),  # shadowed by the next one
+    "xenagos_choose_page_chosen_multiple": pages(STAFF, query="?id={page}"),  # content.admin_urls: empty if not own
     "wagtailadmin_choose_page_external_link": Rule(STAFF),
     "wagtailadmin_choose_page_email_link": Rule(STAFF),
     "wagtailadmin_choose_page_phone_link": Rule(STAFF),
@@ -659,8 +662,16 @@ def url_for(route: str, rule: Rule, side: Side, shared: dict) -> str:
 
 
 def _body(response) -> str:
+    """The response's text; JSON (Wagtail's modal choosers answer with their HTML inside it) is decoded, so that Greek
+    markers written as \\u escapes are found too."""
     content = b"".join(response.streaming_content) if response.streaming else response.content
-    return content.decode(errors="replace")
+    text = content.decode(errors="replace")
+    if "json" in response.get("Content-Type", ""):
+        try:
+            text = json.dumps(json.loads(text), ensure_ascii=False)
+        except ValueError:
+            pass
+    return text
 
 
 def call(client: Client, rule: Rule, url: str):

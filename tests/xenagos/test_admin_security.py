@@ -228,6 +228,20 @@ def test_production_settings_require_two_factor_for_superusers():
 
 
 @pytest.mark.django_db
+def test_the_code_screen_loads_the_admin_icons_and_translations_not_a_second_copy_of_itself(client):
+    """Every admin page fetches the icon sprite and the JavaScript catalogue; held at the code screen, those must
+    still answer (a redirect made the sprite loader insert a second, hidden code form into the page)."""
+    user = get_user_model().objects.get(username=EDITOR)
+    TOTPDevice.objects.create(user=user, name="authenticator", key=bytes(range(20)).hex(), confirmed=True)
+    sign_in(client, EDITOR, EDITOR_PASSWORD)
+    assert client.get("/admin/pages/").status_code == 302  # still held at the code screen
+    sprite = client.get("/admin/sprite/?h=1")
+    assert sprite.status_code == 200 and b"<svg" in sprite.content and b"otp_token" not in sprite.content
+    catalogue = client.get("/admin/jsi18n/")
+    assert catalogue.status_code == 200 and "javascript" in catalogue["Content-Type"]
+
+
+@pytest.mark.django_db
 def test_a_password_only_session_counts_as_signed_out_outside_the_admin(client):
     user = get_user_model().objects.get(username=EDITOR)
     TOTPDevice.objects.create(user=user, name="authenticator", key=bytes(range(20)).hex(), confirmed=True)

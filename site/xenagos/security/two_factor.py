@@ -58,6 +58,13 @@ class TwoFactorMiddleware:
 
     @staticmethod
     def exempt_paths() -> set[str]:
-        """Admin paths a half-signed-in user may reach: our two screens, sign-out, and the admin's translations."""
-        names = ["xsecurity:two_factor_verify", "xsecurity:two_factor_setup", "wagtailadmin_logout"]
+        """Admin paths a half-signed-in user may reach: our two screens, sign-out, and what every admin page loads
+        (the icon sprite and the JavaScript translations, which name nothing of anyone's)."""
+        names = [
+            "xsecurity:two_factor_verify",
+            "xsecurity:two_factor_setup",
+            "wagtailadmin_logout",
+            "wagtailadmin_sprite",
+            "wagtailadmin_javascript_catalog",
+        ]
         return {reverse(name) for name in names} | {reverse("wagtailadmin_login")}
