@@ -10,12 +10,13 @@
 from django.urls import path
 from wagtail import hooks
 from wagtail.admin.auth import permission_denied
+from wagtail.admin.site_summary import PagesSummaryItem
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.permissions import policy_registry
 
 from . import admin_views
-from .permissions import pages_explorable_by
+from .permissions import pages_editable_by, pages_explorable_by
 
 
 @hooks.register("register_admin_urls")
@@ -111,3 +112,21 @@ def installation_reports_for_superusers(request, menu_items):
     """The page types usage report is about the whole installation (content.admin_urls): not in editors' menus."""
     if not request.user.is_superuser:
         menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
+
+
+class OwnPagesSummaryItem(PagesSummaryItem):
+    """The dashboard's page count: the pages the user may edit. Wagtail counts everything below the user's
+    explorable root, which for an editor is the tree's root: every municipality's pages."""
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        if not self.request.user.is_superuser:
+            context["total_pages"] = pages_editable_by(self.request.user).count()
+        return context
+
+
+@hooks.register("construct_homepage_summary_items", order=100)  # after Wagtail adds its item
+def own_pages_summary(request, summary_items):
+    summary_items[:] = [
+        OwnPagesSummaryItem(request) if type(item) is PagesSummaryItem else item for item in summary_items
+    ]

@@ -68,3 +68,20 @@ def test_editor_image_collections_are_per_municipality():
     collections = set(permission_policy.collections_user_has_permission_for(user, "add").values_list("name", flat=True))
     assert collections == {"Athens"}
     assert Collection.objects.filter(name="Nafplio").exists()
+
+
+def test_dashboard_counts_only_the_editors_own_pages(athens_editor):
+    """Wagtail's dashboard counted every municipality's pages for an editor (the explorable root is the tree's root)."""
+    import re
+
+    from wagtail.models import Page
+
+    home = home_of("athens.localhost")
+    own = Page.objects.filter(path__startswith=home.path).count() + sum(
+        Page.objects.filter(path__startswith=t.path).count() for t in home.get_translations()
+    )
+    everything = Page.objects.filter(depth__gt=1).count()
+    assert own < everything
+    text = athens_editor.get("/admin/").content.decode()
+    counts = [int(n) for n in re.findall(r"(\d+)\s+(?:Σελίδ\w*|Pages?)\s*<span class=\"w-sr-only\">", text)]
+    assert counts == [own], counts
