@@ -93,10 +93,10 @@ def server(command: list[str], *, env: dict[str, str], port: int, ready_path: st
 
 WRK_DONE = """
 done = function(summary, latency, requests)
-  io.write(string.format("RESULT %d %d %d %f\\n", latency:percentile(50), latency:percentile(95),
-    summary.requests, summary.duration / 1e6))
-  io.write(string.format("ERRORS %d %d\\n", summary.errors.status, summary.errors.connect + summary.errors.read
-    + summary.errors.write + summary.errors.timeout))
+  io.write(string.format("RESULT %d %d %d %d %f\\n", latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), summary.requests, summary.duration / 1e6))
+  io.write(string.format("ERRORS %d %d %d\\n", summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write, summary.errors.timeout))
 end
 """
 # wrk's Lua: a GET of the URL (with the Host header in WRK_HOST, if set), and the summary that wrk() parses.
@@ -112,8 +112,8 @@ end
 
 
 def wrk(url: str, *, connections: int, seconds: int, host: str | None = None, script: str = WRK_SCRIPT) -> dict:
-    """Drive ``url`` with wrk (one thread); returns p50/p95 latency (ms), requests/s and error counts. A custom
-    ``script`` defines its own ``request`` and ends with WRK_DONE."""
+    """Drive ``url`` with wrk (one thread); returns p50/p95/p99 latency (ms), requests/s, non-2xx/3xx answers,
+    socket errors and timeouts. A custom ``script`` defines its own ``request`` and ends with WRK_DONE."""
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed for this benchmark: apt-get install wrk")
     VAR.mkdir(parents=True, exist_ok=True)
@@ -129,12 +129,14 @@ def wrk(url: str, *, connections: int, seconds: int, host: str | None = None, sc
     ).stdout
     result = next(line for line in output.splitlines() if line.startswith("RESULT")).split()
     errors = next(line for line in output.splitlines() if line.startswith("ERRORS")).split()
-    p50_us, p95_us, requests, duration_s = int(result[1]), int(result[2]), int(result[3]), float(result[4])
+    p50_us, p95_us, p99_us, requests = int(result[1]), int(result[2]), int(result[3]), int(result[4])
     return {
         "p50_ms": p50_us / 1000,
         "p95_ms": p95_us / 1000,
-        "rps": requests / duration_s,
+        "p99_ms": p99_us / 1000,
+        "rps": requests / float(result[5]),
         "requests": requests,
         "non_2xx": int(errors[1]),
         "socket_errors": int(errors[2]),
+        "timeouts": int(errors[3]),
     }

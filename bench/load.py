@@ -29,6 +29,7 @@ import urllib.request
 from pathlib import Path
 
 from common import PYTHON, ROOT, VAR, free_port, recreate_database, with_database
+from common import wrk as common_wrk
 
 HOST = "athens.localhost"
 BBOX = "23.70,37.96,23.76,38.00"  # central Athens
@@ -41,17 +42,6 @@ TARGETS = [
     ("OGC items", f"/api/features/collections/places/items?bbox={BBOX}&limit=100"),
 ]
 ROW = "{:>4}  {:<22} {:>8} {:>8} {:>8} {:>8} {:>7} {:>6} {:>8} {:>8}"
-WRK_LUA = """
-request = function()
-  return wrk.format("GET", nil, {["Host"] = "%s"})
-end
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %%d %%d %%d %%f\\n", latency:percentile(50), latency:percentile(99),
-    summary.requests, summary.duration / 1e6))
-  io.write(string.format("ERRORS %%d %%d %%d\\n", summary.errors.status,
-    summary.errors.connect + summary.errors.read + summary.errors.write, summary.errors.timeout))
-end
-"""
 
 
 def out(text: str) -> None:
@@ -171,26 +161,8 @@ def drain(base: str) -> None:
 
 
 def wrk(url: str, *, connections: int, seconds: int) -> dict:
-    """wrk (one thread) on ``url``: requests/s, p50/p99 (ms), non-2xx/3xx answers, socket errors and timeouts."""
-    lua = VAR / "load.lua"
-    lua.write_text(WRK_LUA % HOST)
-    output = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(lua), url],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    result = next(line for line in output.splitlines() if line.startswith("RESULT")).split()
-    errors = next(line for line in output.splitlines() if line.startswith("ERRORS")).split()
-    return {
-        "p50_ms": int(result[1]) / 1000,
-        "p99_ms": int(result[2]) / 1000,
-        "rps": int(result[3]) / float(result[4]),
-        "requests": int(result[3]),
-        "non_2xx": int(errors[1]),
-        "socket_errors": int(errors[2]),
-        "timeouts": int(errors[3]),
-    }
+    """common.wrk on ``url`` with the demo's Host header."""
+    return common_wrk(url, connections=connections, seconds=seconds, host=HOST)
 
 
 def main() -> None:

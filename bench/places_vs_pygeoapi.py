@@ -290,11 +290,11 @@ def main() -> None:
         )
         print(
             f"  ours      p50 {ours['p50_ms']:7.1f} ms  p95 {ours['p95_ms']:7.1f} ms  {ours['rps']:8.1f} req/s"
-            f"  (non-2xx {ours['non_2xx']}, socket errors {ours['socket_errors']})"
+            f"  (non-2xx {ours['non_2xx']}, socket errors {ours['socket_errors']}, timeouts {ours['timeouts']})"
         )
         print(
             f"  pygeoapi  p50 {peer['p50_ms']:7.1f} ms  p95 {peer['p95_ms']:7.1f} ms  {peer['rps']:8.1f} req/s"
-            f"  (non-2xx {peer['non_2xx']}, socket errors {peer['socket_errors']})"
+            f"  (non-2xx {peer['non_2xx']}, socket errors {peer['socket_errors']}, timeouts {peer['timeouts']})"
         )
         print(f"  ratio (ours / pygeoapi requests per second): {ours['rps'] / peer['rps']:.2f}x  (target >= 1.0x)")
     near = results["near"]
