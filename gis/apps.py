@@ -12,7 +12,7 @@ class GisConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import checks  # noqa: F401  (registers the PostGIS start-up check)
+        from . import checks, receivers  # noqa: F401  (the PostGIS start-up check; a saved place gets its texts)
 
         post_migrate.connect(_seed_vocabularies, sender=self)
 

@@ -12,6 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import RevisionMixin, TranslatableMixin
 
+from .public import PUBLIC_PLACE
+
 WGS84 = 4326
 
 
@@ -103,6 +105,12 @@ class StepFree(models.TextChoices):
     NO = "no", _("not step-free")
 
 
+class PlaceQuerySet(models.QuerySet):
+    def public(self) -> "PlaceQuerySet":
+        """The places the public sees (gis.public: in a municipality, not withdrawn)."""
+        return self.filter(PUBLIC_PLACE)
+
+
 class Place(RevisionMixin, models.Model):
     """One real-world place: a single identity and geometry whatever the language of its pages.
 
@@ -136,6 +144,8 @@ class Place(RevisionMixin, models.Model):
     withdrawn = models.BooleanField(default=False, help_text=_("missing from the latest import"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PlaceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("place")
@@ -181,10 +191,31 @@ class PlaceText(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+    # The Greek name in Latin letters (ELOT 743, accents dropped: «Ακρόπολη» -> akropoli), for searches typed in Latin
+    # script; the SQL function is made by migration 0006. The English stemmer forgives a Latin "-s" ("Akropolis").
+    # Other languages' names are searched through ``search``.
+    search_latin = models.GeneratedField(
+        expression=Case(
+            When(
+                language="el",
+                then=SearchVector(
+                    models.Func(models.F("name"), function="xenagos_elot743", output_field=models.TextField()),
+                    config=Value("xenagos_en"),
+                ),
+            ),
+            default=None,
+            output_field=SearchVectorField(),
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["place", "language"], name="placetext_place_language")]
-        indexes = [GinIndex(fields=["search"], name="placetext_search")]
+        indexes = [
+            GinIndex(fields=["search"], name="placetext_search"),
+            GinIndex(fields=["search_latin"], name="placetext_search_latin"),
+        ]
 
 
 class PlaceFeature(models.Model):

@@ -5,7 +5,6 @@ All geometry is EPSG:4326 (lon/lat degrees); distances are geodesic metres (geog
 
 import json
 import math
-import re
 from dataclasses import dataclass, field
 
 from django.contrib.gis.geos import Point
@@ -13,6 +12,8 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from .models import Category, Municipality, Period, Place, PlaceText
+from .public import public_name_sql, public_place_sql
+from .search import matching_places_sql, search_query
 
 GEOJSON_DECIMALS = 7  # ~1 cm at Greek latitudes
 GREEK_COLLATION = "el-x-icu"  # ICU collation shipped with PostgreSQL: accents and final sigma sort right
@@ -53,15 +54,6 @@ def periods(*, language: str) -> QuerySet[Period]:
     return Period.objects.filter(locale__language_code=language).order_by("sort_order", "name")
 
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def search_query(text: str) -> str | None:
-    """A prefix-matching tsquery string from what a visitor typed ("ακροπ αθ" -> "'ακροπ':* & 'αθ':*")."""
-    words = _WORD.findall(text)[:8]
-    return " & ".join(f"'{word}':*" for word in words) or None
-
-
 @dataclass
 class PlaceFilter:
     """What a map or list shows: a municipality's places, optionally narrowed."""
@@ -74,18 +66,18 @@ class PlaceFilter:
     text: str = ""
 
     def sql(self, *, texts: bool = True) -> tuple[str, list]:
-        """FROM/WHERE clauses over place ``p`` (and, with ``texts`` or a text search, its text ``t`` in the
-        filter's language, and category ``c``), with parameters."""
-        config = "xenagos_el" if self.language == "el" else "xenagos_en"
+        """FROM/WHERE clauses over the public places ``p`` (gis.public) of the municipality (and, with ``texts``,
+        their text ``t`` in the filter's language, if any, and category ``c``), with parameters. A text search
+        matches every language's text and the transliteration (gis.search)."""
         query = search_query(self.text)
         clauses = [f"FROM {Place._meta.db_table} p"]
         params: list = []
-        if texts or query:
-            clauses.append(f"JOIN {PlaceText._meta.db_table} t ON t.place_id = p.id AND t.language = %s")
+        if texts:  # LEFT: a place is public whether or not its texts are written (public_name_sql falls back)
+            clauses.append(f"LEFT JOIN {PlaceText._meta.db_table} t ON t.place_id = p.id AND t.language = %s")
             params.append(self.language)
         if texts or self.categories:
             clauses.append(f"LEFT JOIN {Category._meta.db_table} c ON c.id = p.category_id")
-        clauses.append("WHERE p.municipality_id = %s AND NOT p.withdrawn")
+        clauses.append(f"WHERE p.municipality_id = %s AND {public_place_sql('p')}")
         params.append(self.municipality.pk)
         if self.bbox:
             clauses.append("AND p.location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)")
@@ -101,22 +93,23 @@ class PlaceFilter:
             )
             params.append(self.periods)
         if query:
-            clauses.append(f"AND t.search @@ to_tsquery('{config}', %s)")
-            params.append(query)
+            clauses.append(f"AND p.id IN ({matching_places_sql('%s')})")
+            params.extend([query] * 3)
         return " ".join(clauses), params
 
 
 def _feature_sql(language: str) -> str:
     collation = GREEK_COLLATION if language == "el" else ENGLISH_COLLATION
+    name = public_name_sql(place="p", text="t", language=f"'{'en' if language == 'en' else 'el'}'")
     return f"""
         json_build_object(
             'type', 'Feature', 'id', p.uid,
             'geometry', ST_AsGeoJSON(p.location, {GEOJSON_DECIMALS})::json,
             'properties', json_build_object(
-                'name', t.name, 'url', NULLIF(t.url, ''), 'category', c.slug,
-                'image', NULLIF(t.image_url, ''), 'image_alt', t.image_alt
+                'name', {name}, 'url', NULLIF(t.url, ''), 'category', c.slug,
+                'image', NULLIF(t.image_url, ''), 'image_alt', COALESCE(t.image_alt, '')
             )
-        ) AS feature, t.name COLLATE "{collation}" AS sort_name
+        ) AS feature, ({name}) COLLATE "{collation}" AS sort_name
     """
 
 
@@ -218,7 +211,7 @@ def places_near(
     converted to degrees at the fewest metres-per-degree in reach (less 1 %), is then ranked by geodesic distance
     (ST_Distance on the spheroid).
     """
-    clauses = ["NOT p.withdrawn"]
+    clauses = [public_place_sql("p")]
     params: dict = {"lon": point.x, "lat": point.y, "radius": radius_m, "limit": limit, "language": language}
     if municipality is not None:
         clauses.append("p.municipality_id = %(municipality)s")
@@ -244,10 +237,11 @@ def places_near(
         highest = math.radians(min(89.0, abs(point.y) + metres / 110574.0))
         params["degrees"] = metres / (min(110574.0, 111320.0 * math.cos(highest)) / 1.01)
         cursor.execute(
-            f"""SELECT p.uid::text, t.name, t.url, c.slug, ST_X(p.location), ST_Y(p.location), n.distance_m
+            f"""SELECT p.uid::text, {public_name_sql(place="p", text="t", language="%(language)s")},
+                       COALESCE(t.url, ''), c.slug, ST_X(p.location), ST_Y(p.location), n.distance_m
                 FROM {Place._meta.db_table} p
                 CROSS JOIN LATERAL (SELECT ST_Distance(p.location::geography, {here}::geography) AS distance_m) n
-                JOIN {PlaceText._meta.db_table} t ON t.place_id = p.id AND t.language = %(language)s
+                LEFT JOIN {PlaceText._meta.db_table} t ON t.place_id = p.id AND t.language = %(language)s
                 LEFT JOIN {Category._meta.db_table} c ON c.id = p.category_id
                 WHERE {where} AND ST_DWithin(p.location, {here}, %(degrees)s) AND n.distance_m <= %(radius)s
                 ORDER BY n.distance_m LIMIT %(limit)s""",  # noqa: S608 (clauses are ours; values are parameters)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
 from ..models import Category, Dataset, Municipality, Period, Place, PlaceText
+from ..public import public_name_sql, public_place_sql
 from . import parameters as p
 from .parameters import Interval
 
@@ -161,8 +162,8 @@ PLACES = Kind(
         LEFT JOIN {_CATEGORY} cl ON cl.translation_key = c.translation_key AND cl.locale_id = {_LOCALE_ID}
         LEFT JOIN {_DATASET} d ON d.id = r.dataset_id
         {{periods}}
-        WHERE NOT r.withdrawn""",  # noqa: S608 (table names are ours)
-    count_from_sql=f"FROM {_PLACE} r WHERE NOT r.withdrawn AND r.municipality_id IS NOT NULL",  # noqa: S608
+        WHERE {public_place_sql("r")}""",  # noqa: S608 (table names are ours)
+    count_from_sql=f"FROM {_PLACE} r WHERE {public_place_sql('r')}",  # noqa: S608
     id_sql="r.uid::text",
     geometry_sql=f"ST_SnapToGrid(r.location, {GRID_DEG})",  # a point is always valid
     geometry_type="Point",
@@ -171,7 +172,12 @@ PLACES = Kind(
     updated_sql="r.updated_at",
     filters=[p.DATETIME, p.CATEGORY, p.PERIOD],
     columns=[
-        Column("name", "COALESCE(t.name, r.name_el)", "string", _("Name of the place in the chosen language.")),
+        Column(
+            "name",
+            public_name_sql(place="r", text="t", language="%(lang)s"),
+            "string",
+            _("Name of the place in the chosen language."),
+        ),
         Column("summary", "NULLIF(t.summary, '')", "string", _("Short description from the place's page, if any.")),
         Column(
             "url",

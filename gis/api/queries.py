@@ -148,7 +148,7 @@ def collection_sources(*, collection: Collection) -> dict:
         ids = RawSQL(collection.kind.datasets_sql, [])  # noqa: S611 (our own SQL, no input)
         datasets = Dataset.objects.filter(pk__in=ids).order_by("slug")
     elif collection.kind is PLACES:
-        places = Place.objects.filter(withdrawn=False, municipality__isnull=False)
+        places = Place.objects.public()
         if collection.municipality is not None:
             places = places.filter(municipality=collection.municipality)
         datasets = Dataset.objects.filter(pk__in=places.values("dataset")).order_by("slug")

@@ -144,7 +144,7 @@
       listStatus.textContent = data.numberMatched
         ? format(labels.shown, { shown: listOffset, total: data.numberMatched })
         : labels.none;
-      moreButton.hidden = listOffset >= data.numberMatched;
+      moreButton.hidden = listOffset >= data.numberMatched || !data.features.length;
     }
 
     function loadList(append) {
