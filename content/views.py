@@ -6,13 +6,14 @@ import uuid
 from functools import partial
 
 import segno
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from wagtail.models import Site
+from wagtail.models import Locale, Site
 
 from gis import maps, params, selectors
 from gis.models import Municipality, Place
@@ -40,6 +41,29 @@ def place_index_for_request(request: HttpRequest) -> PlaceIndexPage | None:
     site = Site.find_for_request(request)
     index = PlaceIndexPage.objects.child_of(site.root_page).first() if site else None
     return index.localized if index else None
+
+
+def place_language_urls(request: HttpRequest, *, place: Place, page: PlacePage | None) -> dict[str, str]:
+    """Where the language switcher leads from a place (shown from ``page`` or from its record): in each site
+    language, the live translation of ``page``, else a live page of the place in that language, else the place's
+    record served by that language's places index. A language without a places index gets no link."""
+    site = Site.find_for_request(request)
+    index = PlaceIndexPage.objects.child_of(site.root_page).first() if site else None
+    urls = {}
+    for code, _name in settings.LANGUAGES:
+        locale = Locale.objects.filter(language_code=code).first()
+        if locale is None:
+            continue
+        translation = page.get_translation_or_none(locale) if page else None
+        if translation is None or not translation.live:
+            translation = PlacePage.objects.live().filter(place=place, locale=locale).order_by("path").first()
+        if translation is not None:
+            urls[code] = translation.get_url(request)
+            continue
+        localized = index.get_translation_or_none(locale) if index else None
+        if localized is not None and localized.live:
+            urls[code] = f"{localized.get_url(request)}p/{place.uid}/"
+    return urls
 
 
 def _map_state(request: HttpRequest) -> tuple[dict, tuple[float, float, int] | None, str | None]:
@@ -184,6 +208,7 @@ def place_context(request: HttpRequest, *, place: Place, page: PlacePage | None)
         "og_image": json_ld["image"][0] if images else None,
         "links": place_link_items(place),
         "small_map": maps.place_map(lon=place.location.x, lat=place.location.y, name=name),
+        "language_urls": place_language_urls(request, place=place, page=page),
     }
 
 
@@ -214,7 +239,7 @@ def place_link_items(place: Place) -> list[dict]:
 
 def place_record_response(request: HttpRequest, *, index: PlaceIndexPage, uid: uuid.UUID) -> HttpResponse:
     """/<lang>/places/p/<uid>/ (and .../qr.svg, .../qr.png): a place of this municipality from its record."""
-    place = get_object_or_404(Place, uid=uid, withdrawn=False, municipality=municipality_for_request(request))
+    place = get_object_or_404(Place.objects.public(), uid=uid, municipality=municipality_for_request(request))
     return render(
         request,
         "content/place_page.html",

@@ -11,22 +11,35 @@ register = template.Library()
 
 @register.inclusion_tag("includes/language_switcher.html", takes_context=True)
 def language_switcher(context: template.Context) -> dict:
-    """Links to the same page in every site language (a page's translation, or the same view's URL)."""
+    """Links to the same thing in every site language: what the view says (``language_urls``: a place, whether
+    shown from its page or its record), else a Wagtail page's live translation (or, for a page not translated,
+    its nearest translated ancestor's), else the same view's URL with its query string."""
     request = context["request"]
     page = context.get("page")
+    given = context.get("language_urls")
     current = get_language()
     links = []
     for code, name in settings.LANGUAGES:
-        url = None
-        if isinstance(page, Page):
-            locale = Locale.objects.filter(language_code=code).first()
-            translation = page.get_translation_or_none(locale) if locale else None
-            if translation is not None and translation.live:
-                url = translation.get_url(request)
+        if given is not None:
+            url = given.get(code)
+        elif isinstance(page, Page):
+            url = _translated_url(request, page, code)
         else:
             url = translate_url(request.get_full_path(), code)
         links.append({"code": code, "name": name, "url": url, "current": code == current})
     return {"links": links}
+
+
+def _translated_url(request, page: Page, code: str) -> str | None:
+    """The URL of the live translation of ``page`` into ``code``, or of its nearest ancestor that has one."""
+    locale = Locale.objects.filter(language_code=code).first()
+    if locale is None:
+        return None
+    for candidate in [page, *page.get_ancestors().filter(depth__gt=1).order_by("-depth")]:
+        translation = candidate.get_translation_or_none(locale)
+        if translation is not None and translation.live:
+            return translation.get_url(request)
+    return None
 
 
 @register.simple_tag(takes_context=True)
