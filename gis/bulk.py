@@ -43,7 +43,7 @@ WRITABLE = {
 ALWAYS = {"location": "s.location", "footprint": "s.footprint", "source_attributes": "s.attributes"}
 LOCK_NAMESPACE = 0x58454E  # "XEN": advisory lock (namespace, dataset id) serialises imports of one dataset
 SAMPLE = 200
-MATCH_ACTIONS = {"link": "link", "create": "create", "skip": "skip"}  # what a matched new feature becomes
+MATCH_ACTIONS = ("link", "create", "skip")  # what a new feature matching an existing place by id becomes
 # Fields a linked feature may fill on the place it matches, where that place has none: target -> (column, plan value)
 FILLABLE = {
     "name_el": ("name_el", "pl.name_el"),
@@ -197,9 +197,9 @@ def plan_build(*, dataset_id: int, mapped: set[str], scope: Scope, locale_id: in
                 features = [row["feature"] for row in plan.forbidden]
                 cursor.execute(f"UPDATE {STAGE} SET rejected = true WHERE feature = ANY(%s)", [features])
         if matches is not None:
-            plan.matched = _matches_mark(
-                cursor, dataset_id=dataset_id, scope=scope, action=MATCH_ACTIONS[matches], mapped=mapped
-            )
+            if matches not in MATCH_ACTIONS:
+                raise ValueError(f"matches must be one of {MATCH_ACTIONS}")
+            plan.matched = _matches_mark(cursor, dataset_id=dataset_id, scope=scope, action=matches, mapped=mapped)
             plan.nearby = _nearby(cursor, dataset_id=dataset_id, scope=scope)
         cursor.execute(f"SELECT action, count(*) FROM {PLAN} GROUP BY action")
         plan.counts = {"create": 0, "update": 0, "unchanged": 0, "link": 0, "skip": 0, **dict(cursor.fetchall())}

@@ -155,7 +155,8 @@ class MappingForm(forms.Form):
     features that have the Wikidata or Pleiades id of an existing place."""
 
     invalid = invalid_field()
-    matches = forms.ChoiceField(
+    # (not named "matches": a form control of that name would hide the form element's own matches() in the DOM)
+    matching = forms.ChoiceField(
         label=_("A new feature with the Wikidata or Pleiades id of an existing place of the municipality"),
         choices=[
             (Matches.LINK, _("link it to that place: fill only what the place lacks (recommended)")),
@@ -223,7 +224,7 @@ class MappingForm(forms.Form):
         initial.update({f"csv_{kind}": name for kind, name in mapping.csv.items()})
         initial.update(
             invalid=mapping.invalid,
-            matches=mapping.matches,
+            matching=mapping.matches,
             default_category=mapping.default_category,
             categories=_lines(mapping.categories),
             periods_map=_lines(mapping.periods),
@@ -245,7 +246,7 @@ class MappingForm(forms.Form):
             periods=_pairs(data.get("periods_map", "")),
             default_category=data.get("default_category", ""),
             invalid=data["invalid"],
-            matches=data.get("matches") or Matches.LINK,
+            matches=data.get("matching") or Matches.LINK,
             csv={
                 kind: data[f"csv_{kind}"]
                 for kind in ("latitude", "longitude", "x", "y", "wkt")

@@ -17,11 +17,14 @@ SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "imports"
 PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
 
 
-def shoot(page, name: str) -> None:
-    """Full-page screenshots at phone and desktop size under var/screenshots/imports/, for a person to look at."""
+def shoot(page, name: str, *, at: str | None = None) -> None:
+    """Screenshots at phone and desktop size under var/screenshots/imports/, for a person to look at; ``at``: the
+    element to scroll to first (the admin scrolls inside its own pane, so a full-page shot shows only the top)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     for size, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
         page.set_viewport_size(viewport)
+        if at:
+            page.locator(at).first.scroll_into_view_if_needed()
         page.screenshot(path=str(SHOTS / f"{name}-{size}.png"), full_page=True)
     page.set_viewport_size(DESKTOP)
 
@@ -43,9 +46,10 @@ def test_editor_links_matching_features_instead_of_duplicating_them(page, live_s
     expect(page.locator("#id_field_name_el")).to_have_value("")
     expect(page.locator("#id_field_wikidata")).to_have_value("wikidata")
     expect(page.locator("#id_field_pleiades")).to_have_value("pleiades")
-    expect(page.locator("input[name=matches][value=link]")).to_be_checked()
+    expect(page.locator("input[name=matching][value=link]")).to_be_checked()
     assert_accessible(page)
     shoot(page, "mapping")
+    shoot(page, "mapping-matches", at="input[name=matching]")
     page.locator("form[data-importers-mapping] button[type=submit]").click()
 
     counts = page.locator("[data-importers-counts]")
@@ -59,6 +63,8 @@ def test_editor_links_matching_features_instead_of_duplicating_them(page, live_s
     expect(page.locator("[data-importers-duplicates]")).to_contain_text("Ηφαιστείο")
     assert_accessible(page)
     shoot(page, "dry-run-report")
+    shoot(page, "dry-run-matches", at="[data-importers-matched]")
+    shoot(page, "dry-run-duplicates", at="[data-importers-duplicates]")
 
     page.locator("[data-importers-confirm]").click()
     expect(page.locator("[data-importers-done]")).to_be_visible()

@@ -83,7 +83,7 @@ def test_show_mapping_round_trips_and_imports_as_the_admins_guess(client, settin
 
     admin_dataset, values = admin_import(client, ENGLISH)
     assert {key[6:]: value for key, value in values.items() if key.startswith("field_") and value} == shown.fields
-    assert values["matches"] == "link"
+    assert values["matching"] == "link"
 
     file = tmp_path / "mapping.toml"
     file.write_text(text, encoding="utf-8")
