@@ -18,8 +18,9 @@ WGS84 = 4326
 
 
 def localized_name(name_el: str, name_en: str) -> str:
-    """``name_en`` when English is active and it is set, else the Greek name."""
-    return name_en if (get_language() or "el").startswith("en") and name_en else name_el
+    """``name_en`` when English is active and it is set, else the Greek name (or the English one when there is no
+    Greek name, as for a source with English names only)."""
+    return name_en if name_en and ((get_language() or "el").startswith("en") or not name_el) else name_el
 
 
 class Municipality(models.Model):

@@ -94,9 +94,11 @@ def vocabularies_ensure() -> None:
 
 
 def _source_texts(place: Place) -> dict[str, str]:
-    """Names as delivered by the source, per site language (Greek as the fallback)."""
-    names = {"el": place.name_el, "en": place.name_en or place.name_el}
-    return {code: names.get(code) or place.name_el for code, _name in settings.LANGUAGES}
+    """Names as delivered by the source, per site language (Greek as the fallback, English where there is no Greek
+    name)."""
+    fallback = place.name_el or place.name_en
+    names = {"el": fallback, "en": place.name_en or place.name_el}
+    return {code: names.get(code) or fallback for code, _name in settings.LANGUAGES}
 
 
 def place_texts_from_source(places: Iterable[Place]) -> None:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gis.models import Dataset, Municipality
 
-from .mapping import AREA_TARGETS, REQUIRED, TARGETS, AreaMapping, Mapping
+from .mapping import AREA_TARGETS, NAMES, REQUIRED, TARGETS, AreaMapping, Mapping, Matches
 from .models import ImportRun
 from .readers import InvalidPolicy
 from .safety import VECTOR_DRIVERS
@@ -151,9 +151,23 @@ def invalid_field() -> forms.ChoiceField:
 
 
 class MappingForm(forms.Form):
-    """Source field per place field; category and period values; what to do with invalid geometries."""
+    """Source field per place field; category and period values; what to do with invalid geometries and with new
+    features that have the Wikidata or Pleiades id of an existing place."""
 
     invalid = invalid_field()
+    # (not named "matches": a form control of that name would hide the form element's own matches() in the DOM)
+    matching = forms.ChoiceField(
+        label=_("A new feature with the Wikidata or Pleiades id of an existing place of the municipality"),
+        choices=[
+            (Matches.LINK, _("link it to that place: fill only what the place lacks (recommended)")),
+            (Matches.CREATE, _("import it as a new place all the same")),
+            (Matches.SKIP, _("skip it")),
+        ],
+        widget=forms.RadioSelect,
+        initial=Matches.LINK,
+        required=False,  # link when not given
+        help_text=_("The dry run lists these features with the place each one matches, before anything is written."),
+    )
     default_category = forms.ChoiceField(label=_("Category when none matches"), required=False)
     categories = forms.CharField(
         label=_("Category values"),
@@ -170,7 +184,7 @@ class MappingForm(forms.Form):
 
     LABELS = {
         "source_id": _("Stable id (required)"),
-        "name_el": _("Greek name (required)"),
+        "name_el": _("Greek name"),
         "name_en": _("English name"),
         "category": _("Category"),
         "periods": _("Historical periods"),
@@ -183,8 +197,13 @@ class MappingForm(forms.Form):
         choices = [("", "—")] + [(name, name) for name in source_fields]
         for target in TARGETS:
             self.fields[f"field_{target}"] = forms.ChoiceField(
-                label=self.LABELS[target], choices=choices, required=target in ("source_id", "name_el")
+                label=self.LABELS[target], choices=choices, required=target == "source_id"
             )
+        self.fields["field_name_el"].help_text = _(
+            "The Greek name or the English one is required. A file with English names only: choose its name field "
+            "as the English name and leave this empty; the Greek pages show the English name until a Greek one is "
+            "written."
+        )
         self.fields["default_category"].choices = [("", "—")] + [
             (slug, f"{name} ({slug})") for slug, name in categories
         ]
@@ -205,11 +224,18 @@ class MappingForm(forms.Form):
         initial.update({f"csv_{kind}": name for kind, name in mapping.csv.items()})
         initial.update(
             invalid=mapping.invalid,
+            matching=mapping.matches,
             default_category=mapping.default_category,
             categories=_lines(mapping.categories),
             periods_map=_lines(mapping.periods),
         )
         return initial
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(f"field_{target}") for target in NAMES):
+            self.add_error("field_name_el", _("Choose the field of the Greek name or of the English name."))
+        return cleaned
 
     def mapping(self) -> Mapping:
         """The mapping the form describes."""
@@ -220,6 +246,7 @@ class MappingForm(forms.Form):
             periods=_pairs(data.get("periods_map", "")),
             default_category=data.get("default_category", ""),
             invalid=data["invalid"],
+            matches=data.get("matching") or Matches.LINK,
             csv={
                 kind: data[f"csv_{kind}"]
                 for kind in ("latitude", "longitude", "x", "y", "wkt")

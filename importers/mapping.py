@@ -5,8 +5,8 @@ repeats it. Example (``monuments.toml``)::
 
     [fields]
     source_id = "KODIKOS"     # the stable id of a feature in the source (required)
-    name_el = "ONOMA"         # required
-    name_en = "NAME_EN"
+    name_el = "ONOMA"         # the Greek name; a file with English names only maps name_en alone
+    name_en = "NAME_EN"       # name_el or name_en is required
     category = "TYPOS"
     periods = "EPOCH"         # several values separated by options.periods_separator
     wikidata = "WIKIDATA"
@@ -22,34 +22,59 @@ repeats it. Example (``monuments.toml``)::
     default_category = "monument"
     periods_separator = ";"
     invalid = "repair"        # or "reject": what to do with invalid geometries
+    matches = "link"          # a new feature whose Wikidata/Pleiades id is an existing place's (same
+                              # municipality): "link" (fill what the place lacks), "create" or "skip"
 
     [csv]                     # CSV only: latitude/longitude, or x/y (with --srid), or wkt
     latitude = "lat"
     longitude = "lon"
 
+``mapping_guess`` makes the starting mapping for both the admin and the command line (``import_places
+--show-mapping`` prints it as TOML): from the field names, and from the sample values for the language of the name
+(a name column in Latin script only is English).
+
 Protected areas have a smaller mapping (``AreaMapping``: id, Greek and English name, kind, invalid geometries),
 kept with the admin's import runs of the dataset (see importers.selectors.area_mapping_for).
 """
 
+import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import tomli_w
 from django.utils.translation import gettext as _
 
 from .errors import MappingError
 from .readers.geometry import InvalidPolicy
 
 TARGETS = ("source_id", "name_el", "name_en", "category", "periods", "wikidata", "pleiades")
-REQUIRED = ("source_id", "name_el")
+REQUIRED = ("source_id", "name_el")  # of protected areas; places need source_id and a name (NAMES)
+NAMES = ("name_el", "name_en")
 SECTIONS = {"fields", "categories", "periods", "options", "csv"}
-OPTIONS = {"default_category", "periods_separator", "invalid"}
+OPTIONS = {"default_category", "periods_separator", "invalid", "matches"}
 ID_GUESSES = ("source_id", "id", "kodikos", "κωδικός", "κωδικος", "code", "uid", "pleiades_id", "fid", "objectid")
 NAME_GUESSES = ("name_el", "onoma", "όνομα", "ονομα", "name_gr", "name", "title", "τίτλος", "titlos")
 NAME_EN_GUESSES = ("name_en", "name_eng", "english", "title_en")
+WIKIDATA_GUESSES = ("wikidata", "wikidata_id", "qid")
+PLEIADES_GUESSES = ("pleiades", "pleiades_id", "pleiades_uri")
+GREEK_LETTER = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
+LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
 AREA_TARGETS = ("source_id", "name_el", "name_en", "kind")
 AREA_SECTIONS = {"fields", "options"}
 KIND_GUESSES = ("kind", "zone", "zoni", "ζώνη", "ζωνη", "type", "typos", "τύπος", "τυπος", "category")
+
+
+class Matches:
+    """What to do with a new feature whose Wikidata or Pleiades id is that of an existing place of the same
+    municipality (in any dataset): link it to that place (the default), import it as a new place, or skip it."""
+
+    LINK = "link"
+    CREATE = "create"
+    SKIP = "skip"
+    CHOICES = (LINK, CREATE, SKIP)
 
 
 @dataclass
@@ -63,12 +88,17 @@ class Mapping:
     periods_separator: str = ";"
     invalid: str = InvalidPolicy.REPAIR
     csv: dict[str, str] = field(default_factory=dict)
+    matches: str = Matches.LINK
 
     def to_dict(self) -> dict:
         """JSON-ready, in the same sections as the TOML file."""
         data = asdict(self)
-        options = {name: data.pop(name) for name in OPTIONS}
+        options = {name: data.pop(name) for name in sorted(OPTIONS)}
         return {**data, "options": options}
+
+    def to_toml(self) -> str:
+        """The mapping as a TOML file that ``mapping_load`` reads back (empty sections left out)."""
+        return tomli_w.dumps({section: values for section, values in self.to_dict().items() if values})
 
     @classmethod
     def from_dict(cls, data: dict, *, path: Path | str | None = None) -> "Mapping":
@@ -93,6 +123,9 @@ class Mapping:
         invalid = str(options.get("invalid", InvalidPolicy.REPAIR))
         if invalid not in InvalidPolicy.CHOICES:
             raise MappingError(_one_of(InvalidPolicy.CHOICES), path=path, field="invalid")
+        matches = str(options.get("matches", Matches.LINK))
+        if matches not in Matches.CHOICES:
+            raise MappingError(_one_of(Matches.CHOICES), path=path, field="matches")
         return cls(
             fields=fields,
             categories={str(k): str(v) for k, v in data.get("categories", {}).items()},
@@ -101,13 +134,15 @@ class Mapping:
             periods_separator=str(options.get("periods_separator", ";")) or ";",
             invalid=invalid,
             csv={str(k): str(v) for k, v in data.get("csv", {}).items() if v},
+            matches=matches,
         )
 
     def check(self, *, source_fields: list[str], categories: set[str], periods: set[str], path=None) -> None:
         """Refuse a mapping that names fields the source lacks or slugs the vocabularies lack."""
-        for target in REQUIRED:
-            if target not in self.fields:
-                raise MappingError(field_unnamed(target), path=path)
+        if "source_id" not in self.fields:
+            raise MappingError(field_unnamed("source_id"), path=path)
+        if not any(target in self.fields for target in NAMES):
+            raise MappingError(name_unnamed(), path=path)
         for target, source in self.fields.items():
             if source not in source_fields:
                 listed = ", ".join(source_fields)
@@ -148,6 +183,11 @@ def field_unnamed(target: str) -> str:
     return _("the mapping must name the source field for '%(target)s'") % {"target": target}
 
 
+def name_unnamed() -> str:
+    """The message for a mapping that names no source field for either name."""
+    return _("the mapping must name the source field of the Greek name ('name_el') or the English one ('name_en')")
+
+
 def field_missing(target: str, listed: str) -> str:
     """The message for a mapped source field (for ``target``) that the source lacks; ``listed``: its fields."""
     return _("no such field in the source (for '%(target)s'); the fields are %(fields)s") % {
@@ -173,16 +213,42 @@ def _guess(fields: list[str], names: tuple[str, ...]) -> str | None:
     return next((lowered[name] for name in names if name in lowered), None)
 
 
-def mapping_guess(fields: list[str]) -> Mapping:
-    """A starting mapping from common field names (id, name...), for the admin form."""
+def latin_only(values: Sequence[str]) -> bool:
+    """Whether ``values`` are written in Latin script only: some Latin letter, no Greek one (blank values ignored)."""
+    texts = [value for value in values if value and value.strip()]
+    return bool(texts) and not any(GREEK_LETTER.search(v) for v in texts) and any(LATIN_LETTER.search(v) for v in texts)
+
+
+def mapping_guess(fields: list[str], *, rows: Sequence[Sequence[str]] = ()) -> Mapping:
+    """A starting mapping from common field names (id, name, Wikidata, Pleiades...), the same for the admin form and
+    the command line. ``rows``: a header row and the first features' values as text (what the inspection keeps);
+    a name column whose values are in Latin script only is taken as the English name, not the Greek one."""
     guessed = {
         "source_id": _guess(fields, ID_GUESSES),
         "name_el": _guess(fields, NAME_GUESSES),
         "name_en": _guess(fields, NAME_EN_GUESSES),
+        "wikidata": _guess(fields, WIKIDATA_GUESSES),
+        "pleiades": _guess(fields, PLEIADES_GUESSES),
     }
-    for target in ("wikidata", "pleiades"):
-        guessed[target] = _guess(fields, (target,))
+    name = guessed["name_el"]
+    if name and name != guessed["name_en"] and rows and name in rows[0]:
+        column = list(rows[0]).index(name)
+        if latin_only([str(row[column]) for row in rows[1:] if column < len(row)]):
+            guessed["name_el"] = None
+            guessed["name_en"] = guessed["name_en"] or name
     return Mapping(fields={target: source for target, source in guessed.items() if source})
+
+
+def mapping_guess_file(
+    path: str | Path, *, layer: str | None = None, srid: int | None = None, encoding: str | None = None
+) -> Mapping:
+    """``mapping_guess`` for a file, from what the admin's inspection reads of it (fields and first rows)."""
+    from .readers.source import PREVIEW_FEATURES, PREVIEW_ROWS, sample_rows, source_open
+
+    with source_open(path, layer=layer, srid=srid, encoding=encoding, pick_first=True) as opened:
+        fields = opened.info.fields
+        rows = sample_rows(opened.sample(PREVIEW_FEATURES), limit=PREVIEW_ROWS)
+    return mapping_guess(fields, rows=rows)
 
 
 @dataclass

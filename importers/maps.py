@@ -7,7 +7,15 @@ import shapely
 
 from gis.maps import EmbeddedMap, base_maps, embed
 
-COLOURS = {"create": "#1b7837", "update": "#b35806", "unchanged": "#4d4d4d", "withdraw": "#b2182b", "read": "#0b5394"}
+COLOURS = {
+    "create": "#1b7837",
+    "update": "#b35806",
+    "unchanged": "#4d4d4d",
+    "withdraw": "#b2182b",
+    "read": "#0b5394",
+    "link": "#5e3c99",
+    "skip": "#737373",
+}
 
 
 def sample_features(batch) -> list[dict]:

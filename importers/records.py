@@ -88,13 +88,13 @@ def records_build(
             reasons.setdefault(index, Issue(int(numbers[index]), mapping.fields["source_id"], empty_id))
         elif len(value) > MAX_ID:
             reasons.setdefault(index, Issue(int(numbers[index]), mapping.fields["source_id"], long_id))
-    for target in ("name_el", "name_en"):
-        if target not in column:
-            continue
+    names = [target for target in ("name_el", "name_en") if target in column]
+    for index in range(count if names else 0):  # a name in one language at least (Greek falls back to English)
+        if not any(column[target][index] for target in names):
+            reasons.setdefault(index, Issue(int(numbers[index]), mapping.fields[names[0]], empty_name))
+    for target in names:
         for index, value in enumerate(column[target]):
-            if target == "name_el" and not value:
-                reasons.setdefault(index, Issue(int(numbers[index]), mapping.fields[target], empty_name))
-            elif len(value) > MAX_NAME:
+            if len(value) > MAX_NAME:
                 reasons.setdefault(index, Issue(int(numbers[index]), mapping.fields[target], long_name))
     for index, issue in sorted(reasons.items()):
         issue.source_id = ids[index]
@@ -107,6 +107,7 @@ def records_build(
     wikidata = _identifiers(column.get("wikidata"), WIKIDATA, "wikidata", mapping, numbers, ids, out, count)
     pleiades = _identifiers(column.get("pleiades"), PLEIADES, "pleiades", mapping, numbers, ids, out, count)
     attributes = _attributes(batch.fields)
+    name_el = column.get("name_el", np.full(count, "", dtype=object))
     name_en = column.get("name_en", np.full(count, "", dtype=object))
     location, footprint = batch.geometry.location, batch.geometry.footprint
     for index in range(count):
@@ -119,7 +120,7 @@ def records_build(
                 int(numbers[index]),
                 ids[index],
                 False,
-                column["name_el"][index],
+                name_el[index],
                 name_en[index],
                 category_slugs[index],
                 period_lists[index],

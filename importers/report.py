@@ -27,6 +27,8 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     far: list[dict] = field(default_factory=list)
     preview: list[dict] = field(default_factory=list)
+    matched: list[dict] = field(default_factory=list)
+    possible_duplicates: list[dict] = field(default_factory=list)
     written: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -75,6 +77,12 @@ def report_text(report: ImportReport) -> str:
         f"unchanged: {counts.get('unchanged', 0)}, withdrawn: {counts.get('withdraw', 0)}; "
         f"rejected {report.unit}s: {counts.get('rejected', 0)}"
     )
+    if counts.get("matched"):
+        lines.append(
+            f"Matching existing places by Wikidata/Pleiades id: {counts['matched']} "
+            f"(linked: {counts.get('link', 0)}, skipped: {counts.get('skip', 0)}, "
+            f"imported as new: {counts['matched'] - counts.get('link', 0) - counts.get('skip', 0)})"
+        )
     lines += [f"Warning: {warning}" for warning in report.warnings]
     for item in report.updated[:50]:
         lines.append(f"  updated {_where(report, item)}: {', '.join(item.get('changed') or [])}")
@@ -82,6 +90,17 @@ def report_text(report: ImportReport) -> str:
         lines.append(f"  withdrawn: id {item['source_id']} {item.get('name_el', '')}")
     if counts.get("withdraw", 0) > len(report.withdrawn[:50]):
         lines.append(f"  ... and {counts['withdraw'] - len(report.withdrawn[:50])} more withdrawn")
+    for item in report.matched[:50]:
+        fills = f"; fills {', '.join(item['fills'])}" if item.get("fills") else ""
+        lines.append(
+            f"  {item['action']} {_where(report, item)} {item['name']}: {item['by']} {item['identifier']} is "
+            f"'{item['place_name']}' ({item['place_dataset']}, {item['distance_m']:.0f} m away){fills}"
+        )
+    for item in report.possible_duplicates[:50]:
+        lines.append(
+            f"  possible duplicate: {_where(report, item)} {item['name']} is {item['distance_m']:.0f} m from "
+            f"'{item['place_name']}' ({item['place_dataset']})"
+        )
     for item in report.far[:50]:
         lines.append(f"  far outside: {_where(report, item)} {item.get('distance_m', 0) / 1000:.1f} km away")
     for item in report.rejected:

@@ -31,13 +31,11 @@ from .errors import ImporterError, UnreadableFile, UnsafeInput, paths_hidden
 from .mapping import AreaMapping, Mapping
 from .models import ImportRun
 from .readers import source_open
-from .readers.source import archive_notes, archive_unpack
+from .readers.source import PREVIEW_FEATURES, PREVIEW_ROWS, archive_notes, archive_unpack, sample_rows
 from .report import ImportReport
 from .services import Progress, places_import
 
 RUN_TABLE = ImportRun._meta.db_table
-PREVIEW_FEATURES = 500
-PREVIEW_ROWS = 10
 # The run is over: its files are no longer needed (a checked dry run still needs them for the import).
 OVER = (ImportRun.Status.SUCCEEDED, ImportRun.Status.FAILED, ImportRun.Status.CANCELLED)
 # The worker is using the files.
@@ -129,16 +127,6 @@ def import_run_inspect_queue(*, run: ImportRun) -> ImportRun:
     return run
 
 
-def _sample_rows(batch, *, limit: int) -> list[list[str]]:
-    """A header row and the first ``limit`` features' attribute values, as text."""
-    names = list(batch.fields)
-    values = [
-        ["" if batch.fields[name][i] is None else str(batch.fields[name][i]) for name in names]
-        for i in range(min(limit, len(batch)))
-    ]
-    return [names, *values]
-
-
 def _inspect(run: ImportRun, progress: "ProgressWriter") -> tuple[dict, dict]:
     """Unpack a zip upload into the run's folder (once; the zip is then deleted) and read what the admin shows."""
     options = run.options or {}
@@ -168,7 +156,7 @@ def _inspect(run: ImportRun, progress: "ProgressWriter") -> tuple[dict, dict]:
     ) as opened:
         info = opened.info
         sample = opened.sample(PREVIEW_FEATURES)
-        preview = {"rows": _sample_rows(sample, limit=PREVIEW_ROWS), "features": maps.sample_features(sample)}
+        preview = {"rows": sample_rows(sample, limit=PREVIEW_ROWS), "features": maps.sample_features(sample)}
     return info.to_dict(), preview
 
 

@@ -23,6 +23,7 @@ from gis.tasks import feature_cache_fill_task
 from .errors import ImporterError
 from .history import import_run_record
 from .mapping import Mapping
+from .matching import names_similar
 from .models import ImportMapping, ImportRun
 from .readers import source_open
 from .readers.source import BATCH_SIZE
@@ -54,6 +55,61 @@ def _vocabularies() -> tuple[set[str], set[str], int]:
     categories = set(Category.objects.filter(locale=greek).values_list("slug", flat=True))
     periods = set(Period.objects.filter(locale=greek).values_list("slug", flat=True))
     return categories, periods, greek.pk
+
+
+def _possible_duplicates(nearby: list[dict]) -> list[dict]:
+    """The new features whose names agree with an existing place's within bulk.NEAR_M metres (the nearest such
+    place for each), for the report: a hint for the editor, not a merge."""
+    found: dict[int, dict] = {}
+    for pair in nearby:
+        if pair["feature"] in found:
+            continue
+        if names_similar((pair["name_el"], pair["name_en"]), (pair["place_name_el"], pair["place_name_en"])):
+            found[pair["feature"]] = {
+                "feature": pair["feature"],
+                "source_id": pair["source_id"],
+                "name": pair["name_el"] or pair["name_en"],
+                "place_uid": pair["place_uid"],
+                "place_name": pair["place_name_el"] or pair["place_name_en"],
+                "place_dataset": pair["place_dataset"],
+                "distance_m": pair["distance_m"],
+            }
+    return list(found.values())
+
+
+def _match_warnings(report: ImportReport, plan) -> None:
+    """Say how many new features matched existing places by id, and what the import does with them."""
+    rows, n = report.unit == "row", plan.counts.get("matched", 0)
+    if n:
+        matched = (
+            ngettext(
+                "%(n)s row has the Wikidata or Pleiades id of an existing place of the municipality",
+                "%(n)s rows have the Wikidata or Pleiades id of an existing place of the municipality",
+                n,
+            )
+            if rows
+            else ngettext(
+                "%(n)s feature has the Wikidata or Pleiades id of an existing place of the municipality",
+                "%(n)s features have the Wikidata or Pleiades id of an existing place of the municipality",
+                n,
+            )
+        ) % {"n": n}
+        outcome = {
+            "link": _("linked to that place (which gets only what it lacks), not imported again"),
+            "create": _("imported as new places all the same"),
+            "skip": _("skipped"),
+        }[report.mapping.get("options", {}).get("matches", "link")]
+        report.warnings.append(f"{matched}: {outcome}.")
+    if report.possible_duplicates:
+        n = len(report.possible_duplicates)
+        report.warnings.append(
+            ngettext(
+                "%(n)s new place lies within %(m)s m of an existing place with a similar name: a duplicate?",
+                "%(n)s new places lie within %(m)s m of an existing place with a similar name: duplicates?",
+                n,
+            )
+            % {"n": n, "m": f"{bulk.NEAR_M:g}"}
+        )
 
 
 def _warnings(report: ImportReport, counts: dict[str, int], unknown_categories, unknown_periods, plan) -> None:
@@ -134,7 +190,10 @@ def places_import(
 
     Keyed on (dataset, source id): new features are created, changed ones updated (only mapped fields, geometry and
     source attributes), unchanged ones not written, places missing from the file withdrawn (in the import's
-    municipality). A ``dry_run`` reports the same and changes nothing. The history gets an ImportRun (``run``, or a
+    municipality). A new feature with the Wikidata or Pleiades id of an existing place of the municipality (any
+    dataset) is linked to it, imported as new or skipped, as ``mapping.matches`` says; one within 50 m of a
+    place with a similar name is reported as a possible duplicate.
+    A ``dry_run`` reports the same and changes nothing. The history gets an ImportRun (``run``, or a
     new one) unless it is a dry run.
     """
     started = time.monotonic()
@@ -180,7 +239,9 @@ def places_import(
     if progress:
         progress("compare", report.counts["read"], info.feature_count)
     mapped = set(mapping.fields)
-    plan = bulk.plan_build(dataset_id=dataset.pk, mapped=mapped, scope=scope, locale_id=locale_id)
+    plan = bulk.plan_build(
+        dataset_id=dataset.pk, mapped=mapped, scope=scope, locale_id=locale_id, matches=mapping.matches
+    )
     for row in plan.duplicates:
         report.reject(
             feature=row["feature"],
@@ -204,7 +265,9 @@ def places_import(
     report.counts.update(plan.counts)
     report.created, report.updated, report.withdrawn = plan.created, plan.updated, plan.withdrawn
     report.far, report.preview = plan.far, plan.preview
+    report.matched, report.possible_duplicates = plan.matched, _possible_duplicates(plan.nearby)
     _warnings(report, geometry_counts, unknown_categories, unknown_periods, plan)
+    _match_warnings(report, plan)
     if dry_run:
         transaction.set_rollback(True)
     else:
@@ -212,7 +275,7 @@ def places_import(
             progress("write", report.counts["read"], info.feature_count)
         report.written = bulk.plan_apply(dataset_id=dataset.pk, mapped=mapped, scope=scope, locale_id=locale_id)
         mapping_save(dataset=dataset, mapping=mapping, user=user)
-        if report.written["create"] or report.written["update"]:
+        if report.written["create"] or report.written["update"] or report.written["link"]:
             # the open-data downloads' stored features of the new and changed places: built by the worker, not here
             transaction.on_commit(feature_cache_fill_task.enqueue)
         if progress:

@@ -56,6 +56,8 @@ def _legend(*actions: str) -> list[tuple[str, str]]:
         "update": _("updated"),
         "unchanged": _("unchanged"),
         "withdraw": _("withdrawn"),
+        "link": _("linked to an existing place"),
+        "skip": _("skipped (matches an existing place)"),
     }
     return [(action, labels[action]) for action in actions]
 
@@ -186,7 +188,7 @@ def mapping(request: HttpRequest, uid) -> HttpResponse:
     if run.kind == ImportRun.Kind.AREAS:
         return _area_mapping(request, run, info)
     stored = (Mapping.from_dict(run.mapping) if run.mapping else None) or mapping_for(dataset=run.dataset)
-    starting = stored or mapping_guess(info["fields"])
+    starting = stored or mapping_guess(info["fields"], rows=(run.source_preview or {}).get("rows", []))
     vocabulary = [(c.slug, c.name) for c in category_vocabulary(language="el")]
     form = MappingForm(
         request.POST or None,
@@ -269,6 +271,8 @@ def report(request: HttpRequest, uid) -> HttpResponse:
     preview = maps.preview_map(result.preview) if result and result.preview else None
     title = _("Import report") if run.status == ImportRun.Status.SUCCEEDED else _("What the import would change")
     legend = _legend("create", "update", "unchanged", "withdraw")
+    if result and (result.counts.get("link") or result.counts.get("skip")):
+        legend += _legend(*(action for action in ("link", "skip") if result.counts.get(action)))
     return _page(request, "importers/report.html", title, run=run, report=result, preview=preview, legend=legend)
 
 

@@ -160,6 +160,20 @@ class Source:
     _seekable = True
 
 
+PREVIEW_FEATURES = 500  # features read for a preview (the admin's map) and a guess of the mapping
+PREVIEW_ROWS = 10  # of which the first rows are shown as a table and looked at for the names' language
+
+
+def sample_rows(batch: FeatureBatch, *, limit: int = PREVIEW_ROWS) -> list[list[str]]:
+    """A header row and the first ``limit`` features' attribute values, as text."""
+    names = list(batch.fields)
+    values = [
+        ["" if batch.fields[name][i] is None else str(batch.fields[name][i]) for name in names]
+        for i in range(min(limit, len(batch)))
+    ]
+    return [names, *values]
+
+
 def _shapefile_parts(shp: Path) -> dict[str, Path]:
     """The sibling files of a shapefile by lower-case extension (.shx, .dbf, .prj, .cpg), any case on disk."""
     parts = {}
