@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.test.testcases import LiveServerThread
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = os.environ.get("XENAGOS_CHROMIUM", "/usr/bin/chromium")
@@ -182,18 +182,25 @@ def live_server(request) -> Iterator[LiveServer]:
     server.stop()
 
 
+def watched_page(context: BrowserContext) -> Page:
+    """A new page of ``context`` whose problems are recorded in ``page.problems`` (and other hosts refused)."""
+    page = context.new_page()
+    problems = PageProblems(page)
+    context.route(_FOREIGN, _route_foreign(problems, _basemap_hosts()))
+    page.problems = problems  # type: ignore[attr-defined]
+    return page
+
+
 @pytest.fixture
 def page(browser: Browser, live_server, request) -> Iterator[Page]:
     """A fresh browser page. After the test, the page must have shown no error response, failed request, foreign
     host, JS/CSP error or broken image, and a public page must pass axe."""
     context = browser.new_context(locale="el-GR", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    problems = PageProblems(page)
+    page = watched_page(context)
+    problems: PageProblems = page.problems  # type: ignore[attr-defined]
     for marker in request.node.iter_markers("expect_http_error"):
         for status in marker.args:
             problems.expect(status, documents_only=True)
-    context.route(_FOREIGN, _route_foreign(problems, _basemap_hosts()))
-    page.problems = problems  # type: ignore[attr-defined]
     yield page
     try:
         if page.url.startswith("http"):

@@ -15,8 +15,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 # Leaflet's default marker images (pin and shadow) of the page, with their natural width once loaded (0: broken).
 MARKER_IMAGES = """async () => {
-    const images = Array.from(document.querySelectorAll('img.leaflet-marker-icon:not(.marker-cluster), img.leaflet-marker-shadow'));
-    await Promise.all(images.map(img => img.complete ? null : new Promise(done => { img.onload = img.onerror = done; })));
+    const images = Array.from(document.querySelectorAll(
+        'img.leaflet-marker-icon:not(.marker-cluster), img.leaflet-marker-shadow'));
+    await Promise.all(images.map(img => img.complete ? null :
+        new Promise(done => { img.onload = img.onerror = done; })));
     return images.map(img => [img.getAttribute('src'), img.naturalWidth]);
 }"""
 

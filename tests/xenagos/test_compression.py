@@ -33,7 +33,7 @@ def test_the_map_page_and_its_places_are_gzipped(client):
     assert plain.status_code == packed.status_code == 200
     assert "Content-Encoding" not in plain
     assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
-    assert len(packed.content) < len(plain.content) / 3  # HTML compresses well (about 100 KB to 15 KB)
+    assert len(packed.content) < len(plain.content) / 2  # Nafplio: 103 KB of HTML (its boundary inline) to 33 KB
     assert b"folium-map" in body(packed)
 
     places = client.get("/el/map/places/?bbox=22.5,37.4,23.1,37.8&zoom=12", **NAFPLIO, **GZIP)
