@@ -1,12 +1,14 @@
 """Admin form pieces for places: a point picked on a map or typed (WGS 84 or Greek Grid EPSG:2100)."""
 
+import json
+
 from django import forms
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .maps import STATIC_ASSETS
+from .maps import STATIC_ASSETS, leaflet_icon_options
 from .models import WGS84
 from .selectors import point_from_greek_grid
 
@@ -32,6 +34,7 @@ class PointWidget(forms.Widget):
             value = {"lat": f"{value.y:.7f}", "lon": f"{value.x:.7f}"}
         context["parts"] = value or {}
         context["basemap"] = settings.BASEMAPS[0]
+        context["leaflet_icons"] = json.dumps(leaflet_icon_options())  # the marker's collected images
         return context
 
     def value_from_datadict(self, data, files, name):

@@ -5,6 +5,7 @@ replaced here by files installed from npm and served as static files. An asset t
 raises ``UnknownMapAsset`` rather than reaching a CDN.
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -42,6 +43,13 @@ DROPPED_ASSETS = {
 }
 OUR_JS = ["xenagos/js/map.js"]
 OUR_CSS = ["xenagos/css/map.css"]
+# Leaflet's default marker images. Leaflet guesses their folder from leaflet.css, which fails once collectstatic has
+# given them hashed names (marker-icon.<hash>.png): every pin was a broken image. Maps are told the collected URLs.
+LEAFLET_ICON_IMAGES = {
+    "iconUrl": "vendor/leaflet/images/marker-icon.png",
+    "iconRetinaUrl": "vendor/leaflet/images/marker-icon-2x.png",
+    "shadowUrl": "vendor/leaflet/images/marker-shadow.png",
+}
 
 
 class UnknownMapAsset(LookupError):
@@ -71,6 +79,21 @@ def _resolve(name: str) -> str:
         raise UnknownMapAsset(f"folium asset '{name}' has no self-hosted copy; add it to STATIC_ASSETS") from None
 
 
+def leaflet_icon_options() -> dict[str, str]:
+    """Options for ``L.Icon.Default.mergeOptions``: the folder of Leaflet's marker images as collected
+    (``imagePath``) and their file names in it (hashed under the manifest storage)."""
+    urls = {option: static(path) for option, path in LEAFLET_ICON_IMAGES.items()}
+    folders = {url.rsplit("/", 1)[0] + "/" for url in urls.values()}
+    if len(folders) != 1:
+        raise UnknownMapAsset(f"Leaflet's marker images are collected into different folders: {sorted(folders)}")
+    return {"imagePath": folders.pop(), **{option: url.rsplit("/", 1)[1] for option, url in urls.items()}}
+
+
+def leaflet_icon_script() -> str:
+    """JavaScript that points Leaflet's default marker at its collected images (see LEAFLET_ICON_IMAGES)."""
+    return f"L.Icon.Default.mergeOptions({json.dumps(leaflet_icon_options())});\n"
+
+
 def embed(folium_map: folium.Map) -> EmbeddedMap:
     """Render ``folium_map`` into embeddable parts, with every asset served by us."""
     js: list[str] = []
@@ -87,7 +110,7 @@ def embed(folium_map: folium.Map) -> EmbeddedMap:
     figure.render()
     return EmbeddedMap(
         html=figure.html.render(),
-        script=figure.script.render(),
+        script=leaflet_icon_script() + figure.script.render(),
         js=js + [static(path) for path in OUR_JS],
         css=css + [static(path) for path in OUR_CSS],
     )
@@ -164,14 +187,18 @@ def municipality_map(
         interactive=False,
         control=False,
     ).add_to(folium_map)
+    if not view:
+        # Fitted at once (no zoom animation) and before the places layer starts, so the first view is the one whose
+        # places are fetched: one request on load, not one for the opening zoom and another when the fit ends.
+        fit = folium.FitBounds([[south, west], [north, east]])
+        fit.options["animate"] = False
+        folium_map.add_child(fit)
     PlacesLayer(places_config).add_to(folium_map)
     if decorate is not None:
         decorate(folium_map)
     if len(base_maps()) > 1 or decorate is not None:
         # after every layer: the control's script refers to the layers by their variables
         folium.LayerControl(position="topright", collapsed=True).add_to(folium_map)
-    if not view:
-        folium_map.fit_bounds([[south, west], [north, east]])
     return embed(folium_map)
 
 

@@ -8,7 +8,16 @@ from django.db import connection
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from that thread are safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from tests.browser import browser, page  # noqa: E402,F401  (fixtures)
+from tests.browser import browser, live_server, page  # noqa: E402,F401  (fixtures)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def static_files():
+    """Static files collected as `make run` collects them (hashed names), before any test renders a page; skipped
+    when the sources have not changed since the last run (tests/static.py)."""
+    from tests.static import collect_static
+
+    collect_static()
 
 
 @pytest.fixture(scope="session", autouse=True)

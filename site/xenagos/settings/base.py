@@ -408,3 +408,9 @@ PERMISSIONS_POLICY = {
 XENAGOS_NEAR_DECIMALS = 3
 # Days that server logs (with visitors' IP addresses and user agents) are kept; log rotation must delete older ones.
 XENAGOS_LOG_RETENTION_DAYS = int(env("XENAGOS_LOG_RETENTION_DAYS", "14"))
+
+# --- Compressed responses (xenagos.compression; README, "Deploying"): pages, map data and the API gzipped when they
+# carry no secret (no session, no CSRF token: BREACH), outside the page cache so that its entries stay plain.
+# Static files are compressed by WhiteNoise at collectstatic. 0 when the proxy compresses instead.
+if env_bool("XENAGOS_COMPRESS_RESPONSES", True):
+    MIDDLEWARE.insert(MIDDLEWARE.index("content.cache.PageCacheMiddleware"), "xenagos.compression.PublicGZipMiddleware")

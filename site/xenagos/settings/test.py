@@ -1,6 +1,7 @@
 """Settings for the test suite: test defaults on top of base, never a different database engine."""
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
 # Tests never need the internet: both base maps are a blank tile served by us.
@@ -11,13 +12,19 @@ os.environ.setdefault(
 )
 
 from .base import *  # noqa: E402,F403
-from .base import NODE_MODULES, STATICFILES_DIRS, STORAGES  # noqa: E402
+from .base import BASE_DIR, NODE_MODULES, STATICFILES_DIRS  # noqa: E402
 
 ALLOWED_HOSTS = ["*"]
 # Parallel test runs on one machine each take their own test database (XENAGOS_TEST_DB).
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("XENAGOS_TEST_DB", "test_xenagos")}  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+# --- Static files: the pipeline `make run` and production serve (base's CompressedManifestStaticFilesStorage, hashed
+# names, WhiteNoise), collected once per test session into a folder of the tests' own (tests/static.py; the live
+# server leaves /static/ to WhiteNoise, tests/browser.py), so a test sees the URLs a visitor gets.
+STATIC_ROOT = Path(os.environ.get("XENAGOS_TEST_STATIC_ROOT", "") or BASE_DIR / "var" / "test-static")
+# WhiteNoise looks each request's file up in STATIC_ROOT (same files, same headers) instead of scanning the whole
+# folder whenever a handler starts: every test client is a new handler, and a scan costs about 0.3 s.
+WHITENOISE_AUTOREFRESH = True
 # axe-core is served from our own origin in tests so the strict CSP also holds while it runs.
 STATICFILES_DIRS = [*STATICFILES_DIRS, ("vendor/axe-core", NODE_MODULES / "axe-core")]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
