@@ -5,6 +5,7 @@ replaced here by files installed from npm and served as static files. An asset t
 raises ``UnknownMapAsset`` rather than reaching a CDN.
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -12,6 +13,7 @@ import folium
 from branca.element import Element
 from django.conf import settings
 from django.templatetags.static import static
+from django.utils.translation import gettext
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
@@ -40,7 +42,7 @@ DROPPED_ASSETS = {
     "awesome_markers_css",
     "awesome_rotate_css",
 }
-OUR_JS = ["xenagos/js/map.js"]
+OUR_JS = ["gis/leaflet-labels.js", "xenagos/js/map.js"]
 OUR_CSS = ["xenagos/css/map.css"]
 
 
@@ -71,6 +73,23 @@ def _resolve(name: str) -> str:
         raise UnknownMapAsset(f"folium asset '{name}' has no self-hosted copy; add it to STATIC_ASSETS") from None
 
 
+def leaflet_labels() -> dict[str, str]:
+    """Leaflet's control texts in the active language, for ``xenagos.leafletLabels`` (gis/leaflet-labels.js)."""
+    return {
+        "zoomIn": gettext("Zoom in"),
+        "zoomOut": gettext("Zoom out"),
+        "layers": gettext("Layers"),
+        "closePopup": gettext("Close"),
+        "leaflet": gettext("Leaflet, a JavaScript library for interactive maps"),
+    }
+
+
+def leaflet_labels_script() -> str:
+    """The inline call that puts Leaflet's controls in the active language; it runs before the map is made."""
+    labels = json.dumps(leaflet_labels(), ensure_ascii=False).replace("<", "\\u003c")
+    return f"xenagos.leafletLabels({labels});\n"
+
+
 def embed(folium_map: folium.Map) -> EmbeddedMap:
     """Render ``folium_map`` into embeddable parts, with every asset served by us."""
     js: list[str] = []
@@ -87,7 +106,7 @@ def embed(folium_map: folium.Map) -> EmbeddedMap:
     figure.render()
     return EmbeddedMap(
         html=figure.html.render(),
-        script=figure.script.render(),
+        script=leaflet_labels_script() + figure.script.render(),
         js=js + [static(path) for path in OUR_JS],
         css=css + [static(path) for path in OUR_CSS],
     )

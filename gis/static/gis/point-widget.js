@@ -8,6 +8,7 @@
     widget.dataset.started = "1";
     var latInput = widget.querySelector("[data-point-lat]");
     var lonInput = widget.querySelector("[data-point-lon]");
+    if (window.xenagos && widget.dataset.leafletLabels) xenagos.leafletLabels(JSON.parse(widget.dataset.leafletLabels));
     var map = L.map(widget.querySelector(".point-widget__map"));
     widget.pointMap = map; // for scripts and tests that need the Leaflet map
     L.tileLayer(widget.dataset.tiles, { attribution: widget.dataset.attribution, maxZoom: 19 }).addTo(map);
