@@ -1,5 +1,5 @@
 /* wagtail-localize's translation editor writes some English of its own, outside gettext: "<source> to <target>
- * translation" in title attributes and "More actions" for screen readers. Replace them, whenever the editor renders
+ * translation" in section headings and titles, and "More actions" for screen readers. Replace them, whenever the editor renders
  * them, with our translations, given on this script tag: data-template (the title, with %(source_locale)s and
  * %(target_locale)s) and data-texts (a JSON object: English text -> translation). */
 (function () {
@@ -18,9 +18,13 @@
           "title", template.replace("%(source_locale)s", match[1]).replace("%(target_locale)s", match[2]));
       }
     });
-    document.querySelectorAll(".w-sr-only").forEach(function (element) {
+    document.querySelectorAll(".w-sr-only, h2, h3, .w-panel__heading span").forEach(function (element) {
+      if (element.children.length) return;
       var text = element.textContent.trim();
-      if (element.children.length === 0 && Object.prototype.hasOwnProperty.call(texts, text)) {
+      var match = english.exec(text);
+      if (match) {
+        element.textContent = template.replace("%(source_locale)s", match[1]).replace("%(target_locale)s", match[2]);
+      } else if (Object.prototype.hasOwnProperty.call(texts, text)) {
         element.textContent = texts[text];
       }
     });
