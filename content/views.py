@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Locale, Site
 
 from gis import maps, params, selectors
+from gis.formats import plural_forms
 from gis.models import Municipality, Place
 from importers.selectors import MapAreas, protected_areas_for_map
 from tiles.maps import add_overlays, overlay_labels
@@ -100,12 +101,13 @@ def municipality_map(request: HttpRequest) -> HttpResponse:
         "placeBase": index.get_url(request) if index else "",
         "filters": state,
         "labels": {
-            "cluster": _("%(count)s places: zoom in"),
+            "cluster": plural_forms("%(count)s place: zoom in", "%(count)s places: zoom in"),
             "more": _("Show more"),
-            "shown": _("%(shown)s of %(total)s places in this view"),
+            "shown": plural_forms(
+                "%(shown)s of %(total)s place in this view", "%(shown)s of %(total)s places in this view"
+            ),
             "none": _("No place matches in this view."),
             "open": _("Open the page"),
-            "walk": _("%(minutes)s min walk"),
             "locating": _("Finding your location…"),
             "denied": _("Your location is not available. Click on the map or type a latitude and longitude."),
             "nearNone": _("No place within 2 km."),

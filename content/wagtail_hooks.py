@@ -7,7 +7,12 @@
 - moving a page asks Wagtail's own "may move there" before the confirmation page shows anything.
 """
 
+import json
+
+from django.templatetags.static import static
 from django.urls import path
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.site_summary import PagesSummaryItem
@@ -130,3 +135,14 @@ def own_pages_summary(request, summary_items):
     summary_items[:] = [
         OwnPagesSummaryItem(request) if type(item) is PagesSummaryItem else item for item in summary_items
     ]
+
+
+@hooks.register("insert_global_admin_js")
+def localize_titles_js():
+    """Greek for the English titles that wagtail-localize's translation editor writes itself (see the script)."""
+    return format_html(
+        '<script src="{}" data-template="{}" data-texts="{}"></script>',
+        static("content/js/localize-titles.js"),
+        _("%(source_locale)s to %(target_locale)s translation"),
+        json.dumps({"More actions": _("More actions")}, ensure_ascii=False),
+    )

@@ -5,12 +5,13 @@ import json
 from django import forms
 from django.conf import settings
 from django.contrib.gis.geos import Point
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .maps import STATIC_ASSETS, leaflet_icon_options
-from .models import WGS84
-from .selectors import point_from_greek_grid
+from .maps import STATIC_ASSETS, leaflet_icon_options, leaflet_labels
+from .models import WGS84, Category, Period
+from .selectors import point_from_greek_grid, vocabulary_names
 
 GREEK_GRID = 2100  # EPSG:2100, GGRS87 / Greek Grid: easting, northing in metres
 # The Greek Grid's area of use, generously: eastings 50-950 km, northings 3,800-4,700 km.
@@ -26,7 +27,7 @@ class PointWidget(forms.Widget):
 
     class Media:
         css = {"all": [STATIC_ASSETS["leaflet_css"], "gis/point-widget.css"]}
-        js = [STATIC_ASSETS["leaflet"], "gis/point-widget.js"]
+        js = [STATIC_ASSETS["leaflet"], "gis/leaflet-labels.js", "gis/point-widget.js"]
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -35,6 +36,7 @@ class PointWidget(forms.Widget):
         context["parts"] = value or {}
         context["basemap"] = settings.BASEMAPS[0]
         context["leaflet_icons"] = json.dumps(leaflet_icon_options())  # the marker's collected images
+        context["leaflet_labels"] = json.dumps(leaflet_labels(), ensure_ascii=False)
         return context
 
     def value_from_datadict(self, data, files, name):
@@ -89,3 +91,14 @@ class PlaceAdminForm(WagtailAdminModelForm):
     """The place form: geometry through the map/coordinates widget."""
 
     location = PointField(label=_("Location"), required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Records point at the source-locale (Greek) terms: list those once, named in the editor's language.
+        for name, model in (("category", Category), ("periods", Period)):
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            field.queryset = model.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+            names = vocabulary_names(model=model, language=get_language() or settings.LANGUAGE_CODE)
+            field.label_from_instance = lambda term, names=names: names.get(term.translation_key, term.name)

@@ -13,6 +13,7 @@ import folium
 from branca.element import Element
 from django.conf import settings
 from django.templatetags.static import static
+from django.utils.translation import gettext
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
@@ -41,7 +42,7 @@ DROPPED_ASSETS = {
     "awesome_markers_css",
     "awesome_rotate_css",
 }
-OUR_JS = ["xenagos/js/map.js"]
+OUR_JS = ["gis/leaflet-labels.js", "xenagos/js/map.js"]
 OUR_CSS = ["xenagos/css/map.css"]
 # Leaflet's default marker images. Leaflet guesses their folder from leaflet.css, which fails once collectstatic has
 # given them hashed names (marker-icon.<hash>.png): every pin was a broken image. Maps are told the collected URLs.
@@ -94,6 +95,23 @@ def leaflet_icon_script() -> str:
     return f"L.Icon.Default.mergeOptions({json.dumps(leaflet_icon_options())});\n"
 
 
+def leaflet_labels() -> dict[str, str]:
+    """Leaflet's control texts in the active language, for ``xenagos.leafletLabels`` (gis/leaflet-labels.js)."""
+    return {
+        "zoomIn": gettext("Zoom in"),
+        "zoomOut": gettext("Zoom out"),
+        "layers": gettext("Layers"),
+        "closePopup": gettext("Close"),
+        "leaflet": gettext("Leaflet, a JavaScript library for interactive maps"),
+    }
+
+
+def leaflet_labels_script() -> str:
+    """The inline call that puts Leaflet's controls in the active language; it runs before the map is made."""
+    labels = json.dumps(leaflet_labels(), ensure_ascii=False).replace("<", "\\u003c")
+    return f"xenagos.leafletLabels({labels});\n"
+
+
 def embed(folium_map: folium.Map) -> EmbeddedMap:
     """Render ``folium_map`` into embeddable parts, with every asset served by us."""
     js: list[str] = []
@@ -110,7 +128,7 @@ def embed(folium_map: folium.Map) -> EmbeddedMap:
     figure.render()
     return EmbeddedMap(
         html=figure.html.render(),
-        script=leaflet_icon_script() + figure.script.render(),
+        script=leaflet_icon_script() + leaflet_labels_script() + figure.script.render(),
         js=js + [static(path) for path in OUR_JS],
         css=css + [static(path) for path in OUR_CSS],
     )

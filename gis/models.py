@@ -122,14 +122,22 @@ class Place(RevisionMixin, models.Model):
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     municipality = models.ForeignKey(  # indexed by place_municipality_live (municipality, withdrawn)
-        Municipality, on_delete=models.PROTECT, related_name="places", null=True, blank=True, db_index=False
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="places",
+        null=True,
+        blank=True,
+        db_index=False,
     )
     location = models.PointField(_("location"), srid=WGS84)
     footprint = models.MultiPolygonField(_("footprint"), srid=WGS84, null=True, blank=True)
     name_el = models.CharField(_("name (Greek)"), max_length=300)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    periods = models.ManyToManyField(Period, blank=True, related_name="+")
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    periods = models.ManyToManyField(Period, verbose_name=_("historical periods"), blank=True, related_name="+")
     step_free = models.CharField(_("physical access"), max_length=8, choices=StepFree.choices, blank=True)
     wikidata = models.CharField(
         _("Wikidata item"), max_length=20, blank=True, validators=[RegexValidator(r"^Q[1-9][0-9]*$", _("e.g. Q131013"))]
@@ -138,13 +146,15 @@ class Place(RevisionMixin, models.Model):
         _("Pleiades id"), max_length=20, blank=True, validators=[RegexValidator(r"^[0-9]+$", _("digits only"))]
     )
     dataset = models.ForeignKey(  # indexed by place_unique_source_key (dataset, source_id)
-        Dataset, on_delete=models.PROTECT, null=True, blank=True, db_index=False
+        Dataset, verbose_name=_("dataset"), on_delete=models.PROTECT, null=True, blank=True, db_index=False
     )
-    source_id = models.CharField(max_length=200, blank=True)
+    source_id = models.CharField(_("source id"), max_length=200, blank=True)
     source_attributes = models.JSONField(default=dict, blank=True)
-    withdrawn = models.BooleanField(default=False, help_text=_("missing from the latest import"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    withdrawn = models.BooleanField(
+        _("withdrawn from the source"), default=False, help_text=_("missing from the latest import")
+    )
+    created_at = models.DateTimeField(_("date created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
     objects = PlaceQuerySet.as_manager()
 

@@ -272,3 +272,8 @@ def point_from_greek_grid(*, easting: float, northing: float) -> Point:
         )
         lon, lat = cursor.fetchone()
     return Point(lon, lat, srid=4326)
+
+
+def vocabulary_names(*, model: type[Category] | type[Period], language: str) -> dict:
+    """A vocabulary's names in ``language`` by translation key (a term not yet translated is missing)."""
+    return dict(model.objects.filter(locale__language_code=language).values_list("translation_key", "name"))

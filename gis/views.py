@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from . import params, selectors
+from . import formats, params, selectors
 
 POINTS_MAX = 300  # above this many places in view, the map gets server-side clusters
 PAGE_DEFAULT, PAGE_MAX = 100, 1000
@@ -112,6 +112,8 @@ def near(request: HttpRequest) -> JsonResponse:
                 "category": item.category,
                 "distance_m": round(item.distance_m),
                 "walking_min": item.walking_min,
+                "distance": formats.distance_text(distance_m=item.distance_m),
+                "walking": formats.walking_text(minutes=item.walking_min),
             },
         }
         for item in found

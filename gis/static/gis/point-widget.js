@@ -10,6 +10,7 @@
     var lonInput = widget.querySelector("[data-point-lon]");
     // Leaflet guesses its marker images' folder, which collected (hashed) file names defeat: use the given URLs.
     if (widget.dataset.leafletIcons) L.Icon.Default.mergeOptions(JSON.parse(widget.dataset.leafletIcons));
+    if (window.xenagos && widget.dataset.leafletLabels) xenagos.leafletLabels(JSON.parse(widget.dataset.leafletLabels));
     var map = L.map(widget.querySelector(".point-widget__map"));
     widget.pointMap = map; // for scripts and tests that need the Leaflet map
     L.tileLayer(widget.dataset.tiles, { attribution: widget.dataset.attribution, maxZoom: 19 }).addTo(map);

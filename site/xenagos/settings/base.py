@@ -132,6 +132,11 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Athens"
 LOCALE_PATHS = [BASE_DIR / "site" / "locale"]
+# --- Greek for third-party apps: Wagtail's and wagtail-localize's Greek catalogues lack about half their strings
+# (and Django's lacks timesince's plurals). site/locale-overrides supplies them; LOCALE_PATHS win over the apps'
+# own catalogues (site/locale first). The admin's update check would contact releases.wagtail.org: off.
+LOCALE_PATHS += [BASE_DIR / "site" / "locale-overrides"]
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # --- Static and media files. Front-end libraries come from npm (node_modules/), never from a CDN.
 NODE_MODULES = BASE_DIR / "node_modules"

@@ -5,10 +5,20 @@
   "use strict";
   var xenagos = (window.xenagos = window.xenagos || {});
 
+  var pageLanguage = document.documentElement.lang || undefined;
+
+  // Numbers are written as the page's language writes them (Greek: 1.234).
   function format(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (_match, key) {
-      return values[key];
+      var value = values[key];
+      return typeof value === "number" ? value.toLocaleString(pageLanguage) : value;
     });
+  }
+
+  // A message's forms by CLDR plural category (gis.formats.plural_forms), chosen for the number n.
+  function plural(forms, n) {
+    if (typeof forms === "string") return forms;
+    return forms[new Intl.PluralRules(pageLanguage).select(n)] || forms.other;
   }
 
   function element(tag, attributes, text) {
@@ -90,7 +100,7 @@
       });
       var coordinates = feature.geometry.coordinates;
       var marker = L.marker([coordinates[1], coordinates[0]], {
-        icon: icon, title: format(labels.cluster, { count: count })
+        icon: icon, title: format(plural(labels.cluster, count), { count: count })
       });
       marker.on("click keypress", function () {
         var b = feature.properties.bounds;
@@ -142,7 +152,7 @@
       });
       listOffset += data.features.length;
       listStatus.textContent = data.numberMatched
-        ? format(labels.shown, { shown: listOffset, total: data.numberMatched })
+        ? format(plural(labels.shown, data.numberMatched), { shown: listOffset, total: data.numberMatched })
         : labels.none;
       moreButton.hidden = listOffset >= data.numberMatched || !data.features.length;
     }
@@ -231,8 +241,8 @@
             var item = element("li");
             var url = feature.properties.url || config.placeBase + "p/" + feature.id + "/";
             item.appendChild(element("a", { href: url }, feature.properties.name));
-            item.appendChild(document.createTextNode(" — " + feature.properties.distance_m + " m, " +
-              format(labels.walk, { minutes: feature.properties.walking_min })));
+            item.appendChild(document.createTextNode(
+              " — " + feature.properties.distance + ", " + feature.properties.walking));
             results.appendChild(item);
           });
         })
