@@ -110,3 +110,32 @@ def test_the_command_warns_about_a_raster_outside_every_municipality(tile_media,
     source = greek_grid_raster(tmp_path / "athens.tif", spot=ATHENS)
     call_command("build_tiles", str(source), "--layer", "athens", "--workers", "1", stdout=out, stderr=err)
     assert err.getvalue() == ""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_editor_sees_the_refusal_in_the_greek_admin(tile_media, page, live_server, tmp_path):
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from tests.browser import admin_log_in
+
+    editor = get_user_model().objects.get(username="editor-athens")
+    editor.user_permissions.add(*Permission.objects.filter(content_type__app_label="tiles"))
+    speaking(editor, "el")
+    admin_log_in(page, live_server)
+    source = greek_grid_raster(tmp_path / "nafplio.tif", spot=NAFPLIO)
+    shots = settings.BASE_DIR / "var" / "screenshots" / "research"
+    shots.mkdir(parents=True, exist_ok=True)
+    for width, height, name in [(1280, 900, "desktop"), (390, 844, "phone")]:
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{live_server.url}/admin/raster_layers/new/")
+        page.locator("#id_title_el").fill("Ναύπλιο 1890")
+        page.locator("#id_slug").fill("nafplio-1890")
+        page.locator("#id_source").set_input_files(str(source))
+        page.locator('form[enctype="multipart/form-data"] button[type=submit]').first.click()
+        error = page.get_by_text("Το nafplio.tif βρίσκεται εκτός του δήμου Αθηναίων")
+        error.wait_for()
+        error.scroll_into_view_if_needed()
+        page.screenshot(path=shots / f"admin-raster-outside-editor-{name}.png")
+    assert not RasterLayer.objects.exists()
