@@ -231,6 +231,13 @@ class Branding(BaseSiteSetting):
         verbose_name = _("branding")
 
 
+def municipality_site_roots() -> dict[int, str]:
+    """{municipality id: root URL of its Wagtail site, e.g. "http://athens.localhost:8000"} (``Site.root_url``, as
+    Wagtail's own full URLs use it)."""
+    brandings = Branding.objects.filter(municipality__isnull=False).select_related("site")
+    return {branding.municipality_id: branding.site.root_url for branding in brandings}
+
+
 class MunicipalLogEntryManager(ModelLogEntryManager):
     """Log entries of municipal objects, each visible only to those who may see the object itself."""
 

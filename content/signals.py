@@ -5,13 +5,15 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from wagtail.models import Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from gis.api.feature_cache import feature_cache_forget_all
 from gis.services import place_text_publish, place_text_unpublish
 from gis.signals import public_data_changed
 
 from .cache import pages_invalidate_on_commit
-from .models import PlaceIndexPage, PlacePage
+from .models import Branding, PlaceIndexPage, PlacePage
 
 THUMBNAIL = "fill-480x320"
 
@@ -119,3 +121,13 @@ def _purge(urls: list[str]) -> None:
     batch = PurgeBatch()
     batch.add_urls(urls)
     batch.purge()
+
+
+@receiver(post_save, sender=Site)
+@receiver(post_delete, sender=Site)
+@receiver(post_save, sender=Branding)
+@receiver(post_delete, sender=Branding)
+def place_features_forget(sender, **kwargs) -> None:
+    """A site moved (hostname, port) or changed municipality: the open-data features stored with their page
+    addresses on it (gis.PlaceFeature) are built again."""
+    transaction.on_commit(feature_cache_forget_all)

@@ -23,6 +23,14 @@ AREAS = Kind(
     from_sql=f"FROM {_AREA} r JOIN {_DATASET} d ON d.id = r.dataset_id WHERE NOT r.withdrawn",  # noqa: S608
     count_from_sql=f"FROM {_AREA} r WHERE NOT r.withdrawn",  # noqa: S608
     id_sql="r.id::text",
+    # the area's number in Xenagos: a re-import of its dataset updates the area it matches on (dataset, source_id)
+    # and keeps this number; the id the source gives it is source_id
+    id_description=_(
+        "Xenagos' number for the area, kept when its dataset is imported again (the area's id in its source "
+        "dataset is source_id)."
+    ),
+    geometry_description=_("Area in degrees (WGS 84), valid, exterior rings counter-clockwise; wkt column in CSV."),
+    licence_sql="d.licence",
     geometry_sql=area_sql("r.geometry"),
     geometry_type="MultiPolygon",
     order_sql="r.id",

@@ -13,9 +13,12 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from gis.services import municipalities_editable_by
+
 from . import services
 from .errors import BadBuildOptions, TilesError
 from .models import RasterLayer, tiles_storage
+from .selectors import municipalities_under
 from .storage import local_copy
 
 BUILD_FIELDS = {"source", "kind", "bands", "tile_format", "min_zoom", "max_zoom"}
@@ -43,7 +46,10 @@ def _upload_path(upload: UploadedFile) -> Iterator[Path]:
 
 
 class RasterLayerForm(WagtailAdminModelForm):
-    """Checks the source with the build's own rules; schedules the build when something it depends on changed."""
+    """Checks the source with the build's own rules and that it lies where someone will see it; schedules the build
+    when something it depends on changed."""
+
+    extent_warning = ""  # set by clean() for a source that lies outside every municipality
 
     def clean_source(self):
         """Refuse a source larger than the limit before anything reads it (the request's temporary file goes)."""
@@ -80,7 +86,8 @@ class RasterLayerForm(WagtailAdminModelForm):
         try:
             if isinstance(upload, UploadedFile):
                 with _upload_path(upload) as path:
-                    services.source_check(path=path, **check)
+                    info = services.source_check(path=path, **check)
+                self._check_extent(name=Path(upload.name or "").name, bounds=info.lnglat_bounds)
             elif self.instance.pk and self.instance.source:
                 with local_copy(tiles_storage(), self.instance.source.name, suffix=".tif") as path:
                     services.source_check(path=path, **check)
@@ -90,6 +97,29 @@ class RasterLayerForm(WagtailAdminModelForm):
             name = upload.name if isinstance(upload, UploadedFile) else Path(self.instance.source.name).name
             self.add_error("source" if isinstance(upload, UploadedFile) else "bands", f"{name}: {error.reason}")
         return cleaned
+
+    def _check_extent(self, *, name: str, bounds: tuple[float, float, float, float]) -> None:
+        """A raster appears only on the maps of the municipalities it overlaps. An editor's must overlap one they
+        edit (else it is refused: they could never see it); a superuser's that overlaps none is kept with a
+        warning (``extent_warning``, shown once saved), as its municipality may be added later."""
+        covered = municipalities_under(bounds=bounds)
+        user = getattr(self, "for_user", None)
+        extent = ", ".join(number_format(value, 4) for value in bounds)
+        if user is not None and not user.is_superuser:
+            own = municipalities_editable_by(user)
+            if not {m.pk for m in own} & {m.pk for m in covered}:
+                message = _(
+                    "%(name)s lies outside %(municipalities)s (its extent, W, S, E, N in degrees: %(extent)s): it "
+                    "would appear on no map you edit. Check the file's georeferencing and its coordinate system."
+                )
+                names = ", ".join(m.name for m in own) or "—"
+                self.add_error("source", message % {"name": name, "municipalities": names, "extent": extent})
+        elif not covered:
+            self.extent_warning = _(
+                "%(name)s lies outside every municipality (its extent, W, S, E, N in degrees: %(extent)s): it will "
+                "appear on no map until a municipality covers it. Check the file's georeferencing and its "
+                "coordinate system."
+            ) % {"name": name, "extent": extent}
 
     def save(self, commit: bool = True) -> RasterLayer:
         rebuild = bool(BUILD_FIELDS & set(self.changed_data)) or self.instance.status == RasterLayer.Status.NEW

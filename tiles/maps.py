@@ -12,6 +12,7 @@ import folium
 from branca.element import MacroElement
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
@@ -113,6 +114,8 @@ def add_overlays(
         folium.LayerControl(position="topright", collapsed=True).add_to(folium_map)
     texts = asdict(labels)
     texts["opacity"] = escape(labels.opacity)  # the opacity plugin writes its heading with innerHTML; ours use text
+    count = len(tile_layers)
+    texts["hint"] = ngettext("Historical map (%(count)s)", "Historical maps (%(count)s)", count) % {"count": count}
     config = {"pane": PANE, "labels": texts}
     OverlayControls(tile_layers, config).add_to(folium_map)
     return [name for name, _path in ASSETS_JS + ASSETS_CSS]

@@ -86,6 +86,16 @@ def layers_for_map(*, language: str, bounds: tuple[float, float, float, float] |
     return [layer_overlay(layer=layer, language=language) for layer in layers.order_by("year_from", "slug")]
 
 
+def municipalities_under(*, bounds: tuple[float, float, float, float]) -> list:
+    """The municipalities (gis.Municipality, by name) whose maps offer a layer of extent ``bounds`` (W, S, E, N in
+    EPSG:4326 degrees): those whose boundary's box it overlaps, as the map page asks ``layers_for_map``."""
+    from gis.models import Municipality  # the one other read of gis here: which maps a layer reaches
+
+    box = Polygon.from_bbox(bounds)
+    box.srid = 4326
+    return list(Municipality.objects.filter(boundary__bboverlaps=box).defer("boundary").order_by("name_el"))
+
+
 def layer_previewable_by(*, layer: RasterLayer, user) -> bool:
     """Whether ``user`` may see ``layer`` while it is not published: a superuser, or a user who may view raster
     layers in the admin and edits a municipality whose boundary the layer's extent (EPSG:4326) intersects."""

@@ -14,7 +14,7 @@ from .build import BuildResult, build_pyramid, check_zoom_range, check_zooms_for
 from .errors import BadBuildOptions, TilesError
 from .models import RasterLayer, tiles_storage
 from .selectors import tile_source_forget
-from .source import inspect_source
+from .source import SourceInfo, inspect_source
 from .storage import local_copy, store_file
 
 Progress = Callable[[int, int], None]
@@ -46,13 +46,14 @@ def layer_zooms(layer: RasterLayer) -> tuple[int, int] | None:
     return zooms
 
 
-def source_check(*, path: Path, kind: str, bands: str = "", zooms: tuple[int, int] | None = None) -> None:
+def source_check(*, path: Path, kind: str, bands: str = "", zooms: tuple[int, int] | None = None) -> SourceInfo:
     """Refuse a source the build could not use, or zooms it cannot fill (raises a ``TilesError`` subclass with a
-    readable message)."""
+    readable message); return what the build will know of it (extent in EPSG:4326 degrees included)."""
     dem = kind == RasterLayer.Kind.HILLSHADE
     info = inspect_source(path, bands=parse_bands(bands) if not dem else None, dem=dem)
     if zooms:
         check_zooms_for(info, zooms)
+    return info
 
 
 def _throttled(layer_id: int) -> Progress:

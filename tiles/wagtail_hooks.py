@@ -1,5 +1,6 @@
 """The raster layer registry in the Wagtail admin: list with build progress, upload form, status for polling."""
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, JsonResponse
 from django.templatetags.static import static
 from django.urls import path, reverse
@@ -8,10 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList, Panel
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .forms import RasterLayerForm
 from .models import RasterLayer
+from .selectors import municipalities_under
 
 
 class BuildColumn(Column):
@@ -40,13 +43,34 @@ class BuildStatusPanel(Panel):
             if layer.pk and layer.archive and layer.bounds:
                 context["preview_url"] = reverse("tiles:preview", args=[layer.slug])
                 context["extent"] = ", ".join(f"{value:.5f}" for value in layer.bounds.extent)
+                context["municipalities"] = municipalities_under(bounds=layer.bounds.extent)
             return context
+
+
+class ExtentWarningMixin:
+    """Show the form's ``extent_warning`` (a source outside every municipality) once the layer is saved."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if getattr(form, "extent_warning", ""):
+            messages.warning(self.request, form.extent_warning)
+        return response
+
+
+class RasterLayerCreateView(ExtentWarningMixin, generic.CreateView):
+    pass
+
+
+class RasterLayerEditView(ExtentWarningMixin, generic.EditView):
+    pass
 
 
 class RasterLayerViewSet(ModelViewSet):
     """Raster layers (historical maps, hillshades, orthophotos): upload, build in the background, offer on maps."""
 
     model = RasterLayer
+    add_view_class = RasterLayerCreateView
+    edit_view_class = RasterLayerEditView
     icon = "image"
     menu_label = _("Raster layers")
     menu_order = 300

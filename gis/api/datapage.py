@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from . import links, queries
@@ -18,18 +19,18 @@ def data_page(request: HttpRequest) -> HttpResponse:
     language = get_language() or "el"
     rows = []
     for collection in collections_all():
+        downloads = []
+        for fmt, (_media, extension) in links.DOWNLOADS.items():
+            url = reverse("ogcapi-download", args=[collection.id, extension]) + f"?lang={language}"
+            downloads.append((fmt.upper() if fmt != "gpkg" else "GeoPackage", url))
+            if fmt == "csv":  # the same CSV with a UTF-8 byte order mark, which Excel needs to read Greek
+                downloads.append((_("CSV for Excel"), f"{url}&bom=true"))
         rows.append(
             {
                 "collection": collection,
                 "count": queries.features_matched(collection=collection, values={}).count,
                 "items": reverse("ogcapi-items", args=[collection.id]) + f"?f=html&lang={language}",
-                "downloads": [
-                    (
-                        fmt.upper() if fmt != "gpkg" else "GeoPackage",
-                        reverse("ogcapi-download", args=[collection.id, extension]) + f"?lang={language}",
-                    )
-                    for fmt, (_media, extension) in links.DOWNLOADS.items()
-                ],
+                "downloads": downloads,
             }
         )
     sources = {

@@ -2,6 +2,7 @@
 cursor; GeoPackage written by pyogrio in batches into a temporary file, then streamed out. Licence, attribution and
 provenance travel in each file's metadata (and, per feature, in the ``licence`` and ``attribution`` fields)."""
 
+import codecs
 import csv
 import io
 import json
@@ -26,11 +27,11 @@ GPKG_BATCH = 50_000  # rows handed to pyogrio per append
 CACHE = "public, max-age=300"
 
 
-def metadata(request: HttpRequest, collection: Collection, *, language: str) -> dict:
-    """What a download says about itself: name, licence(s), attribution, sources, when and where from."""
+def metadata(request: HttpRequest, collection: Collection, *, language: str, values: dict | None = None) -> dict:
+    """What a download says about itself: name, the licences of its records (each record's licence is in its
+    ``licence`` field), attribution, sources, when and where from."""
     sources = queries.collection_sources(collection=collection)
-    owners = sources["datasets"] if collection.kind.datasets_sql else sources["municipalities"]
-    licences = sorted({owner["licence"] for owner in owners})
+    licences = queries.collection_licences(collection=collection, values=values or {})
     return {
         "name": collection.id,
         "title": collection.title,
@@ -57,14 +58,15 @@ def geojson_chunks(*, collection: Collection, values: dict, language: str, meta:
     yield b"\n]}\n"
 
 
-def csv_chunks(*, collection: Collection, values: dict, language: str) -> Iterator[bytes]:
-    """CSV (UTF-8, header row): id, properties, then lon/lat for points or WKT for other geometries."""
+def csv_chunks(*, collection: Collection, values: dict, language: str, bom: bool = False) -> Iterator[bytes]:
+    """CSV (UTF-8, header row): id, properties, then lon/lat (degrees, DECIMALS places) for points or WKT for
+    other geometries. With ``bom``, the file starts with a UTF-8 byte order mark (for Microsoft Excel)."""
     geometry = "lonlat" if collection.kind.geometry_type == "Point" else "wkt"
     names, _select = queries.flat_sql(collection.kind, geometry=geometry)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(names)
-    yield buffer.getvalue().encode()
+    yield (codecs.BOM_UTF8 if bom else b"") + buffer.getvalue().encode()
     for rows in queries.features_stream(collection=collection, values=values, language=language, flat=geometry):
         buffer.seek(0)
         buffer.truncate()
@@ -136,7 +138,7 @@ def _gpkg_metadata(meta: dict) -> dict:
 def download(request: HttpRequest, collection_id: str, fmt: str) -> HttpResponseBase:
     """/collections/<id>/download.<geojson|csv|gpkg>: the whole collection (optionally filtered), no record cap."""
     found = collection_or_404(collection_id)
-    values = p.parse_query(request.GET, p.download_parameters(found.kind.filters))
+    values = p.parse_query(request.GET, p.download_parameters(found.kind.filters, fmt=fmt))
     language = values["lang"]
     media_type, extension = links.DOWNLOADS[fmt]
     filename = f"{found.id}-{language}.{extension}"
@@ -144,12 +146,12 @@ def download(request: HttpRequest, collection_id: str, fmt: str) -> HttpResponse
         response: HttpResponseBase = HttpResponse(content_type=media_type)
     else:
         with translation.override(language):
-            meta = metadata(request, found, language=language)
+            meta = metadata(request, found, language=language, values=values)
         if fmt == "geojson":
             chunks = geojson_chunks(collection=found, values=values, language=language, meta=meta)
             response = StreamingHttpResponse(chunks, content_type=media_type)
         elif fmt == "csv":
-            chunks = csv_chunks(collection=found, values=values, language=language)
+            chunks = csv_chunks(collection=found, values=values, language=language, bom=values["bom"])
             response = StreamingHttpResponse(chunks, content_type=media_type)
         else:
             stream = gpkg_file(collection=found, values=values, language=language, meta=meta)

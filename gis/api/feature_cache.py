@@ -18,6 +18,7 @@ from ..models import Place, PlaceFeature
 from . import queries
 from .collections import Collection
 from .kinds import PLACES
+from .links import site_roots_json
 from .queries import feature_sql
 
 CACHE = PlaceFeature._meta.db_table
@@ -59,13 +60,21 @@ def _fill(language: str) -> int:
         f"SELECT r.id, %(lang)s, r.municipality_id, {feature_sql(PLACES)} {PLACES.from_clause('range')} "
         f"AND r.id >= %(lo)s AND r.id < %(lo)s + %(block)s AND {_missing()} ON CONFLICT DO NOTHING"
     )
-    written = 0
+    written, roots = 0, queries.read_params(language)
     for start in range(low, high + 1, FILL_BATCH):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {CACHE} IN SHARE ROW EXCLUSIVE MODE")
-            cursor.execute(sql, {"lang": language, "lo": start, "block": FILL_BATCH})
+            cursor.execute(sql, {**roots, "lo": start, "block": FILL_BATCH})
             written += cursor.rowcount
     return written
+
+
+def feature_cache_forget_all() -> None:
+    """Delete every stored feature: what all of them show changed (e.g. a municipality's website moved, and with
+    it the address of its places' pages)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {CACHE} IN ROW EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {CACHE}")  # noqa: S608
 
 
 def stream_sql(*, collection: Collection, values: dict, complete: bool) -> tuple[str, dict]:
@@ -93,7 +102,7 @@ def stream_sql(*, collection: Collection, values: dict, complete: bool) -> tuple
         GROUP BY x.id / %(block)s"""  # noqa: S608
     blocks = stored if complete else f"{stored} UNION ALL {missing}"
     sql = f"SELECT s FROM ({blocks}) blocks(s) WHERE s IS NOT NULL"  # noqa: S608
-    return sql, {**params, "block": BLOCK_IDS}
+    return sql, {**params, "block": BLOCK_IDS, "site_roots": site_roots_json()}
 
 
 def stream(*, collection: Collection, values: dict, language: str) -> Iterator[bytes]:

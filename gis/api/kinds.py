@@ -62,6 +62,12 @@ class Kind:
     municipality_sql: str = "r.municipality_id"
     bbox_sql: str = "r.location"  # the stored geometry that bbox filters (GiST-indexed)
     id_pattern: str = ".+"
+    # what ``id`` and the geometry are, for the data page (each kind says its own: no ``if kind == ...``)
+    id_description: str = ""
+    geometry_description: str = ""
+    # the licence of each record (over r, m, d), and the FROM/WHERE clause with just the joins that needs
+    licence_sql: str = "m.licence"
+    licence_from_sql: str = ""
     # records that are not the municipalities' own (e.g. protected areas): their licence is their source dataset's,
     # and this SQL lists the ids of the datasets of the published records
     datasets_sql: str | None = None
@@ -108,6 +114,11 @@ class Kind:
         """The FROM/WHERE clause for reading one page ("page"), a whole table ("table") or a block of ids ("block")."""
         return self.from_sql.replace("{periods}", PERIOD_JOINS[mode])
 
+    def licence_from(self) -> str:
+        """The FROM/WHERE clause that ``licence_sql`` is read over (the whole ``from_sql`` unless a lighter one is
+        given)."""
+        return self.licence_from_sql or self.from_clause("table")
+
     def flat_columns(self) -> list[tuple[str, str]]:
         """(name, SQL) of the CSV/GeoPackage columns, after the id."""
         return [(column.name, column.flat_sql or column.sql) for column in self.columns]
@@ -141,6 +152,17 @@ UPDATED = Column("updated", _UTC.format("r.updated_at"), "date-time", _("When th
 ATTRIBUTION = Column("attribution", "d.attribution", "string", _("Attribution the source dataset asks for."))
 
 
+# A record's licence: its source dataset's (e.g. CC BY 3.0 for Pleiades), which the municipality cannot relicense,
+# else the municipality's own (CC BY 4.0 by default).
+PLACE_LICENCE_SQL = "COALESCE(NULLIF(d.licence, ''), m.licence)"
+# A page's address on the website of the municipality that owns the place, whichever host the API was asked on:
+# %(site_roots)s maps municipality ids to their site's root URL (``site_roots``); a URL already absolute stays.
+PLACE_URL_SQL = (
+    "CASE WHEN left(t.url, 1) = '/' THEN COALESCE(%(site_roots)s::jsonb ->> r.municipality_id::text, '') || t.url "
+    "ELSE NULLIF(t.url, '') END"
+)
+
+
 def area_sql(column: str) -> str:
     """A stored (multi)polygon as published: snapped to the output grid, then repaired (snapping can make rings
     touch), then a MultiPolygon with RFC 7946 winding."""
@@ -165,6 +187,12 @@ PLACES = Kind(
         WHERE {public_place_sql("r")}""",  # noqa: S608 (table names are ours)
     count_from_sql=f"FROM {_PLACE} r WHERE {public_place_sql('r')}",  # noqa: S608
     id_sql="r.uid::text",
+    id_description=_("Stable identifier of the place (UUID), the same in every language."),
+    geometry_description=_("Location: longitude and latitude in degrees (WGS 84); lon and lat columns in CSV."),
+    licence_sql=PLACE_LICENCE_SQL,
+    licence_from_sql=f"""
+        FROM {_PLACE} r JOIN {_MUNICIPALITY} m ON m.id = r.municipality_id
+        LEFT JOIN {_DATASET} d ON d.id = r.dataset_id WHERE NOT r.withdrawn""",  # noqa: S608
     geometry_sql=f"ST_SnapToGrid(r.location, {GRID_DEG})",  # a point is always valid
     geometry_type="Point",
     order_sql="r.id",
@@ -181,9 +209,9 @@ PLACES = Kind(
         Column("summary", "NULLIF(t.summary, '')", "string", _("Short description from the place's page, if any.")),
         Column(
             "url",
-            "NULLIF(t.url, '')",
+            PLACE_URL_SQL,
             "string",
-            _("Path of the place's page on its municipality's website, if it has one."),
+            _("Address of the place's page on its municipality's website, if it has one."),
         ),
         Column("category", "c.slug", "string", _("Identifier of the place's category (stable across languages).")),
         Column("category_name", "COALESCE(cl.name, c.name)", "string", _("Name of the category in the language.")),
@@ -214,7 +242,15 @@ PLACES = Kind(
         Column("pleiades", "NULLIF(r.pleiades, '')", "string", _("Pleiades gazetteer id.")),
         Column("dataset", "d.slug", "string", _("Identifier of the source dataset the record was imported from.")),
         Column("source_id", "NULLIF(r.source_id, '')", "string", _("The record's id in its source dataset.")),
-        Column("licence", "m.licence", "string", _("Licence of the published data (the municipality's).")),
+        Column(
+            "licence",
+            PLACE_LICENCE_SQL,
+            "string",
+            _(
+                "Licence of the record: its source dataset's when it was imported from one, else the licence of "
+                "the municipality that publishes it."
+            ),
+        ),
         ATTRIBUTION,
         UPDATED,
     ],
@@ -228,6 +264,9 @@ BOUNDARIES = Kind(
     from_sql=f"FROM {_MUNICIPALITY} r JOIN {_MUNICIPALITY} m ON m.id = r.id WHERE true",  # noqa: S608
     count_from_sql=f"FROM {_MUNICIPALITY} r WHERE true",  # noqa: S608
     id_sql="r.code",
+    id_description=_("Kallikratis code of the municipality."),
+    geometry_description=_("Boundary in degrees (WGS 84), valid, exterior rings counter-clockwise; wkt column in CSV."),
+    licence_sql="r.licence",
     geometry_sql=area_sql("r.boundary"),
     geometry_type="MultiPolygon",
     order_sql="r.code",

@@ -1,4 +1,8 @@
-"""Links between the API's resources (absolute URLs, as OGC API - Features asks), and licence URLs."""
+"""Links between the API's resources (absolute URLs, as OGC API - Features asks), licence URLs, and the root URL of
+each municipality's website (for the absolute addresses of place pages)."""
+
+import json
+from collections.abc import Callable
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -83,3 +87,21 @@ def collection_links(request: HttpRequest, collection: Collection) -> list[dict]
         ),
         *download_links(request, collection),
     ]
+
+
+SiteRoots = Callable[[], dict[int, str]]
+_SITE_ROOTS: list[SiteRoots] = []
+
+
+def site_roots_register(reader: SiteRoots) -> None:
+    """Tell the API where each municipality's website is: ``reader()`` gives {municipality id: root URL such as
+    "https://athens.example.gr"} (the CMS registers it from its AppConfig.ready; gis knows no pages or sites)."""
+    _SITE_ROOTS.append(reader)
+
+
+def site_roots_json() -> str:
+    """{municipality id: root URL of its website} as JSON text, for the SQL of the places' ``url``."""
+    roots: dict[str, str] = {}
+    for reader in _SITE_ROOTS:
+        roots.update({str(municipality): root.rstrip("/") for municipality, root in reader().items()})
+    return json.dumps(roots)

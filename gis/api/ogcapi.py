@@ -92,7 +92,7 @@ def collection_document(request: HttpRequest, collection: Collection) -> dict:
         "storageCrs": CRS84,
         "links": [
             *links.collection_links(request, collection),
-            *links.licence_links(request, [m["licence"] for m in sources["municipalities"]]),
+            *links.licence_links(request, queries.collection_licences(collection=collection, values={})),
         ],
         "attribution": "; ".join(d["attribution"] for d in sources["datasets"]) or None,
     }
@@ -220,10 +220,12 @@ def item(request: HttpRequest, collection_id: str, feature_id: str) -> HttpRespo
     if row is None:
         raise not_found(f"there is no feature '{feature_id[:60]}' in the collection '{found.id}'")
     text, updated = row
+    licence = json.loads(text)["properties"].get("licence")  # the record's own (its dataset's or municipality's)
     with translation.override(values["lang"]):
         item_links = [
             *links.self_links(request, "ogcapi-item", found.id, feature_id, json_type=GEOJSON),
             links.link(links.absolute(request, "ogcapi-collection", found.id), "collection", JSON, found.title),
+            *links.licence_links(request, [licence] if licence else []),
         ]
         if fmt == "html":
             context = {"collection": found, "feature": json.loads(text), "links": item_links}

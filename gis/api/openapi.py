@@ -123,7 +123,7 @@ def _collection_paths(collection: Collection) -> dict:
         paths[f"/collections/{cid}/download.{extension}"] = _get(
             f"download-{cid}-{fmt}",
             _("The whole collection as %(format)s, without a record limit") % {"format": fmt.upper()},
-            p.download_parameters(collection.kind.filters),
+            p.download_parameters(collection.kind.filters, fmt=fmt),
             _responses(_("The file"), {media_type.split(";")[0]: {"schema": schema}}, errors=(400, 404)),
             tags=[tag],
         )

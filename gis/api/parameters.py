@@ -249,6 +249,15 @@ PERIOD = Parameter(
     explode=False,
 )
 
+BOM = Parameter(
+    "bom",
+    "CSV only: start the file with a UTF-8 byte order mark, so that Microsoft Excel reads Greek letters correctly "
+    "(other programs do not need it).",
+    {"type": "boolean", "default": False},
+    lambda text: _choice("bom", ["true", "false", "1", "0"])(text.lower()) in ("true", "1"),
+    default=False,
+)
+
 
 def format_parameter(formats: Sequence[str]) -> Parameter:
     """``f``: the output format, which otherwise follows the Accept header (``formats[0]`` by default)."""
@@ -271,9 +280,10 @@ def items_parameters(filters: Sequence[Parameter]) -> list[Parameter]:
     return [*ITEM_PARAMETERS, BBOX, LIMIT, OFFSET, *filters]
 
 
-def download_parameters(filters: Sequence[Parameter]) -> list[Parameter]:
-    """The query parameters of a collection's bulk downloads: the items' filters, without paging."""
-    return [LANG, BBOX, *filters]
+def download_parameters(filters: Sequence[Parameter], *, fmt: str = "") -> list[Parameter]:
+    """The query parameters of a collection's bulk download in ``fmt``: the items' filters, without paging (and,
+    for CSV, ``bom``)."""
+    return [LANG, BBOX, *filters, *([BOM] if fmt == "csv" else [])]
 
 
 def parse_query(query: QueryDict, parameters: Sequence[Parameter]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from django.db.models.expressions import RawSQL
 from ..models import Dataset, Municipality, Place
 from .collections import Collection
 from .kinds import DECIMALS, PLACES, Kind
+from .links import site_roots_json
 
 STREAM_BATCH = 2000  # rows fetched per round trip from the server-side cursor (CSV, GeoPackage)
 BLOCK_IDS = 5000  # GeoJSON streams blocks of this many consecutive record ids, each one text made by PostGIS
@@ -27,9 +28,15 @@ class Matched:
     last_modified: datetime | None
 
 
+def read_params(language: str) -> dict[str, Any]:
+    """The parameters every read of features needs besides its filters: the language and the municipalities'
+    website roots (places' ``url``)."""
+    return {"lang": language, "site_roots": site_roots_json()}
+
+
 def _where(collection: Collection, values: dict, language: str) -> tuple[str, dict[str, Any]]:
     clauses, params = collection.kind.where(municipality=collection.municipality, values=values)
-    return clauses, {"lang": language, **params}
+    return clauses, {**read_params(language), **params}
 
 
 def feature_sql(kind: Kind) -> str:
@@ -42,6 +49,12 @@ def feature_sql(kind: Kind) -> str:
     )
 
 
+def decimal_text(sql: str) -> str:
+    """A coordinate (degrees, float) as the text of its value rounded to DECIMALS places, without trailing zeros:
+    the digits ST_AsGeoJSON writes (37.9714335, never the float's 37.971433499999996)."""
+    return f"trim_scale(round(({sql})::numeric, {DECIMALS}))::text"
+
+
 def flat_sql(kind: Kind, *, geometry: FlatGeometry) -> tuple[list[str], str]:
     """Column names and SQL select list of the flat formats: id, properties (lists joined by ';'), then the
     geometry as ``lon``/``lat`` (degrees), ``wkt`` (7 decimals) or ``wkb`` (binary)."""
@@ -49,7 +62,7 @@ def flat_sql(kind: Kind, *, geometry: FlatGeometry) -> tuple[list[str], str]:
     select = [kind.id_sql] + [sql for _name, sql in kind.flat_columns()]
     if geometry == "lonlat":
         names += ["lon", "lat"]
-        select += [f"ST_X({kind.geometry_sql})", f"ST_Y({kind.geometry_sql})"]
+        select += [decimal_text(f"ST_X({kind.geometry_sql})"), decimal_text(f"ST_Y({kind.geometry_sql})")]
     elif geometry == "wkt":
         names.append("wkt")
         select.append(f"ST_AsText({kind.geometry_sql}, {DECIMALS})")
@@ -62,10 +75,10 @@ def flat_sql(kind: Kind, *, geometry: FlatGeometry) -> tuple[list[str], str]:
 def features_matched(*, collection: Collection, values: dict) -> Matched:
     """How many features of ``collection`` match the parsed filter ``values`` (bbox in CRS84 degrees)."""
     kind = collection.kind
-    clauses, params = _where(collection, values, "el")
+    clauses, params = kind.where(municipality=collection.municipality, values=values)
     newest = f"max({kind.updated_sql})" if kind.updated_sql else "NULL::timestamptz"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*), {newest} {kind.count_from_sql}{clauses}", params)  # noqa: S608
+        cursor.execute(f"SELECT count(*), {newest} {kind.count_from_sql}{clauses}", {"lang": "el", **params})  # noqa: S608
         count, last_modified = cursor.fetchone()
     return Matched(count, last_modified)
 
@@ -133,6 +146,22 @@ def collection_extent(*, collection: Collection) -> list[float] | None:
         cursor.execute(sql, {"all": municipality is None, "id": municipality.pk if municipality else None})
         row = cursor.fetchone()
     return [round(value, DECIMALS) for value in row] if row and row[0] is not None else None
+
+
+def collection_licences(*, collection: Collection, values: dict) -> list[str]:
+    """The licences of the records of ``collection`` matching ``values`` (each record's own: its source dataset's,
+    else its municipality's), sorted; with no such record, the licence its records would have."""
+    kind = collection.kind
+    clauses, params = kind.where(municipality=collection.municipality, values=values)
+    sql = f"SELECT DISTINCT {kind.licence_sql} {kind.licence_from()}{clauses}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {**read_params("el"), **params})
+        licences = sorted(licence for (licence,) in cursor.fetchall() if licence)
+    if not licences:
+        sources = collection_sources(collection=collection)
+        owners = sources["datasets"] if kind.datasets_sql else sources["municipalities"]
+        licences = sorted({owner["licence"] for owner in owners if owner["licence"]})
+    return licences
 
 
 def collection_sources(*, collection: Collection) -> dict:

@@ -120,6 +120,13 @@ def _attribution(place: Place) -> set[int]:
     return set(Place.objects.filter(dataset=dataset).values_list("id", flat=True))
 
 
+def _dataset_licence(place: Place) -> set[int]:
+    dataset = place.dataset
+    dataset.licence = "CC BY-SA 4.0"
+    dataset.save()
+    return set(Place.objects.filter(dataset=dataset).values_list("id", flat=True))
+
+
 def _boundary_only(place: Place) -> set[int]:
     municipality = place.municipality
     municipality.boundary = MultiPolygon(Polygon.from_bbox((23.6, 37.9, 23.8, 38.1)), srid=4326)
@@ -181,6 +188,7 @@ WRITES = {
     "period renamed": _rename_period,
     "municipality licence": _licence,
     "dataset attribution": _attribution,
+    "dataset licence": _dataset_licence,
     "withdrawn": _withdraw,
     "deleted": _delete,
     "deleted in SQL": _delete_in_sql,

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tiles.build import build_pyramid, parse_zoom_range
 from tiles.errors import TilesError
+from tiles.selectors import municipalities_under
 from tiles.services import layer_upsert_from_file, parse_bands
 
 
@@ -59,6 +60,13 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"{options['layer']}: up to date, nothing rebuilt."))
             return
         west, south, east, north = result.lnglat_bounds
+        if not options["out"] and not municipalities_under(bounds=result.lnglat_bounds):
+            self.stderr.write(
+                self.style.WARNING(
+                    f"{options['layer']}: its extent lies outside every municipality, so it appears on no map; "
+                    "check the file's georeferencing and coordinate system."
+                )
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"{options['layer']}: {result.tiles_written} tiles, zoom {result.zooms[0]}–{result.zooms[1]}, "

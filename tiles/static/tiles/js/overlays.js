@@ -41,6 +41,29 @@
     }
   });
 
+  /** A visible button that announces the overlays (they start off) and opens the layer list at the first one. */
+  var OverlaysHint = L.Control.extend({
+    options: { position: "topright" },
+
+    initialize: function (label, onPress, options) {
+      L.setOptions(this, options);
+      this._label = label;
+      this._onPress = onPress;
+    },
+
+    onAdd: function () {
+      var container = L.DomUtil.create("div", "leaflet-bar xenagos-overlays-hint");
+      var button = L.DomUtil.create("button", "", container);
+      button.type = "button";
+      button.textContent = this._label;
+      button.setAttribute("aria-expanded", "false");
+      this._button = button;
+      L.DomEvent.disableClickPropagation(container);
+      L.DomEvent.on(button, "click", function () { this._onPress(button); }, this);
+      return container;
+    }
+  });
+
   xenagos.tileOverlays = function (map, layers, config) {
     var labels = config.labels;
     // Stands for the whole overlay pane in leaflet-compare, which clips `layer.getPane()` of what it is given.
@@ -63,7 +86,58 @@
       }
     }
 
-    new SwipeToggle(labels.swipe, setSwipe).addTo(map);
+    var swipeToggle = new SwipeToggle(labels.swipe, setSwipe).addTo(map);
+
+    // Only the overlays that are on get an opacity slider (and the swipe): at first none is, and on a phone a
+    // panel of sliders for layers nobody chose would cover the map and its zoom buttons.
+    function syncControls() {
+      var anyOn = false;
+      opacity._layerControlInputs.forEach(function (input) {
+        var layer = opacity._getLayer(input.layerId).layer;
+        var on = map.hasLayer(layer);
+        input.closest("label").hidden = !on;
+        anyOn = anyOn || on;
+      });
+      opacity.getContainer().hidden = !anyOn;
+      swipeToggle.getContainer().hidden = !anyOn;
+      if (!anyOn) setSwipe(false);
+    }
+    map.on("layeradd layerremove", syncControls);
+    syncControls();
+
+    // The layer switcher (folium's LayerControl, added after this script) lists the overlays, collapsed.
+    function switcher() {
+      var found = null;
+      map.getContainer().querySelectorAll(".leaflet-control-layers").forEach(function (element) {
+        var isOpacity = element.classList.contains("xenagos-opacity");  // the sliders reuse the switcher's classes
+        if (!found && !isOpacity && element.querySelector(".leaflet-control-layers-overlays")) found = element;
+      });
+      return found;
+    }
+    var decoder = document.createElement("textarea");
+    var names = Object.keys(layers).map(function (name) {  // the names as the switcher shows them (unescaped)
+      decoder.innerHTML = name;
+      return decoder.value.trim();
+    });
+    var hint = new OverlaysHint(labels.hint, function (button) {
+      var control = switcher();
+      if (!control) return;
+      var open = !control.classList.contains("leaflet-control-layers-expanded");
+      control.classList.toggle("leaflet-control-layers-expanded", open);
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      if (!open) return;
+      var inputs = control.querySelectorAll(".leaflet-control-layers-overlays input[type=checkbox]");
+      var first = null;
+      inputs.forEach(function (input) {
+        var text = input.closest("label") ? input.closest("label").textContent.trim() : "";
+        if (!first && names.indexOf(text) !== -1) {
+          first = input;
+        }
+      });
+      (first || inputs[0] || control).focus();
+    }).addTo(map);
+    map.on("click", function () { hint._button.setAttribute("aria-expanded", "false"); });
+
     xenagos.overlays = { map: map, layers: layers, pane: map.getPane(config.pane), setSwipe: setSwipe };
   };
 })();
