@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('xgis', '0005_place_feature_cache_truncate'),
+        ("xgis", "0006_placetext_search_latin"),
     ]
 
     operations = [

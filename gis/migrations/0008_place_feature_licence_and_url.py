@@ -21,7 +21,7 @@ def _forget_dataset(columns: str) -> str:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("xgis", "0005_place_feature_cache_truncate"),
+        ("xgis", "0007_place_field_labels"),
     ]
 
     operations = [
