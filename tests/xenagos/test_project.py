@@ -102,7 +102,9 @@ def test_env_example_lists_every_variable_the_code_reads():
         read |= set(re.findall(r"""os\.environ(?:\.get)?[\[(]\s*["']([A-Z_]+)["']""", text))
         read |= set(re.findall(r"\$\{([A-Z_]+):-", text))
     listed = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
-    internal = {"DJANGO_ALLOW_ASYNC_UNSAFE"}  # set by the test harness for Playwright, never by an operator
+    # Test-harness variables, never set by an operator: Playwright's async guard, pytest-django's live server
+    # address, and the folder the tests collect static files into.
+    internal = {"DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_LIVE_TEST_SERVER_ADDRESS", "XENAGOS_TEST_STATIC_ROOT"}
     assert read - internal - listed == set()
 
 
