@@ -129,5 +129,8 @@ def _purge(urls: list[str]) -> None:
 @receiver(post_delete, sender=Branding)
 def place_features_forget(sender, **kwargs) -> None:
     """A site moved (hostname, port) or changed municipality: the open-data features stored with their page
-    addresses on it (gis.PlaceFeature) are built again."""
+    addresses on it (gis.PlaceFeature) are built again, once per transaction however many rows it writes."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(entry[1] is feature_cache_forget_all for entry in connection.run_on_commit):
+        return
     transaction.on_commit(feature_cache_forget_all)
