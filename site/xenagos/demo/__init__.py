@@ -35,8 +35,9 @@ MUNICIPALITIES = [
         "Αθηναίων",
         "Athens",
         "athens",
-        "Μνημεία, μουσεία και διαδρομές στην πόλη της Αθήνας.",
-        "Monuments, museums and walks in the city of Athens.",
+        # No «διαδρομές» (routes) here: the demo has none yet, and a home page promises only what it has.
+        "Μνημεία, μουσεία και αρχαιολογικοί χώροι στην πόλη της Αθήνας.",
+        "Monuments, museums and archaeological sites in the city of Athens.",
     ),
     DemoMunicipality(
         "9236",
