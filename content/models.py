@@ -66,7 +66,8 @@ class HomePage(Page):
         FieldPanel("body"),
         InlinePanel(
             "featured_places",
-            label=_("featured places"),
+            heading=_("featured places"),
+            label=_("featured place"),
             max_num=FEATURED_PLACES_MAX,
             help_text=_(
                 "Places of the municipality shown first on the home page, in this order and in every language. "
