@@ -13,8 +13,9 @@ from playwright.sync_api import expect
 from wagtail.images.models import Image
 from wagtail.models import Collection
 
-from content.models import PlaceGalleryImage, PlacePage
-from tests.browser import site_url
+from content.models import Branding, HomePage, PlaceGalleryImage, PlacePage
+from gis.models import Place
+from tests.browser import admin_log_in, site_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -223,3 +224,25 @@ def test_popup_opened_from_the_keyboard_takes_the_focus_and_gives_it_back(page, 
     page.keyboard.press("Escape")
     expect(page.locator(".leaflet-popup")).to_have_count(0)
     assert page.evaluate(focused_alt) == "Ακρόπολη Αθηνών"
+
+
+@pytest.mark.parametrize(("size", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
+def test_editor_features_a_place_of_their_municipality_in_the_admin(page, live_server, size, viewport):
+    home = Branding.objects.get(municipality__code="9186").site.root_page
+    kerameikos = Place.objects.get(name_en="Kerameikos")
+    sized(page, viewport)
+    admin_log_in(page, live_server)  # editor-athens
+    page.goto(f"{live_server.url}/admin/pages/{home.pk}/edit/")
+    page.locator("#id_featured_places-ADD").click()
+    page.locator("#inline_child_featured_places-0 [data-chooser-action-choose]").first.click()
+    # the chooser lists the editor's own places only
+    choices = page.locator(".modal [data-chooser-modal-choice]")
+    expect(choices.first).to_be_visible()
+    assert "Τίρυνθα" not in choices.all_inner_texts()
+    choices.filter(has_text="Κεραμεικός").first.click()
+    expect(page.locator("#id_featured_places-0-place")).to_have_value(str(kerameikos.pk))
+    screenshot(page, f"admin-home-featured-{size}")
+    page.locator("button.action-save").first.click()
+    page.wait_for_load_state("networkidle")
+    draft = HomePage.objects.get(pk=home.pk).get_latest_revision_as_object()
+    assert [item.place_id for item in draft.featured_places.all()] == [kerameikos.pk]

@@ -158,3 +158,17 @@ def test_sections_of_other_apps_show_only_when_they_have_items(client):
     finally:
         home_section_unregister(routes)
         home_section_unregister(archive)
+
+
+def test_loading_the_demo_again_replaces_the_old_routes_promise(client):
+    from xenagos.demo import demo_load
+
+    page = greek_home("9186")
+    page.intro = "Μνημεία, μουσεία και διαδρομές στην πόλη της Αθήνας."  # the demo text before this fix
+    page.save_revision().publish()
+    assert "διαδρομ" in home(client, "athens.localhost", "el").select_one(".intro").get_text()
+    demo_load()
+    assert "διαδρομ" not in home(client, "athens.localhost", "el").get_text()
+    assert home(client, "athens.localhost", "en").select_one(".intro").get_text() == (
+        "Monuments, museums and archaeological sites in the city of Athens."
+    )
