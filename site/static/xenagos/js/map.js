@@ -321,8 +321,9 @@
         { enableHighAccuracy: true, timeout: 10000 }
       );
     });
-    // The home page's "Places near me" link (map/#near-me) asks for the location at once.
-    if (window.location.hash === "#near-me") locate.click();
+    // The home page's "Places near me" link (map/#near-me) asks for the location at once, once the map script has
+    // set the opening view (else that view would replace the visitor's).
+    if (window.location.hash === "#near-me") map.whenReady(function () { setTimeout(function () { locate.click(); }, 0); });
     pick.addEventListener("click", function () {
       pick.setAttribute("aria-pressed", "true");
       status.textContent = labels.pick;
