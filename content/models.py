@@ -52,19 +52,64 @@ def validate_brand_colour(value: str) -> None:
         )
 
 
+FEATURED_PLACES_MAX = 12
+
+
 class HomePage(Page):
     """A municipality's home page: the root of its site, one per language."""
 
     intro = models.TextField(_("introduction"), blank=True)
     body = RichTextField(_("body"), blank=True)
 
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        InlinePanel(
+            "featured_places",
+            heading=_("featured places"),
+            label=_("featured place"),
+            max_num=FEATURED_PLACES_MAX,
+            help_text=_(
+                "Places of the municipality shown first on the home page, in this order and in every language. "
+                "When the list is empty, places with a page and a photo are shown."
+            ),
+        ),
+    ]
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["content.PlaceIndexPage"]
     template = "content/home_page.html"
 
     class Meta:
         verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        """The page, plus its featured places, the map's search and "near me", and other apps' sections."""
+        from .home import home_context
+
+        return {**super().get_context(request, *args, **kwargs), **home_context(request, page=self)}
+
+
+class HomeFeaturedPlace(Orderable):
+    """A place an editor features on a home page. The Greek (source) page's list is shown in every language."""
+
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_places")
+    place = models.ForeignKey("xgis.Place", on_delete=models.CASCADE, related_name="+", verbose_name=_("place"))
+
+    panels = [FieldPanel("place")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("featured place")
+        verbose_name_plural = _("featured places")
+
+    def clean(self):
+        """A home page features only its own municipality's places (the admin form shows the message)."""
+        super().clean()
+        page = getattr(self, "page", None)  # unset on a row not yet attached to its page
+        if self.place_id is None or page is None:
+            return
+        message = place_municipality_error(place=self.place, municipality=page_municipality(page))
+        if message:
+            raise ValidationError({"place": message})
 
 
 class PlaceIndexPage(RoutablePageMixin, Page):

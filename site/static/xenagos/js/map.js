@@ -79,12 +79,14 @@
     }
 
     function popupFor(feature) {
-      var box = element("div", { "class": "place-popup" });
+      // A named, focusable box: a popup opened from the keyboard takes the focus (xenagos.keyboardPopup).
+      var title = "popup-title-" + feature.id;
+      var box = element("div", { "class": "place-popup", role: "dialog", "aria-labelledby": title, tabindex: "-1" });
       if (feature.properties.image) {
         box.appendChild(element("img", { src: feature.properties.image, alt: feature.properties.image_alt || "",
                                          width: "240", height: "160" }));
       }
-      box.appendChild(element("strong", {}, feature.properties.name));
+      box.appendChild(element("strong", { id: title }, feature.properties.name));
       var link = element("a", { href: placeUrl(feature) }, labels.open);
       box.appendChild(element("p")).appendChild(link);
       return box;
@@ -115,6 +117,7 @@
         title: feature.properties.name, alt: feature.properties.name
       });
       marker.bindPopup(popupFor(feature));
+      xenagos.keyboardPopup(map, marker);
       marker.feature = feature;
       return marker;
     }
@@ -209,9 +212,69 @@
     }
     if (moreButton) moreButton.addEventListener("click", function () { loadList(true); });
     map.on("moveend", refresh);
+    xenagos.filtersToggle(form);
     xenagos.nearMe(map, config, here);
     refresh();
   };
+
+  /** A marker's popup opened with Enter takes the focus; Escape (or its close button) closes it and gives the
+   * focus back to the marker. Opened with the mouse, the focus stays where it was. */
+  xenagos.keyboardPopup = function (map, marker) {
+    marker.on("keypress", function (event) {
+      if (event.originalEvent.keyCode !== 13 || !marker.isPopupOpen()) return;
+      var popup = marker.getPopup();
+      var box = popup.getElement() && popup.getElement().querySelector("[tabindex='-1']");
+      if (!box) return;
+      function onKey(keyEvent) {
+        if (keyEvent.key !== "Escape") return;
+        keyEvent.preventDefault();
+        keyEvent.stopPropagation();
+        marker.closePopup();
+      }
+      function onClose() {
+        box.removeEventListener("keydown", onKey);
+        var focus = document.activeElement;
+        // Back to the marker, unless the visitor has moved on to something else meanwhile.
+        if (marker.getElement() && (!focus || focus === document.body || popup.getElement().contains(focus))) {
+          marker.getElement().focus();
+        }
+      }
+      box.addEventListener("keydown", onKey);
+      marker.once("popupclose", onClose);
+      box.focus();
+    });
+  };
+
+  /** On a narrow screen the category and period filters fold behind a button, so that the map starts within the
+   * first screen; the search field stays. Without JavaScript (or on a wide screen) every filter shows. */
+  xenagos.filtersToggle = function (form) {
+    var button = form && form.querySelector("[data-filters-toggle]");
+    var fields = form && form.querySelector("[data-filter-fields]");
+    if (!button || !fields) return;
+    var count = button.querySelector("[data-filters-count]");
+    function active() {
+      return Array.prototype.filter.call(fields.querySelectorAll("select"), function (select) {
+        return select.value;
+      }).length;
+    }
+    function showCount() {
+      var n = active();
+      count.textContent = n ? " (" + n + ")" : "";
+    }
+    function set(open) {
+      button.setAttribute("aria-expanded", String(open));
+      form.classList.toggle("filters-open", open);
+    }
+    form.classList.add("filters-collapsible");
+    set(false);
+    showCount();
+    button.addEventListener("click", function () {
+      set(button.getAttribute("aria-expanded") !== "true");
+    });
+    fields.addEventListener("change", showCount);
+  };
+
+  var NEAR_ZOOM = 15; // the zoom "near me" brings the map to at least: about 1.5 km across a phone
 
   /** "Near me": the visitor's location, a clicked point or typed coordinates -> nearest places, nearest first. */
   xenagos.nearMe = function (map, config, layer) {
@@ -221,15 +284,23 @@
     var status = section.querySelector("[data-near-status]");
     var results = section.querySelector("[data-near-results]");
     var pick = section.querySelector("[data-near-pick]");
+    // The position dot has a pane of its own above the markers and clusters (markerPane is 600, popups 700).
+    var pane = map.getPane("xenagos-here") || map.createPane("xenagos-here");
+    pane.style.zIndex = 650;
 
     // aria-busy marks the list as being replaced, from the click until the new results are in.
     function busy(on) {
       if (on) results.setAttribute("aria-busy", "true"); else results.removeAttribute("aria-busy");
     }
 
-    function show(lat, lon) {
+    // pan: bring the point into the middle of the map (a located or typed position; a clicked one is in view).
+    function show(lat, lon, pan) {
       layer.clearLayers();
-      layer.addLayer(L.circleMarker([lat, lon], { radius: 8, color: "#7a3e00", weight: 3 }));
+      layer.addLayer(L.circleMarker([lat, lon], {
+        pane: "xenagos-here", radius: 9, color: "#ffffff", weight: 3, fillColor: "#0b5394", fillOpacity: 1,
+        interactive: false, className: "near-position"
+      }));
+      if (pan) map.setView([lat, lon], Math.max(map.getZoom(), NEAR_ZOOM));
       results.textContent = "";
       busy(true);
       // Privacy: the position leaves the browser rounded to 3 decimals (about 110 m), whatever its source.
@@ -249,16 +320,20 @@
         .finally(function () { busy(false); });
     }
 
-    section.querySelector("[data-near-locate]").addEventListener("click", function () {
+    var locate = section.querySelector("[data-near-locate]");
+    locate.addEventListener("click", function () {
       if (!navigator.geolocation) { status.textContent = labels.denied; return; }
       status.textContent = labels.locating;
       busy(true);
       navigator.geolocation.getCurrentPosition(
-        function (position) { show(position.coords.latitude, position.coords.longitude); },
+        function (position) { show(position.coords.latitude, position.coords.longitude, true); },
         function () { status.textContent = labels.denied; busy(false); },
         { enableHighAccuracy: true, timeout: 10000 }
       );
     });
+    // The home page's "Places near me" link (map/#near-me) asks for the location at once, once the map script has
+    // set the opening view (else that view would replace the visitor's).
+    if (window.location.hash === "#near-me") map.whenReady(function () { setTimeout(function () { locate.click(); }, 0); });
     pick.addEventListener("click", function () {
       pick.setAttribute("aria-pressed", "true");
       status.textContent = labels.pick;
@@ -280,7 +355,7 @@
       var lat = parseFloat(event.target.elements.lat.value.replace(",", "."));
       var lon = parseFloat(event.target.elements.lon.value.replace(",", "."));
       if (isNaN(lat) || isNaN(lon)) return;
-      show(lat, lon);
+      show(lat, lon, true);
     });
   };
 })();
