@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 
 def save_account(page) -> None:
-    page.locator("#w-editor-form button[type=submit], form button[type=submit]").first.click()
+    page.locator("#w-editor-form button[type=submit]").first.click()  # not the sidebar search
     page.wait_for_load_state()
 
 
