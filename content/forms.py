@@ -3,6 +3,8 @@
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from gis.forms import PlaceChooser
+
 from .permissions import page_municipality
 
 
@@ -22,7 +24,14 @@ def place_municipality_error(*, place, municipality) -> str:
 
 
 class PlacePageForm(WagtailAdminPageForm):
-    """A place page's form: its place must be a record of the page's municipality."""
+    """A place page's form: its place must be a record of the page's municipality, and the place chooser offers
+    only that municipality's places."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "place" in self.fields:
+            municipality = page_municipality(self.instance, parent=getattr(self, "parent_page", None))
+            self.fields["place"].widget = PlaceChooser(municipality_id=municipality.pk if municipality else None)
 
     def clean(self):
         cleaned_data = super().clean()

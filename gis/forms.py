@@ -8,10 +8,13 @@ from django.contrib.gis.geos import Point
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.snippets.widgets import AdminSnippetChooser
 
 from .maps import STATIC_ASSETS, leaflet_icon_options, leaflet_labels
-from .models import WGS84, Category, Period
-from .selectors import point_from_greek_grid, vocabulary_names
+from .models import WGS84, Category, Period, Place
+from .selectors import municipalities_outline_geojson, places_named_like, point_from_greek_grid, vocabulary_choices
+from .services import municipalities_editable_by
 
 GREEK_GRID = 2100  # EPSG:2100, GGRS87 / Greek Grid: easting, northing in metres
 # The Greek Grid's area of use, generously: eastings 50-950 km, northings 3,800-4,700 km.
@@ -24,6 +27,7 @@ class PointWidget(forms.Widget):
 
     template_name = "gis/widgets/point.html"
     parts = ("lat", "lon", "easting", "northing")
+    outline: dict | None = None  # GeoJSON FeatureCollection (EPSG:4326) of the editor's municipalities, drawn
 
     class Media:
         css = {"all": [STATIC_ASSETS["leaflet_css"], "gis/point-widget.css"]}
@@ -37,6 +41,8 @@ class PointWidget(forms.Widget):
         context["basemap"] = settings.BASEMAPS[0]
         context["leaflet_icons"] = json.dumps(leaflet_icon_options())  # the marker's collected images
         context["leaflet_labels"] = json.dumps(leaflet_labels(), ensure_ascii=False)
+        context["outline"] = self.outline
+        context["outline_id"] = f"{context['widget']['attrs'].get('id', name)}_outline"
         return context
 
     def value_from_datadict(self, data, files, name):
@@ -88,17 +94,80 @@ class PointField(forms.Field):
 
 
 class PlaceAdminForm(WagtailAdminModelForm):
-    """The place form: geometry through the map/coordinates widget."""
+    """The place form: geometry through the map/coordinates widget, which opens on the editor's municipalities
+    with their boundaries drawn; categories and periods listed once each, named in the editor's language."""
 
     location = PointField(label=_("Location"), required=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Records point at the source-locale (Greek) terms: list those once, named in the editor's language.
+        self._vocabularies_once()
+        self._outline_municipalities()
+
+    def _vocabularies_once(self) -> None:
+        """Places point at the source-language (Greek) rows; their translations are labels, not more choices."""
+        language = get_language() or settings.LANGUAGE_CODE
         for name, model in (("category", Category), ("periods", Period)):
-            field = self.fields.get(name)
-            if field is None:
+            if name not in self.fields:
                 continue
-            field.queryset = model.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
-            names = vocabulary_names(model=model, language=get_language() or settings.LANGUAGE_CODE)
-            field.label_from_instance = lambda term, names=names: names.get(term.translation_key, term.name)
+            field = self.fields[name]
+            # a short list: a select and checkboxes, not the snippet chooser, whose modal lists every translation
+            field.widget = forms.Select() if name == "category" else forms.CheckboxSelectMultiple()
+            field.widget.is_required = field.required
+            labels = dict(vocabulary_choices(model=model, language=language[:2]))
+            field.queryset = model.objects.filter(pk__in=labels).order_by("sort_order", "name")
+            field.label_from_instance = lambda item, labels=labels: labels.get(item.pk, item.name)
+        if self.instance.pk and not self.is_bound:  # a place that points at a translation: show its source row
+            if "category" in self.fields and self.instance.category_id:
+                self.initial["category"] = self._source_pk(self.instance.category)
+            if "periods" in self.fields:
+                self.initial["periods"] = [self._source_pk(period) for period in self.instance.periods.all()]
+
+    @staticmethod
+    def _source_pk(item) -> int:
+        source = (
+            type(item)
+            .objects.filter(translation_key=item.translation_key, locale__language_code=settings.LANGUAGE_CODE)
+            .first()
+        )
+        return (source or item).pk
+
+    def _outline_municipalities(self) -> None:
+        user = getattr(self, "for_user", None)
+        municipalities = [] if user is None or user.is_superuser else municipalities_editable_by(user)
+        own = self.instance.municipality if self.instance.pk else None
+        if own is not None and own not in municipalities:
+            municipalities.append(own)
+        if municipalities:
+            outline = json.loads(municipalities_outline_geojson(municipalities=municipalities))
+            self.fields["location"].widget.outline = outline
+
+
+class PlaceChooserFilterForm(BaseFilterForm):
+    """The place chooser's search (Greek or English name, any case or accents) and the municipality it is for."""
+
+    q = forms.CharField(
+        label=_("Search term"), required=False, widget=forms.TextInput(attrs={"placeholder": _("Search by name")})
+    )
+    municipality = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        if municipality := self.cleaned_data.get("municipality"):
+            objects = objects.filter(municipality_id=municipality)
+        if text := (self.cleaned_data.get("q") or "").strip():
+            objects = places_named_like(queryset=objects, text=text)
+            self.is_searching, self.search_query = True, text
+        return objects
+
+
+class PlaceChooser(AdminSnippetChooser):
+    """The place chooser of a page: its modal lists only the places of the page's municipality."""
+
+    def __init__(self, *, municipality_id: int | None = None, **kwargs):
+        self.municipality_id = municipality_id
+        super().__init__(Place, **kwargs)
+
+    def get_chooser_modal_url(self):
+        url = super().get_chooser_modal_url()
+        return f"{url}?municipality={self.municipality_id}" if self.municipality_id else url

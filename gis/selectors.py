@@ -7,9 +7,10 @@ import json
 import math
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import Category, Municipality, Period, Place, PlaceText
 from .public import public_name_sql, public_place_sql
@@ -42,6 +43,39 @@ def municipality_boundary_geojson(*, municipality: Municipality) -> str:
             [GEOJSON_DECIMALS, municipality.pk],
         )
         return cursor.fetchone()[0]
+
+
+def municipalities_outline_geojson(*, municipalities: list[Municipality], tolerance_deg: float = 0.0002) -> str:
+    """The boundaries of ``municipalities`` as an RFC 7946 FeatureCollection (EPSG:4326, properties ``name``),
+    simplified by PostGIS to ``tolerance_deg`` degrees (about 20 m) so that the place form stays light."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_agg(json_build_object(
+                   'type', 'Feature', 'properties', json_build_object('name', name_el),
+                   'geometry', ST_AsGeoJSON(ST_ForcePolygonCCW(ST_SimplifyPreserveTopology(boundary, %s)), 6)::json
+               ) ORDER BY name_el), '[]'::json))::text
+               FROM xgis_municipality WHERE id = ANY(%s)""",
+            [tolerance_deg, [m.pk for m in municipalities]],
+        )
+        return cursor.fetchone()[0]
+
+
+def places_named_like(*, queryset: QuerySet[Place], text: str) -> QuerySet[Place]:
+    """The places of ``queryset`` whose Greek or English name contains ``text``, ignoring case and accents
+    (PostgreSQL ``unaccent``): «παρθ», «ΠΑΡΘΕΝΏΝ» and "parthen" find the Parthenon."""
+    words = text.split()[:5]
+    for word in words:
+        queryset = queryset.filter(Q(name_el__unaccent__icontains=word) | Q(name_en__unaccent__icontains=word))
+    return queryset
+
+
+def vocabulary_choices(*, model: type[Category] | type[Period], language: str) -> list[tuple[int, str]]:
+    """(pk, name) of a vocabulary's source-language rows (what places point at), each once, named in ``language``
+    when a translation exists; in editorial order."""
+    source = settings.LANGUAGE_CODE
+    names = dict(model.objects.filter(locale__language_code=language).values_list("translation_key", "name"))
+    rows = model.objects.filter(locale__language_code=source).order_by("sort_order", "name")
+    return [(row.pk, names.get(row.translation_key) or row.name) for row in rows]
 
 
 def categories(*, language: str) -> QuerySet[Category]:
@@ -273,7 +307,3 @@ def point_from_greek_grid(*, easting: float, northing: float) -> Point:
         lon, lat = cursor.fetchone()
     return Point(lon, lat, srid=4326)
 
-
-def vocabulary_names(*, model: type[Category] | type[Period], language: str) -> dict:
-    """A vocabulary's names in ``language`` by translation key (a term not yet translated is missing)."""
-    return dict(model.objects.filter(locale__language_code=language).values_list("translation_key", "name"))

@@ -2,8 +2,10 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
@@ -24,8 +26,9 @@ from wagtail.snippets.views.snippets import (
     UsageView,
 )
 
-from .forms import PlaceAdminForm
+from .forms import PlaceAdminForm, PlaceChooserFilterForm
 from .models import Category, Period, Place
+from .selectors import vocabulary_choices
 from .services import municipalities_editable_by, place_locate
 
 
@@ -38,7 +41,17 @@ def places_for_user(user):
 
 
 class PlaceFormMixin:
-    """Create/edit: the point goes through place_locate (municipality from the boundaries, with warnings)."""
+    """Create/edit: the point goes through place_locate (municipality from the boundaries, with warnings).
+
+    No autosave: Wagtail 8 autosaves the forms of models with revisions, but a place has no draft state, so an
+    autosave is a save of the live record: the first click on the map made a public place (in the API, the
+    counts, the downloads) before Save, and an abandoned edit changed the public one. With autosave off Wagtail
+    warns about unsaved edits on leaving instead; nothing reaches the server until Save.
+    """
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.autosave_enabled = False
 
     def save_instance(self):
         place = self.form.instance
@@ -93,14 +106,36 @@ class PlaceRevisionsCompareView(OwnPlaceMixin, RevisionsCompareView):
     pass
 
 
-class PlaceChooseView(ChooseView):
+class PlaceChooseMixin:
+    """The place chooser: the user's places (narrowed to one municipality when a page's form asks, see
+    gis.forms.PlaceChooser), searchable by name, with municipality and category beside each name."""
+
+    filter_form_class = PlaceChooserFilterForm
+    preserve_url_parameters = ["multiple", "municipality"]
+    ordering = ["name_el"]
+
     def get_object_list(self):
         return places_for_user(self.request.user)
 
+    def get_filter_form(self):
+        return self.filter_form_class(self.request.GET)
 
-class PlaceChooseResultsView(ChooseResultsView):
-    def get_object_list(self):
-        return places_for_user(self.request.user)
+    @property
+    def columns(self):
+        labels = dict(vocabulary_choices(model=Category, language=(get_language() or "el")[:2]))
+        return [
+            self.title_column,
+            Column("municipality", label=_("Municipality"), accessor=lambda place: place.municipality or ""),
+            Column("category", label=_("Category"), accessor=lambda place: labels.get(place.category_id, "")),
+        ]
+
+
+class PlaceChooseView(PlaceChooseMixin, ChooseView):
+    pass
+
+
+class PlaceChooseResultsView(PlaceChooseMixin, ChooseResultsView):
+    pass
 
 
 class PlaceChosenView(SnippetChosenView):

@@ -35,8 +35,20 @@
       }
     }
 
+    // The editor's municipalities (GeoJSON in the page, EPSG:4326): drawn, and the view of a new place.
+    var outline = null;
+    var outlineData = widget.dataset.outline && document.getElementById(widget.dataset.outline);
+    if (outlineData) {
+      outline = L.geoJSON(JSON.parse(outlineData.textContent), {
+        interactive: false, // clicks go through to the map
+        style: { color: "#1d4ed8", weight: 2, dashArray: "6 4", fill: false },
+      }).addTo(map);
+      widget.pointOutline = outline;
+    }
     var start = typed();
-    if (start) { place(start, true); map.setView(start, 16); } else { map.setView([38.2, 23.8], 6); }
+    if (start) { place(start, true); map.setView(start, 16); }
+    else if (outline && outline.getBounds().isValid()) { map.fitBounds(outline.getBounds()); }
+    else { map.setView([38.2, 23.8], 6); }
     map.on("click", function (event) { place(event.latlng, false); });
     [latInput, lonInput].forEach(function (input) {
       input.addEventListener("change", function () {

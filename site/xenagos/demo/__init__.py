@@ -50,6 +50,21 @@ MUNICIPALITIES = [
 ]
 ADMIN = ("admin", "xenagos-demo-admin")
 EDITORS = {"9186": ("editor-athens", "athens-demo-editor"), "9236": ("editor-nafplio", "nafplio-demo-editor")}
+# Names and e-mail addresses (example.org: reserved, never delivered) of the demo accounts: Wagtail's account page
+# requires them, so without them an editor could not save a language preference.
+PEOPLE = {
+    "admin": ("Διαχειριστής", "Ξεναγού", "admin@example.org"),
+    "editor-athens": ("Ελένη", "Αθανασίου", "editor-athens@example.org"),
+    "editor-nafplio": ("Νίκος", "Ναυπλιώτης", "editor-nafplio@example.org"),
+}
+
+
+def _demo_person(user) -> None:
+    """Give a demo account its name and e-mail address, unless someone has already set them."""
+    first, last, email = PEOPLE[user.username]
+    if not (user.first_name or user.last_name or user.email):
+        user.first_name, user.last_name, user.email = first, last, email
+        user.save(update_fields=["first_name", "last_name", "email"])
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
@@ -69,6 +84,7 @@ def demo_load(*, domain: str = "localhost", port: int = 80) -> None:
     if created:
         admin.set_password(ADMIN[1])
         admin.save()
+    _demo_person(admin)
     for index, item in enumerate(MUNICIPALITIES):
         result = municipality_create(
             code=item.code,
@@ -88,6 +104,7 @@ def demo_load(*, domain: str = "localhost", port: int = 80) -> None:
         if created:
             editor.set_password(password)
             editor.save()
+        _demo_person(editor)
         editor.groups.add(result.editors)
     dataset = dataset_upsert(
         slug="pleiades-demo",

@@ -131,6 +131,12 @@ WAGTAIL_I18N_ENABLED = True
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Athens"
+# --- Admin account time zones: Wagtail offers every zone Python knows, which on Debian includes "localtime" (a
+# file, not a zone): the account page's script failed on it (RangeError: Invalid time zone). Ours are these.
+WAGTAIL_USER_TIME_ZONES = ["Europe/Athens", "UTC"]
+# No Gravatar: an account with an e-mail address would make every admin page ask gravatar.com for its avatar (a
+# third-party request, refused by our CSP); Wagtail shows its own default avatar or the uploaded picture.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 LOCALE_PATHS = [BASE_DIR / "site" / "locale"]
 # --- Greek for third-party apps: Wagtail's and wagtail-localize's Greek catalogues lack about half their strings
 # (and Django's lacks timesince's plurals). site/locale-overrides supplies them; LOCALE_PATHS win over the apps'
