@@ -306,4 +306,3 @@ def point_from_greek_grid(*, easting: float, northing: float) -> Point:
         )
         lon, lat = cursor.fetchone()
     return Point(lon, lat, srid=4326)
-
