@@ -3,8 +3,12 @@ source page's own permissions (and so its municipality and its review workflow),
 ``submit_translation`` permission that wagtail-localize checks. Registered before wagtail-localize's URLs, at the
 same addresses, by ``content.wagtail_hooks``."""
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.models import Page
 from wagtail.snippets.permissions import get_permission_name
@@ -94,3 +98,34 @@ class InstallationPageTypesUsageReportView(PageTypesUsageReportView):
         if not request.user.is_superuser:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+SUBMIT_TRANSLATION_ACTION = "xenagos-submit-for-moderation"
+
+
+def translation_submit_for_moderation(request: HttpRequest, page: Page) -> HttpResponse:
+    """The translation editor's "submit for moderation": save the translation as a draft revision of the translated
+    page and start the page's review workflow, as the page editor's button does. Wagtail's edit view has already
+    checked that the user may edit the page; submitting also needs a workflow that is not already in progress."""
+    translation = Translation.objects.filter(
+        source__object_id=page.translation_key, target_locale_id=page.locale_id, enabled=True
+    ).first()
+    if translation is None:
+        raise Http404
+    permissions = page.permissions_for_user(request.user)
+    if not (permissions.can_edit() and permissions.can_submit_for_moderation()):
+        raise PermissionDenied
+    workflow = page.get_workflow()
+    try:
+        translation.save_target(user=request.user, publish=False)
+    except ValidationError:
+        messages.error(request, _("The translation could not be saved: fix the errors shown and submit it again."))
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    page = page.specific_class.objects.get(pk=page.pk)
+    workflow.start(page, request.user)
+    messages.success(
+        request,
+        _("«%(title)s» (%(language)s) was submitted for review.")
+        % {"title": page.title, "language": translation.target_locale.get_display_name()},
+    )
+    return redirect("wagtailadmin_pages:edit", page.pk)

@@ -4,7 +4,8 @@
   versions in ``content.admin_views`` (this app's hooks run before wagtail-localize's, so its URLs match first);
 - the page chooser offers only the pages the user may explore (their municipality's tree);
 - the admin API's images and documents list and show only those of the user's collections;
-- moving a page asks Wagtail's own "may move there" before the confirmation page shows anything.
+- moving a page asks Wagtail's own "may move there" before the confirmation page shows anything;
+- wagtail-localize's translation editor gets the page editor's "submit for moderation" (it has only "publish").
 """
 
 import json
@@ -53,6 +54,14 @@ def register_localize_overrides():
             name="xenagos_localize_translations_report_results",
         ),
     ]
+
+
+@hooks.register("before_edit_page", order=-10)  # before wagtail-localize's, which shows the translation editor
+def translation_submit_for_moderation(request, page):
+    """The translation editor's "submit for moderation" button (content/templates/wagtail_localize/...)."""
+    if request.method == "POST" and request.POST.get("action") == admin_views.SUBMIT_TRANSLATION_ACTION:
+        return admin_views.translation_submit_for_moderation(request, page)
+    return None
 
 
 @hooks.register("construct_page_chooser_queryset")
