@@ -179,9 +179,20 @@ def test_position_dot_is_drawn_above_a_cluster(page, live_server, size, viewport
                      [icon.left + icon.width / 2 - map.left, icon.top + icon.height / 2 - map.top]); }"""
     )
     page.context.set_geolocation({"latitude": where["lat"], "longitude": where["lng"]})
+    # "near me" pans the map to the visitor: the dot is looked for once that pan has ended (else the position is
+    # computed mid-pan and the pixel read after it, somewhere else)
+    page.evaluate(
+        "() => { window.nearPanned = new Promise(done => { xenagos.map.once('moveend', done);"
+        " setTimeout(done, 5000); }); }"
+    )
     page.get_by_role("button", name="Η θέση μου").click()
     expect(page.locator("[data-near-results]")).not_to_have_attribute("aria-busy", "true")
+    page.evaluate("() => window.nearPanned")
     page.wait_for_function(SETTLED)
+    page.wait_for_function(
+        f"""() => {{ const c = xenagos.map.getCenter();
+                    return Math.abs(c.lat - {where["lat"]}) < 1e-4 && Math.abs(c.lng - {where["lng"]}) < 1e-4; }}"""
+    )  # and the map did pan to the visitor (Leaflet keeps the centre to the pixel: 1e-4° is about 10 m)
     frame = page.locator(".map-frame")
     frame.scroll_into_view_if_needed()
     # where the visitor's position is on the screen (found from the map, not from how the dot is drawn)
