@@ -7,13 +7,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.files.images import ImageFile
 from PIL import Image as PillowImage
 from playwright.sync_api import expect
-from wagtail.images.models import Image
-from wagtail.models import Collection
 
-from content.models import Branding, HomePage, PlaceGalleryImage, PlacePage
+from content.models import Branding, HomePage
 from gis.models import Place
 from tests.browser import admin_log_in, site_url
 
@@ -40,24 +37,6 @@ def sized(page, viewport: dict, **geolocation):
     if geolocation:
         page.context.grant_permissions(["geolocation"])
         page.context.set_geolocation(geolocation)
-    return page
-
-
-def photo(name: str) -> Image:
-    """A real JPEG (a 600x400 gradient) stored as a Wagtail image in the Athens collection."""
-    pixels = PillowImage.linear_gradient("L").resize((600, 400)).convert("RGB")
-    buffer = io.BytesIO()
-    pixels.save(buffer, format="JPEG")
-    return Image.objects.create(
-        title=name, file=ImageFile(buffer, name=f"{name}.jpg"), collection=Collection.objects.get(name="Athens")
-    )
-
-
-@pytest.fixture
-def acropolis_with_photo():
-    page = PlacePage.objects.get(title="Ακρόπολη Αθηνών")
-    PlaceGalleryImage.objects.create(page=page, image=photo("parthenon-west"), alt_text="Ο Παρθενώνας από τα δυτικά")
-    page.save_revision().publish()
     return page
 
 

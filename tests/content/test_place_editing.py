@@ -1,36 +1,13 @@
 """Editors write place pages: photos with alternative text, review workflow, preview; the map follows."""
 
-import io
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.files.images import ImageFile
-from PIL import Image as PillowImage
-from wagtail.images.models import Image
-from wagtail.models import Collection
 
 from content.models import PlaceGalleryImage, PlacePage
 from gis.models import PlaceText
+from tests.content.conftest import photo
 
 pytestmark = pytest.mark.django_db
-
-
-def photo(name: str) -> Image:
-    """A real JPEG (a 600x400 gradient) stored as a Wagtail image in the Athens collection."""
-    pixels = PillowImage.linear_gradient("L").resize((600, 400)).convert("RGB")
-    buffer = io.BytesIO()
-    pixels.save(buffer, format="JPEG")
-    return Image.objects.create(
-        title=name, file=ImageFile(buffer, name=f"{name}.jpg"), collection=Collection.objects.get(name="Athens")
-    )
-
-
-@pytest.fixture
-def acropolis_with_photo():
-    page = PlacePage.objects.get(title="Ακρόπολη Αθηνών")
-    PlaceGalleryImage.objects.create(page=page, image=photo("parthenon-west"), alt_text="Ο Παρθενώνας από τα δυτικά")
-    page.save_revision().publish()
-    return page
 
 
 def test_published_photo_reaches_the_map_popup_data(client, acropolis_with_photo):
