@@ -1,6 +1,6 @@
-"""Admin URLs that put a municipality check in front of Wagtail core views, at the same addresses (mounted before
-Wagtail's admin URLs in the project's root URLconf). Hooks cannot do this for core views: Wagtail lists its own URLs
-before the hooks' ones."""
+"""Admin URLs that put a municipality check (or, for adding a page, no autosave) in front of Wagtail core views,
+at the same addresses (mounted before Wagtail's admin URLs in the project's root URLconf). Hooks cannot do this for
+core views: Wagtail lists its own URLs before the hooks' ones."""
 
 from functools import wraps
 
@@ -87,6 +87,11 @@ urlpatterns = [
         "bulk/<str:app_label>/<str:model_name>/<str:action>/",
         require_admin_access(_visible_items(bulk_action)),
         name="xenagos_bulk_action",
+    ),
+    path(
+        "pages/add/<slug:content_type_app_name>/<slug:content_type_model_name>/<int:parent_page_id>/",
+        require_admin_access(admin_views.PageCreateView.as_view()),
+        name="xenagos_add_page",  # without autosave: an abandoned "add page" form leaves no draft page behind
     ),
     path(
         "reports/page-types-usage/",

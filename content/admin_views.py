@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from wagtail.admin.views.pages.create import CreateView as WagtailPageCreateView
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.models import Page
 from wagtail.snippets.permissions import get_permission_name
@@ -129,3 +130,17 @@ def translation_submit_for_moderation(request: HttpRequest, page: Page) -> HttpR
         % {"title": page.title, "language": translation.target_locale.get_display_name()},
     )
     return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+class PageCreateView(WagtailPageCreateView):
+    """Wagtail's "add a page" without autosave. Autosaving a new page creates it in the tree (a draft the editor
+    never saved), so an abandoned form left a page behind (issue #12, defect 3). Edits of existing pages keep
+    Wagtail's autosave: it writes drafts, which stay unpublished until the editor or a moderator publishes them."""
+
+    def get(self, request, *args, **kwargs):
+        self.autosave_enabled = False
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.autosave_enabled = False
+        return super().post(request, *args, **kwargs)

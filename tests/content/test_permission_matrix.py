@@ -126,6 +126,10 @@ RULES: dict[str, Rule] = {
         EDIT,
         args={"content_type_app_name": "content", "content_type_model_name": "placepage", "parent_page_id": "@index"},
     ),
+    "xenagos_add_page": pages(  # content.admin_urls: Wagtail's view without autosave
+        EDIT,
+        args={"content_type_app_name": "content", "content_type_model_name": "placepage", "parent_page_id": "@index"},
+    ),
     "wagtailadmin_pages:preview_on_add": pages(
         EDIT,
         args={"content_type_app_name": "content", "content_type_model_name": "placepage", "parent_page_id": "@index"},

@@ -69,3 +69,25 @@ def test_editor_previews_a_place_page(client):
     assert client.post(url, form, HTTP_HOST="athens.localhost").json()["is_valid"] is True
     preview = client.get(url, HTTP_HOST="athens.localhost")
     assert preview.status_code == 200 and "Ακρόπολη (προεπισκόπηση)" in preview.content.decode()
+
+
+@pytest.mark.browser
+def test_an_abandoned_new_page_form_leaves_no_page_behind(page, live_server):
+    """Issue 12, defect 3, for pages: Wagtail's autosave of the "add page" form created the page in the tree (a
+    draft nobody saved). Nothing reaches the server before the editor saves."""
+    from content.models import PlaceIndexPage
+    from tests.browser import admin_log_in
+    from tests.gis.test_place_admin import leave_after_waiting, saves
+
+    index = PlaceIndexPage.objects.get(locale__language_code="el", url_path__startswith="/athens")
+    pages_before = PlacePage.objects.count()
+    admin_log_in(page, live_server)
+    posts: list[str] = []
+    page.on("request", lambda request: posts.append(request.url) if saves(request) else None)
+    page.goto(f"{live_server.url}/admin/pages/add/content/placepage/{index.pk}/")
+    page.wait_for_timeout(2500)  # Wagtail starts watching the form for changes after 2 s
+    page.locator("#id_title").fill("Εγκαταλελειμμένη σελίδα")
+    leave_after_waiting(page, live_server, posts)
+    assert not PlacePage.objects.filter(title="Εγκαταλελειμμένη σελίδα").exists()
+    assert PlacePage.objects.count() == pages_before
+    assert posts == [], f"the form was sent before Save: {posts}"
