@@ -15,6 +15,7 @@ class GisConfig(AppConfig):
         from . import checks, receivers  # noqa: F401  (the PostGIS start-up check; a saved place gets its texts)
 
         post_migrate.connect(_seed_vocabularies, sender=self)
+        post_migrate.connect(_cache_triggers, sender=self)
 
 
 def _seed_vocabularies(sender, using="default", **kwargs) -> None:
@@ -22,3 +23,11 @@ def _seed_vocabularies(sender, using="default", **kwargs) -> None:
     from .services import vocabularies_ensure
 
     vocabularies_ensure()
+
+
+def _cache_triggers(sender, using="default", **kwargs) -> None:
+    """After migrate: the triggers of the features caches as the kinds declare them (gis/api/cache_triggers.py)."""
+    from .api.cache_triggers import kinds_cache_triggers_install
+    from .api.kinds import KINDS
+
+    kinds_cache_triggers_install(KINDS.values())

@@ -231,10 +231,11 @@ class PlaceText(models.Model):
 
 class PlaceFeature(models.Model):
     """A cache: a live place's GeoJSON Feature in one language, exactly as the open-data downloads write it, so that
-    a download reads stored text instead of building every feature again (see gis.api.features_cache).
+    a download reads stored text instead of building every feature again (see gis.api.feature_cache).
 
-    Only places that are published (not withdrawn, in a municipality) have rows. Triggers in PostgreSQL (migration
-    0003) delete the rows a write makes stale, whatever makes the write (admin, importers' SQL, the shell): a
+    Only places that are published (not withdrawn, in a municipality) have rows. Triggers in PostgreSQL (generated
+    from the places' declaration by gis.api.cache_triggers after migrate) delete the rows a write makes stale,
+    whatever makes the write (admin, importers' SQL, the shell): a
     change to the place, its texts or its periods, and a change to a category, period, municipality or dataset that
     its features show. Missing rows are filled again before a download and after an import.
     """

@@ -32,12 +32,13 @@ AREAS = Kind(
     geometry_description=_("Area in degrees (WGS 84), valid, exterior rings counter-clockwise; wkt column in CSV."),
     licence_sql="d.licence",
     geometry_sql=area_sql("r.geometry"),
-    geometry_type="MultiPolygon",
+    geometry_types=("MultiPolygon",),
     order_sql="r.id",
     bbox_sql="r.geometry",
     id_pattern="^[0-9]+$",
     updated_sql="r.updated_at",
     filters=[p.DATETIME],
+    municipal_licence=False,
     datasets_sql=f"SELECT DISTINCT dataset_id FROM {_AREA} WHERE NOT withdrawn",  # noqa: S608
     columns=[
         Column(

@@ -1,15 +1,13 @@
-"""The published collections: every kind for all municipalities (``places``, ``boundaries``) and places per
-municipality (``places-<municipality slug>``)."""
+"""The published collections: every kind for all municipalities (``places``, ``boundaries``) and, for each kind
+whose records have a municipality (``Kind.municipality_sql``), one per municipality (``places-<municipality slug>``)."""
 
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from ..models import Municipality
-from .kinds import BOUNDARIES, KINDS, PLACES, Kind
+from .kinds import KINDS, Kind
 from .responses import not_found
-
-PER_MUNICIPALITY = [PLACES]  # kinds that also get one collection per municipality
 
 
 @dataclass(frozen=True)
@@ -44,7 +42,7 @@ def collections_all() -> list[Collection]:
     """Every published collection, the all-municipality ones first, then per municipality by name."""
     municipalities = list(Municipality.objects.order_by("name_el").defer("boundary"))
     result = [Collection(kind) for kind in KINDS.values()]
-    for kind in PER_MUNICIPALITY:
+    for kind in _per_municipality():
         result.extend(Collection(kind, municipality) for municipality in municipalities)
     return result
 
@@ -53,13 +51,17 @@ def collection_get(*, collection_id: str) -> Collection | None:
     """The collection called ``collection_id``, or None."""
     if collection_id in KINDS:
         return Collection(KINDS[collection_id])
-    for kind in PER_MUNICIPALITY:
+    for kind in _per_municipality():
         prefix = kind.name + "-"
         if collection_id.startswith(prefix):
             municipality = Municipality.objects.filter(slug=collection_id[len(prefix) :]).defer("boundary").first()
             if municipality is not None:
                 return Collection(kind, municipality)
     return None
+
+
+def _per_municipality() -> list[Kind]:
+    return [kind for kind in KINDS.values() if kind.per_municipality]
 
 
 def collection_or_404(collection_id: str) -> Collection:
@@ -70,4 +72,4 @@ def collection_or_404(collection_id: str) -> Collection:
     return collection
 
 
-__all__ = ["BOUNDARIES", "PLACES", "Collection", "collection_get", "collection_or_404", "collections_all"]
+__all__ = ["Collection", "collection_get", "collection_or_404", "collections_all"]

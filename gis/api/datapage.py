@@ -1,5 +1,7 @@
 """/<lang>/data/: the researchers' page — what can be downloaded, under which licence, and what every field means."""
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,7 +19,7 @@ def data_page(request: HttpRequest) -> HttpResponse:
     """Every collection with its size and download links (in the page's language), the API, licences and sources,
     and a table of fields per kind of record."""
     language = get_language() or "el"
-    rows = []
+    rows: list[dict[str, Any]] = []
     for collection in collections_all():
         downloads = []
         for fmt, (_media, extension) in links.DOWNLOADS.items():
@@ -33,16 +35,18 @@ def data_page(request: HttpRequest) -> HttpResponse:
                 "downloads": downloads,
             }
         )
-    sources = {
-        kind: queries.collection_sources(collection=row["collection"])
+    sources = [
+        queries.collection_sources(collection=row["collection"])
         for row in rows
         if row["collection"].municipality is None
-        for kind in [row["collection"].kind.name]
-    }
-    municipalities = sources.get("boundaries", {}).get("municipalities", [])
+    ]
+    # every kind of the municipalities' own records names them all (with their licences): list them once
+    municipalities: list[dict[str, Any]] = next(
+        (source["municipalities"] for source in sources if source["municipalities"]), []
+    )
     for municipality in municipalities:
         municipality["licence_url"] = links.licence_url(municipality["licence"])
-    datasets = list({d["id"]: d for kind in sources.values() for d in kind.get("datasets", [])}.values())
+    datasets = list({d["id"]: d for source in sources for d in source["datasets"]}.values())
     for dataset in datasets:
         dataset["licence_url"] = links.licence_url(dataset["licence"])
     return render(

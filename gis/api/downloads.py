@@ -20,7 +20,7 @@ from django.utils import translation
 from . import feature_cache, links, queries
 from . import parameters as p
 from .collections import Collection, collection_or_404
-from .kinds import PLACES
+from .kinds import Kind
 from .responses import api_view
 
 GPKG_BATCH = 50_000  # rows handed to pyogrio per append
@@ -51,7 +51,7 @@ def geojson_chunks(*, collection: Collection, values: dict, language: str, meta:
     """An RFC 7946 FeatureCollection, streamed: metadata (foreign members) first, then the features."""
     head = json.dumps({"type": "FeatureCollection", **meta}, ensure_ascii=False, separators=(",", ":"))[:-1]
     yield (head + ',"features":[\n').encode()
-    if collection.kind is PLACES:
+    if collection.kind.cache is not None:  # a kind that declares a cache of its features reads them from it
         yield from feature_cache.stream(collection=collection, values=values, language=language)
     else:
         yield from feature_cache.built(queries.features_stream(collection=collection, values=values, language=language))
@@ -60,8 +60,9 @@ def geojson_chunks(*, collection: Collection, values: dict, language: str, meta:
 
 def csv_chunks(*, collection: Collection, values: dict, language: str, bom: bool = False) -> Iterator[bytes]:
     """CSV (UTF-8, header row): id, properties, then lon/lat (degrees, DECIMALS places) for points or WKT for
-    other geometries. With ``bom``, the file starts with a UTF-8 byte order mark (for Microsoft Excel)."""
-    geometry = "lonlat" if collection.kind.geometry_type == "Point" else "wkt"
+    other geometries (none for records without a location). With ``bom``, the file starts with a UTF-8 byte order
+    mark (for Microsoft Excel)."""
+    geometry: queries.FlatGeometry = "lonlat" if collection.kind.geometry_types == ("Point",) else "wkt"
     names, _select = queries.flat_sql(collection.kind, geometry=geometry)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -74,11 +75,49 @@ def csv_chunks(*, collection: Collection, values: dict, language: str, bom: bool
         yield buffer.getvalue().encode()
 
 
+# GeoPackage field per JSON type: numpy dtype (pyogrio makes the OGR field from it) and the value of a null
+GPKG_FIELDS: dict[str, tuple[str, object]] = {
+    "integer": ("int64", 0),  # Integer64
+    "number": ("float64", 0.0),  # Real
+    "boolean": ("bool", False),  # Integer with the Boolean subtype
+    "date-time": ("datetime64[ms]", None),  # DateTime (UTC)
+}
+
+
+def gpkg_geometry_type(kind: Kind) -> str | None:
+    """The GeoPackage layer's geometry type: the declared one, "Unknown" when several are declared, None when the
+    records have no location (an attribute table); " Z" when coordinates carry heights."""
+    if not kind.geometry_types:
+        return None
+    name = kind.geometry_types[0] if len(kind.geometry_types) == 1 else "Unknown"
+    return f"{name} Z" if kind.geometry_z else name
+
+
+def gpkg_columns(kind: Kind, rows: list[tuple]) -> tuple[list[np.ndarray], list[np.ndarray | None]]:
+    """The field arrays of a batch of rows (id and properties, typed by their JSON types) and their null masks."""
+    types = ["string"] + [column.type for column in kind.columns]
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(types)
+    arrays: list[np.ndarray] = []
+    masks: list[np.ndarray | None] = []
+    for json_type, values in zip(types, columns, strict=False):
+        if json_type in GPKG_FIELDS:
+            dtype, filler = GPKG_FIELDS[json_type]
+            mask = np.array([value is None for value in values], dtype=bool)
+            arrays.append(np.array([filler if value is None else value for value in values], dtype=dtype))
+            masks.append(mask)
+        else:  # text, and lists joined by ';'
+            arrays.append(np.array(values, dtype=object))
+            masks.append(None)
+    return arrays, masks
+
+
 def gpkg_file(*, collection: Collection, values: dict, language: str, meta: dict) -> io.BufferedReader:
-    """A GeoPackage of the collection written by pyogrio in batches; returned open, already unlinked."""
+    """A GeoPackage of the collection written by pyogrio in batches; returned open, already unlinked. Fields are
+    typed by their columns' JSON types (GPKG_FIELDS); geometry in EPSG:4326."""
     kind = collection.kind
     names, _select = queries.flat_sql(kind, geometry="wkb")
-    fields = names[:-1]
+    spatial = kind.has_geometry
+    fields = names[:-1] if spatial else names
     handle, path = tempfile.mkstemp(suffix=".gpkg", prefix="xenagos-")
     os.close(handle)
     os.unlink(path)  # the GPKG driver creates it
@@ -88,16 +127,19 @@ def gpkg_file(*, collection: Collection, values: dict, language: str, meta: dict
 
         def flush() -> None:
             nonlocal written
-            columns = list(zip(*pending, strict=True)) if pending else [()] * len(names)
+            rows = [row[:-1] for row in pending] if spatial else pending
+            field_data, field_mask = gpkg_columns(kind, rows)
+            geometry = np.array([row[-1] for row in pending], dtype=object) if spatial else None
             pyogrio.raw.write(
                 path,
-                geometry=np.array(columns[-1], dtype=object),
-                field_data=[np.array(column, dtype=object) for column in columns[:-1]],
+                geometry=geometry,
+                field_data=field_data,
                 fields=fields,
+                field_mask=field_mask if any(mask is not None for mask in field_mask) else None,
                 layer=collection.id,
                 driver="GPKG",
-                geometry_type=kind.geometry_type,
-                crs="EPSG:4326",  # GeoPackage stores x = longitude, y = latitude whatever the axis order
+                geometry_type=gpkg_geometry_type(kind),
+                crs="EPSG:4326" if spatial else None,  # GeoPackage stores x = longitude, y = latitude
                 append=written,
                 **({} if written else _gpkg_metadata(meta)),
             )
@@ -105,7 +147,7 @@ def gpkg_file(*, collection: Collection, values: dict, language: str, meta: dict
             pending.clear()
 
         for rows in queries.features_stream(collection=collection, values=values, language=language, flat="wkb"):
-            pending.extend((*row[:-1], bytes(row[-1])) for row in rows)
+            pending.extend((*row[:-1], bytes(row[-1])) if spatial else row for row in rows)
             if len(pending) >= GPKG_BATCH:
                 flush()
         if pending or not written:
@@ -138,7 +180,7 @@ def _gpkg_metadata(meta: dict) -> dict:
 def download(request: HttpRequest, collection_id: str, fmt: str) -> HttpResponseBase:
     """/collections/<id>/download.<geojson|csv|gpkg>: the whole collection (optionally filtered), no record cap."""
     found = collection_or_404(collection_id)
-    values = p.parse_query(request.GET, p.download_parameters(found.kind.filters, fmt=fmt))
+    values = p.parse_query(request.GET, found.kind.download_parameters(fmt=fmt))
     language = values["lang"]
     media_type, extension = links.DOWNLOADS[fmt]
     filename = f"{found.id}-{language}.{extension}"

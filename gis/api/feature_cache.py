@@ -1,7 +1,9 @@
 """The GeoJSON downloads of places read stored features (gis.PlaceFeature) instead of building each one again.
 
 Building a feature (18 properties from six tables) is most of a download's cost; reading stored text is several
-times cheaper. The cache is only ever a copy: triggers delete what a write makes stale (migration 0003); a download
+times cheaper. A kind opts in by declaring ``Kind.cache`` (only places do: a cache pays for itself on kinds with
+many records read from many tables); its table is the one named there. The cache is only ever a copy: triggers
+generated from the declaration delete what a write makes stale (gis/api/cache_triggers.py); a download
 stores the few features missing before it reads (or, when many are missing, builds them all as before and queues
 the fill for the worker), and the read itself builds any feature still missing at that moment, so a download is
 never stale and never short, whatever runs concurrently.
@@ -14,15 +16,16 @@ from collections.abc import Iterator
 
 from django.db import connection, transaction
 
-from ..models import Place, PlaceFeature
+from ..models import PlaceFeature
 from . import queries
 from .collections import Collection
 from .kinds import PLACES
 from .links import site_roots_json
 from .queries import feature_sql
 
-CACHE = PlaceFeature._meta.db_table
-PLACE = Place._meta.db_table
+assert PLACES.cache is not None and PLACES.cache.table == PlaceFeature._meta.db_table
+CACHE = PLACES.cache.table
+PLACE = PLACES.table
 SYNC_FILL_MAX = 20_000  # a download stores at most this many missing features itself; more go to the worker
 FILL_BATCH = 20_000  # place ids per fill transaction (the lock it holds makes concurrent writers wait that long)
 BLOCK_IDS = 5000  # place ids per streamed block
@@ -47,7 +50,7 @@ def feature_cache_fill(*, language: str) -> int:
     """Store the feature of every published place that has none in ``language``; returns how many were written.
 
     Works in batches of FILL_BATCH ids, each its own transaction holding SHARE ROW EXCLUSIVE on the cache: a write
-    that makes a feature stale waits for the batch to commit, then deletes what it wrote (see migration 0003)."""
+    that makes a feature stale waits for the batch to commit, then deletes what it wrote (see cache_triggers)."""
     return _fill(language) if feature_cache_missing(language=language) else 0
 
 
@@ -81,7 +84,7 @@ def stream_sql(*, collection: Collection, values: dict, complete: bool) -> tuple
     """The COPY query of a collection of places: one row per block of ids with stored features, then (unless the
     cache is ``complete``) blocks of the features still missing, built now. A row is a block's features joined by
     commas."""
-    assert collection.kind is PLACES
+    assert collection.kind.cache is PLACES.cache, "only places declare this cache"
     clauses, params = PLACES.where(municipality=None, values=values)
     cached_filter = ""
     if collection.municipality is not None:

@@ -85,6 +85,12 @@ def collection_links(request: HttpRequest, collection: Collection) -> list[dict]
             "application/schema+json",
             _("The features' properties (JSON Schema)"),
         ),
+        link(
+            absolute(request, "ogcapi-queryables", cid),
+            "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+            "application/schema+json",
+            _("What the features can be filtered on (JSON Schema)"),
+        ),
         *download_links(request, collection),
     ]
 

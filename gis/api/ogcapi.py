@@ -141,6 +141,18 @@ def schema(request: HttpRequest, collection_id: str) -> HttpResponse:
     return json_response(request, data, content_type="application/schema+json")
 
 
+@api_view
+def queryables(request: HttpRequest, collection_id: str) -> HttpResponse:
+    """What a collection's items can be filtered on (OGC API - Features Part 3 queryables, as JSON Schema)."""
+    found = collection_or_404(collection_id)
+    values = p.parse_query(request.GET, [p.LANG])
+    with translation.override(values["lang"]):
+        data = openapi.queryables_schema(found.kind)
+    data["$schema"] = "https://json-schema.org/draft/2019-09/schema"
+    data["$id"] = request.build_absolute_uri(request.path)
+    return json_response(request, data, content_type="application/schema+json")
+
+
 def _page_url(request: HttpRequest, collection: Collection, *, offset: int, limit: int, fmt: str) -> str:
     query = request.GET.copy()
     query["offset"], query["limit"], query["f"] = str(offset), str(limit), fmt
@@ -179,7 +191,7 @@ def _page_links(
 def items(request: HttpRequest, collection_id: str) -> HttpResponse:
     """A page of a collection's features, filtered (bbox, datetime, category, period) and paged (limit, offset)."""
     found = collection_or_404(collection_id)
-    values = p.parse_query(request.GET, p.items_parameters(found.kind.filters))
+    values = p.parse_query(request.GET, found.kind.items_parameters())
     fmt = negotiate(request, values["f"], ITEM_FORMATS)
     language, limit, offset = values["lang"], values["limit"], values["offset"]
     matched = queries.features_matched(collection=found, values=values)

@@ -12,13 +12,37 @@ from .links import DOWNLOADS
 
 REF = "#/components/schemas/"
 HTML_CONTENT = {"text/html": {"schema": {"type": "string"}}}
-GEOMETRIES = {
-    "Point": {"type": "array", "minItems": 2, "maxItems": 3, "items": {"type": "number"}},
-    "MultiPolygon": {
-        "type": "array",
-        "items": {"type": "array", "items": {"type": "array", "items": {"type": "array", "items": {"type": "number"}}}},
-    },
+POSITION = {"type": "array", "minItems": 2, "maxItems": 3, "items": {"type": "number"}}  # lon, lat[, height]
+
+
+def _array(items: dict, *, min_items: int = 0) -> dict:
+    return {"type": "array", "items": items, **({"minItems": min_items} if min_items else {})}
+
+
+RING = _array(POSITION, min_items=4)  # closed: the first position again at the end
+GEOMETRIES: dict[str, dict] = {  # GeoJSON (RFC 7946) coordinates per geometry type
+    "Point": POSITION,
+    "LineString": _array(POSITION, min_items=2),
+    "MultiLineString": _array(_array(POSITION, min_items=2)),
+    "Polygon": _array(RING),
+    "MultiPolygon": _array(_array(RING)),
 }
+
+
+def geometry_schema(kind: Kind) -> dict:
+    """JSON Schema of a kind's feature geometry: one GeoJSON geometry object per declared type (oneOf when there
+    are several); null for records without a location."""
+    if not kind.geometry_types:
+        return {"nullable": True, "not": {}, "description": _("Records of this kind have no location.")}
+    schemas = [
+        {
+            "type": "object",
+            "required": ["type", "coordinates"],
+            "properties": {"type": {"type": "string", "enum": [name]}, "coordinates": GEOMETRIES[name]},
+        }
+        for name in kind.geometry_types
+    ]
+    return schemas[0] if len(schemas) == 1 else {"oneOf": schemas}
 
 
 def feature_schema(kind: Kind) -> dict:
@@ -28,6 +52,17 @@ def feature_schema(kind: Kind) -> dict:
         "title": str(kind.title),
         "description": str(kind.description),
         "properties": {column.name: column.schema() for column in kind.columns},
+    }
+
+
+def queryables_schema(kind: Kind) -> dict:
+    """The JSON Schema of what a kind's items can be filtered on (OGC API - Features Part 3 queryables): one
+    property per filter parameter, typed as one value it takes."""
+    return {
+        "type": "object",
+        "title": str(kind.title),
+        "properties": kind.queryables(),
+        "additionalProperties": False,
     }
 
 
@@ -103,7 +138,7 @@ def _collection_paths(collection: Collection) -> dict:
         f"/collections/{cid}/items": _get(
             f"get-{cid}-features",
             collection.description,
-            p.items_parameters(collection.kind.filters),
+            collection.kind.items_parameters(),
             _responses(_("A page of features"), features, errors=(400, 404, 406), links=_feature_link(cid)),
             tags=[tag],
         ),
@@ -117,13 +152,22 @@ def _collection_paths(collection: Collection) -> dict:
             ),
             tags=[tag],
         ),
+        f"/collections/{cid}/queryables": _get(
+            f"queryables-{cid}",
+            _("The properties the features can be filtered on"),
+            [p.LANG],
+            _responses(
+                _("JSON Schema"), {"application/schema+json": {"schema": {"type": "object"}}}, errors=(400, 404)
+            ),
+            tags=[tag],
+        ),
     }
     for fmt, (media_type, extension) in DOWNLOADS.items():
         schema = {"$ref": REF + f"{kind}-collection"} if fmt == "geojson" else {"type": "string", "format": "binary"}
         paths[f"/collections/{cid}/download.{extension}"] = _get(
             f"download-{cid}-{fmt}",
             _("The whole collection as %(format)s, without a record limit") % {"format": fmt.upper()},
-            p.download_parameters(collection.kind.filters, fmt=fmt),
+            collection.kind.download_parameters(fmt=fmt),
             _responses(_("The file"), {media_type.split(";")[0]: {"schema": schema}}, errors=(400, 404)),
             tags=[tag],
         )
@@ -178,14 +222,7 @@ def _schemas(kinds: list[Kind]) -> dict:
         },
     }
     for kind in kinds:
-        geometry = {
-            "type": "object",
-            "required": ["type", "coordinates"],
-            "properties": {
-                "type": {"type": "string", "enum": [kind.geometry_type]},
-                "coordinates": GEOMETRIES[kind.geometry_type],
-            },
-        }
+        geometry = geometry_schema(kind)
         schemas[f"{kind.name}-feature"] = {
             "type": "object",
             "required": ["type", "id", "geometry", "properties"],

@@ -8,11 +8,10 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.db import connection, transaction
-from django.db.models.expressions import RawSQL
 
-from ..models import Dataset, Municipality, Place
+from ..models import Dataset, Municipality
 from .collections import Collection
-from .kinds import DECIMALS, PLACES, Kind
+from .kinds import DECIMALS, Kind
 from .links import site_roots_json
 
 STREAM_BATCH = 2000  # rows fetched per round trip from the server-side cursor (CSV, GeoPackage)
@@ -40,11 +39,13 @@ def _where(collection: Collection, values: dict, language: str) -> tuple[str, di
 
 
 def feature_sql(kind: Kind) -> str:
-    """SQL of one row's GeoJSON Feature as text (RFC 7946; properties built by ``json_build_object``)."""
-    properties = ", ".join(f"'{column.name}', {column.sql}" for column in kind.columns)
+    """SQL of one row's GeoJSON Feature as text (RFC 7946; properties built by ``json_build_object``; a record
+    without a location has a null geometry)."""
+    properties = ", ".join(f"'{column.name}', {column.json_sql()}" for column in kind.columns)
+    geometry = f"ST_AsGeoJSON({kind.geometry_sql}, {DECIMALS})" if kind.geometry_sql else "'null'"
     return (
         f"""'{{"type":"Feature","id":' || to_json({kind.id_sql}) || ',"geometry":' """
-        f"|| ST_AsGeoJSON({kind.geometry_sql}, {DECIMALS}) "
+        f"|| {geometry} "
         f"""|| ',"properties":' || json_build_object({properties})::text || '}}'"""
     )
 
@@ -56,11 +57,15 @@ def decimal_text(sql: str) -> str:
 
 
 def flat_sql(kind: Kind, *, geometry: FlatGeometry) -> tuple[list[str], str]:
-    """Column names and SQL select list of the flat formats: id, properties (lists joined by ';'), then the
-    geometry as ``lon``/``lat`` (degrees), ``wkt`` (7 decimals) or ``wkb`` (binary)."""
-    names = ["id"] + [name for name, _sql in kind.flat_columns()]
-    select = [kind.id_sql] + [sql for _name, sql in kind.flat_columns()]
-    if geometry == "lonlat":
+    """Column names and SQL select list of the flat formats: id, properties (as text for CSV; typed for the
+    GeoPackage's ``wkb``), then the geometry as ``lon``/``lat`` (degrees), ``wkt`` (7 decimals) or ``wkb`` (binary);
+    nothing after the properties for a kind without a location."""
+    columns = kind.flat_columns(typed=geometry == "wkb")
+    names = ["id"] + [name for name, _sql in columns]
+    select = [kind.id_sql] + [sql for _name, sql in columns]
+    if kind.geometry_sql is None:
+        pass
+    elif geometry == "lonlat":
         names += ["lon", "lat"]
         select += [decimal_text(f"ST_X({kind.geometry_sql})"), decimal_text(f"ST_Y({kind.geometry_sql})")]
     elif geometry == "wkt":
@@ -159,7 +164,7 @@ def collection_licences(*, collection: Collection, values: dict) -> list[str]:
         licences = sorted(licence for (licence,) in cursor.fetchall() if licence)
     if not licences:
         sources = collection_sources(collection=collection)
-        owners = sources["datasets"] if kind.datasets_sql else sources["municipalities"]
+        owners = sources["municipalities"] if kind.municipal_licence else sources["datasets"]
         licences = sorted({owner["licence"] for owner in owners if owner["licence"]})
     return licences
 
@@ -167,20 +172,18 @@ def collection_licences(*, collection: Collection, values: dict) -> list[str]:
 def collection_sources(*, collection: Collection) -> dict:
     """Licence and provenance of a collection: its municipalities (with their licence) and, for records imported
     from datasets, those datasets (title, licence, attribution, URL). For kinds that are not the municipalities'
-    own records (``Kind.datasets_sql``), only the datasets."""
+    own records (``Kind.municipal_licence`` false), only the datasets."""
     municipalities = Municipality.objects.order_by("name_el").defer("boundary")
     if collection.municipality is not None:
         municipalities = municipalities.filter(pk=collection.municipality.pk)
     datasets = Dataset.objects.none()
-    if collection.kind.datasets_sql:  # not the municipalities' own records: the datasets' licences apply
+    if not collection.kind.municipal_licence:  # not the municipalities' own records: the datasets' licences apply
         municipalities = municipalities.none()
-        ids = RawSQL(collection.kind.datasets_sql, [])  # noqa: S611 (our own SQL, no input)
-        datasets = Dataset.objects.filter(pk__in=ids).order_by("slug")
-    elif collection.kind is PLACES:
-        places = Place.objects.public()
-        if collection.municipality is not None:
-            places = places.filter(municipality=collection.municipality)
-        datasets = Dataset.objects.filter(pk__in=places.values("dataset")).order_by("slug")
+    if collection.kind.datasets_sql:  # the datasets of the published records (of the one municipality)
+        with connection.cursor() as cursor:
+            municipality = collection.municipality.pk if collection.municipality else None
+            cursor.execute(collection.kind.datasets_sql, {"municipality": municipality})
+            datasets = Dataset.objects.filter(pk__in=[pk for (pk,) in cursor.fetchall()]).order_by("slug")
     return {
         "municipalities": [
             {"id": m.slug, "code": m.code, "name": m.name, "licence": m.licence, "boundary_source": m.boundary_source}

@@ -13,6 +13,7 @@ urlpatterns = [
     path("collections/<str:collection_id>/items", ogcapi.items, name="ogcapi-items"),
     path("collections/<str:collection_id>/items/<str:feature_id>", ogcapi.item, name="ogcapi-item"),
     path("collections/<str:collection_id>/schema", ogcapi.schema, name="ogcapi-schema"),
+    path("collections/<str:collection_id>/queryables", ogcapi.queryables, name="ogcapi-queryables"),
     re_path(
         r"^collections/(?P<collection_id>[^/]+)/download\.(?P<fmt>geojson|csv|gpkg)$",
         downloads.download,
