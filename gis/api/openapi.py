@@ -33,7 +33,13 @@ def geometry_schema(kind: Kind) -> dict:
     """JSON Schema of a kind's feature geometry: one GeoJSON geometry object per declared type (oneOf when there
     are several); null for records without a location."""
     if not kind.geometry_types:
-        return {"nullable": True, "not": {}, "description": _("Records of this kind have no location.")}
+        # OpenAPI 3.0 has no null type: a nullable object whose only allowed value is null
+        return {
+            "type": "object",
+            "nullable": True,
+            "enum": [None],
+            "description": _("Records of this kind have no location."),
+        }
     schemas = [
         {
             "type": "object",
