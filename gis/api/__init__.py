@@ -3,5 +3,7 @@
 Modules: ``kinds`` (what a collection holds: columns and SQL, one per kind of record), ``collections`` (the
 published collections), ``parameters`` (every query parameter, parsed here and documented from here),
 ``queries`` (the reads, serialised by PostGIS and streamed), ``ogcapi`` and ``downloads`` (views),
-``openapi`` (the API description generated from the above), ``responses`` (OGC exceptions, CORS, caching).
+``openapi`` (the API description generated from the above), ``responses`` (OGC exceptions, CORS, caching),
+``feature_cache`` and ``cache_triggers`` (stored features of the kinds that declare a cache, and the triggers,
+generated from the declaration, that keep them true).
 """
