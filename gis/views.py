@@ -46,7 +46,7 @@ def place_filter(request: HttpRequest) -> selectors.PlaceFilter:
 
 
 @require_safe
-def places(request: HttpRequest) -> JsonResponse:
+def places(request: HttpRequest) -> HttpResponse:
     """GeoJSON of the places matching bbox/category/period/q. With ``zoom``, more than POINTS_MAX places come as
     grid clusters; without it, a name-sorted page (``limit``, ``offset``) with a ``next`` link."""
     try:

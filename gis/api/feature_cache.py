@@ -95,14 +95,16 @@ def stream_sql(*, collection: Collection, values: dict, complete: bool) -> tuple
     assert collection.kind is PLACES
     # the stored features of the municipality (their own column) and, when the filters narrow, of the places that
     # match them (the cache holds published places only: a place that changes loses its rows)
-    stored_clauses = [sql.SQL("f.language = %(lang)s AND f.place_id >= b.lo AND f.place_id < b.lo + %(block)s")]
+    stored_clauses: list[sql.Composable] = [
+        sql.SQL("f.language = %(lang)s AND f.place_id >= b.lo AND f.place_id < b.lo + %(block)s")
+    ]
     params: dict = {}
     if collection.municipality is not None:
         column = sql.Identifier("f", "municipality_id")
         cached = municipality_is(column=column, municipality_id=collection.municipality.pk)
         stored_clauses.append(cached.sql)
         params.update(cached.params)
-    join = sql.SQL("")
+    join: sql.Composable = sql.SQL("")
     narrowing = all_of(PLACES.narrowing(values))
     if narrowing is not TRUE:
         join = sql.SQL("JOIN {} r ON r.id = f.place_id").format(PLACE)

@@ -85,18 +85,33 @@ def changed_within(*, column: sql.Composable, interval: Interval) -> Clause:
     return all_of(clauses)
 
 
+def related_table(relation: ForeignKey | ManyToManyField) -> sql.Identifier:
+    """The table of the model that ``relation`` points at, as an identifier."""
+    model = relation.related_model
+    if not isinstance(model, type):
+        raise TypeError(f"{relation} points at no model")
+    return sql.Identifier(model._meta.db_table)
+
+
+def through_table(relation: ManyToManyField) -> sql.Identifier:
+    """The table of the rows that link the two ends of a many-to-many ``relation``, as an identifier."""
+    through = relation.remote_field.through
+    if through is None:
+        raise TypeError(f"{relation} has no through model")
+    return sql.Identifier(through._meta.db_table)
+
+
 def slugs_among(*, relation: ForeignKey | ManyToManyField, slugs: list[str], name: str) -> Clause:
     """Records whose vocabulary term through ``relation`` (a foreign key such as a place's category, or a
     many-to-many field such as its periods, read from the field's own tables and columns) has one of ``slugs``."""
-    target = sql.Identifier(relation.related_model._meta.db_table)
+    target = related_table(relation)
     value = sql.Placeholder(name)
     if isinstance(relation, ManyToManyField):
-        through = relation.remote_field.through._meta.db_table
         condition = sql.SQL(
             "EXISTS (SELECT 1 FROM {through} x JOIN {target} v ON v.id = x.{term}"
             " WHERE x.{record} = {id} AND v.slug = ANY({value}))"
         ).format(
-            through=sql.Identifier(through),
+            through=through_table(relation),
             target=target,
             term=sql.Identifier(relation.m2m_reverse_name()),
             record=sql.Identifier(relation.m2m_column_name()),

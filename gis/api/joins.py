@@ -10,7 +10,7 @@ from django.db.models import ManyToManyField
 from psycopg import sql
 from wagtail.models import Locale
 
-from .filters import record_column
+from .filters import record_column, related_table, through_table
 
 # how many records a read takes: one page (aggregate each record's rows as it is read, by index look-ups), a whole
 # table (one hash aggregate), a block of ids from ``b.lo`` (queries.features_stream), or a range of ids from the
@@ -30,7 +30,6 @@ class VocabularyList:
     alias: str
 
     def _rows(self) -> sql.Composed:
-        term = self.field.related_model._meta.db_table
         return sql.SQL(
             "SELECT x.{record}, array_agg(pe.slug ORDER BY pe.sort_order, pe.slug) AS slugs,"
             " array_agg(COALESCE(pl.name, pe.name) ORDER BY pe.sort_order, pe.slug) AS names"
@@ -38,8 +37,8 @@ class VocabularyList:
             " LEFT JOIN {term} pl ON pl.translation_key = pe.translation_key AND pl.locale_id = {locale}"
         ).format(
             record=self._key(),
-            through=sql.Identifier(self.field.remote_field.through._meta.db_table),
-            term=sql.Identifier(term),
+            through=through_table(self.field),
+            term=related_table(self.field),
             term_id=sql.Identifier(self.field.m2m_reverse_name()),
             locale=LOCALE_ID,
         )

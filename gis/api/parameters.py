@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, overload
 
 from django.conf import settings
 from django.http import QueryDict
@@ -201,8 +201,8 @@ def parse_datetime(text: str) -> Interval:
     if "/" not in text:
         if text.strip() in ("", ".."):
             raise BadParameter("datetime", "datetime must name an instant or an interval, got '..'")
-        start = _instant(text, end=False)
-        return Interval(start, _instant(text, end=True) if len(text.strip()) == 10 else start)
+        instant = _instant(text, end=False)
+        return Interval(instant, _instant(text, end=True) if len(text.strip()) == 10 else instant)
     parts = text.split("/")
     if len(parts) != 2:
         raise BadParameter("datetime", "a datetime interval has exactly one '/' between its start and end")
@@ -402,8 +402,12 @@ def read_bbox(query: QueryDict) -> tuple[float, float, float, float] | None:
     return None if text is None else parse_bbox(text, form=VIEW_BBOX)
 
 
+@overload
+def read_integer(query: QueryDict, name: str, *, default: int, low: int, high: int) -> int: ...
+@overload
+def read_integer(query: QueryDict, name: str, *, default: None, low: int, high: int) -> int | None: ...
 def read_integer(query: QueryDict, name: str, *, default: int | None, low: int, high: int) -> int | None:
-    """An integer parameter within [low, high]."""
+    """An integer parameter within [low, high]; ``default`` when absent or empty."""
     text = _value(query, name)
     if text is None or text == "":
         return default

@@ -43,14 +43,17 @@ def _where(collection: Collection, values: Mapping[str, Any]) -> Clause:
 
 
 def feature_sql(kind: Kind) -> sql.Composed:
-    """SQL of one row's GeoJSON Feature, a ``json`` value made by ``json_build_object`` (RFC 7946; the geometry by
-    ``ST_AsGeoJSON``, 7 decimals, CRS84)."""
+    """SQL of one row's GeoJSON Feature, a ``json`` value made by PostgreSQL (RFC 7946; the geometry by
+    ``ST_AsGeoJSON``, 7 decimals, CRS84; the properties by ``json_build_object``). ``row_to_json`` of a one-row
+    subquery writes the members in their order without spaces (``{"type":"Feature","id":...}``), as fast as
+    pasting text together and as compact."""
     properties = sql.SQL(", ").join(
         sql.SQL("{}, {}").format(sql.Literal(column.name), sql.SQL(column.sql)) for column in kind.columns
     )
     return sql.SQL(
-        "json_build_object('type', 'Feature', 'id', {id}, 'geometry', ST_AsGeoJSON({geometry}, {decimals})::json,"
-        " 'properties', json_build_object({properties}))"
+        "(SELECT row_to_json(feature) FROM (SELECT 'Feature' AS type, {id} AS id,"
+        " ST_AsGeoJSON({geometry}, {decimals})::json AS geometry, json_build_object({properties}) AS properties)"
+        " feature)"
     ).format(
         id=sql.SQL(kind.id_sql),
         geometry=sql.SQL(kind.geometry_sql),
@@ -69,7 +72,7 @@ def flat_sql(kind: Kind, *, geometry: FlatGeometry) -> tuple[list[str], sql.Comp
     """Column names and SQL select list of the flat formats: id, properties (lists joined by ';'), then the
     geometry as ``lon``/``lat`` (degrees), ``wkt`` (7 decimals) or ``wkb`` (binary)."""
     names = ["id"] + [name for name, _sql in kind.flat_columns()]
-    select: list[sql.Composable] = [sql.SQL(kind.id_sql)] + [sql.SQL(text) for _name, text in kind.flat_columns()]
+    select: list[sql.Composable] = [sql.SQL(kind.id_sql), *(sql.SQL(text) for _name, text in kind.flat_columns())]
     shape = sql.SQL(kind.geometry_sql)
     if geometry == "lonlat":
         names += ["lon", "lat"]
