@@ -45,7 +45,9 @@ def municipality_boundary_geojson(*, municipality: Municipality) -> str:
     """The boundary as an RFC 7946 GeoJSON geometry (exterior rings counter-clockwise), made by PostGIS."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT ST_AsGeoJSON(ST_ForcePolygonCCW(boundary), %s) FROM xgis_municipality WHERE id = %s",
+            sql.SQL("SELECT ST_AsGeoJSON(ST_ForcePolygonCCW(boundary), %s) FROM {} WHERE id = %s").format(
+                sql.Identifier(Municipality._meta.db_table)
+            ),
             [GEOJSON_DECIMALS, municipality.pk],
         )
         return cursor.fetchone()[0]
@@ -56,11 +58,14 @@ def municipalities_outline_geojson(*, municipalities: list[Municipality], tolera
     simplified by PostGIS to ``tolerance_deg`` degrees (about 20 m) so that the place form stays light."""
     with connection.cursor() as cursor:
         cursor.execute(
-            """SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_agg(json_build_object(
+            sql.SQL(
+                """SELECT json_build_object('type', 'FeatureCollection', 'features',
+                   COALESCE(json_agg(json_build_object(
                    'type', 'Feature', 'properties', json_build_object('name', name_el),
                    'geometry', ST_AsGeoJSON(ST_ForcePolygonCCW(ST_SimplifyPreserveTopology(boundary, %s)), 6)::json
                ) ORDER BY name_el), '[]'::json))::text
-               FROM xgis_municipality WHERE id = ANY(%s)""",
+               FROM {} WHERE id = ANY(%s)"""
+            ).format(sql.Identifier(Municipality._meta.db_table)),
             [tolerance_deg, [m.pk for m in municipalities]],
         )
         return cursor.fetchone()[0]

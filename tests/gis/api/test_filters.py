@@ -138,3 +138,16 @@ def test_a_collection_is_made_by_postgresql_with_members_from_json():
     data = json.loads(text)
     assert list(data) == ["type", "title", "count", "links", "n", "features"]
     assert data == {"type": "FeatureCollection", **members, "n": 4, "features": []}
+
+
+def test_django_s_cursor_takes_the_composed_sql_and_logs_it_as_text(athens):
+    from django.test.utils import CaptureQueriesContext
+
+    from gis import selectors
+
+    where = selectors.PlaceFilter(municipality=athens, language="el", categories=["monument"])
+    with CaptureQueriesContext(connection) as queries:
+        count = selectors.places_count(where=where)
+    [query] = queries.captured_queries
+    assert isinstance(query["sql"], str) and '"xgis_place"' in query["sql"] and "monument" in query["sql"]
+    assert count == Place.objects.public().filter(municipality=athens, category__slug="monument").count() > 0
