@@ -12,7 +12,6 @@ Target: ours <= 250 KB. Prints both figures and the ratio; decides nothing.
 """
 
 import gzip
-import json
 import os
 import re
 import subprocess
@@ -92,9 +91,8 @@ def folium_default() -> tuple[list[tuple[str, int, int]], list[str]]:
     figure = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=13)
     folium.GeoJson(selectors.municipality_boundary_geojson(municipality=athens)).add_to(figure)
     cluster = MarkerCluster().add_to(figure)
-    places = json.loads(
-        selectors.places_page_json(where=selectors.PlaceFilter(municipality=athens, language="el"), limit=10_000)
-    )
+    where = selectors.PlaceFilter(municipality=athens, language="el")
+    places = selectors.places_page(where=where, limit=10_000)
     for feature in places:
         lon, lat = feature["geometry"]["coordinates"]
         folium.Marker([lat, lon], popup=folium.Popup(feature["properties"]["name"])).add_to(cluster)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import connection
+from psycopg import sql
 
 from gis.models import Municipality
 from gis.selectors import ENGLISH_COLLATION, GREEK_COLLATION, PlaceFilter
@@ -36,26 +37,27 @@ def places_featured(
     Public is whatever the map shows (``gis.selectors.PlaceFilter``), so a withdrawn or unpublished place is never
     featured, even when chosen.
     """
-    where = PlaceFilter(municipality=municipality, language=language)
-    clauses, params = where.sql(texts=True)
+    source = PlaceFilter(municipality=municipality, language=language).sql(texts=True)
     collation = GREEK_COLLATION if language == "el" else ENGLISH_COLLATION
-    columns = (
-        "SELECT p.id, p.uid::text, t.name, t.summary, t.url, t.image_url, t.image_alt, "
-        "ST_X(p.location), ST_Y(p.location)"
-    )
+    columns = sql.SQL(
+        "SELECT r.id, r.uid::text, t.name, t.summary, t.url, t.image_url, t.image_alt, "
+        "ST_X(r.location), ST_Y(r.location) {}"
+    ).format(source.sql)
     with connection.cursor() as cursor:
         rows = []
         if chosen:
             cursor.execute(
-                f"{columns} {clauses} AND p.id = ANY(%s) ORDER BY array_position(%s, p.id)",  # noqa: S608 (our clauses)
-                [*params, chosen, chosen],
+                sql.SQL("{} AND r.id = ANY(%(chosen)s) ORDER BY array_position(%(chosen)s, r.id)").format(columns),
+                {**source.params, "chosen": chosen},
             )
             rows = cursor.fetchall()
         if not rows and fallback:
             cursor.execute(
-                f"{columns} {clauses} ORDER BY t.from_page AND t.image_url <> '' DESC, t.from_page DESC, "  # noqa: S608
-                f"p.wikidata <> '' DESC, t.name COLLATE \"{collation}\" LIMIT %s",
-                [*params, fallback],
+                sql.SQL(
+                    "{} ORDER BY t.from_page AND t.image_url <> '' DESC, t.from_page DESC, "
+                    "r.wikidata <> '' DESC, t.name COLLATE {} LIMIT %(fallback)s"
+                ).format(columns, sql.Identifier(collation)),
+                {**source.params, "fallback": fallback},
             )
             rows = cursor.fetchall()
     return [FeaturedPlace(*row) for row in rows]

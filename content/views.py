@@ -15,7 +15,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Site
 
-from gis import maps, params, selectors
+from gis import maps, selectors
+from gis.api import parameters as params
 from gis.formats import plural_forms
 from gis.models import Municipality, Place
 from importers.selectors import MapAreas, protected_areas_for_map
@@ -76,13 +77,13 @@ def _map_state(request: HttpRequest) -> tuple[dict, tuple[float, float, int] | N
     error = None
     try:
         state = {
-            "category": params.slugs(query, "category"),
-            "period": params.slugs(query, "period"),
-            "q": params.text(query, "q"),
+            "category": params.read_slugs(query, "category"),
+            "period": params.read_slugs(query, "period"),
+            "q": params.read_text(query, "q"),
         }
         if {"lat", "lon", "z"} <= set(query):
-            lon, lat = params.point(query)
-            view = (lat, lon, params.integer(query, "z", default=13, low=1, high=19))
+            lon, lat = params.read_point(query)
+            view = (lat, lon, params.read_integer(query, "z", default=13, low=1, high=19))
     except params.BadParameter as bad:
         error = str(bad)
     return state, view, error

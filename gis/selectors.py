@@ -5,16 +5,22 @@ All geometry is EPSG:4326 (lon/lat degrees); distances are geodesic metres (geog
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import connection
 from django.db.models import Q, QuerySet
+from psycopg import sql
 
+from .api import filters as f
+from .api.kinds import PLACES
+from .geojson import collection_sql
 from .models import Category, Municipality, Period, Place, PlaceText
-from .public import public_name_sql, public_place_sql
-from .search import matching_places_sql, search_query
+from .public import public_name_sql
+from .search import search_query
 
 GEOJSON_DECIMALS = 7  # ~1 cm at Greek latitudes
 GREEK_COLLATION = "el-x-icu"  # ICU collation shipped with PostgreSQL: accents and final sigma sort right
@@ -39,7 +45,9 @@ def municipality_boundary_geojson(*, municipality: Municipality) -> str:
     """The boundary as an RFC 7946 GeoJSON geometry (exterior rings counter-clockwise), made by PostGIS."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT ST_AsGeoJSON(ST_ForcePolygonCCW(boundary), %s) FROM xgis_municipality WHERE id = %s",
+            sql.SQL("SELECT ST_AsGeoJSON(ST_ForcePolygonCCW(boundary), %s) FROM {} WHERE id = %s").format(
+                sql.Identifier(Municipality._meta.db_table)
+            ),
             [GEOJSON_DECIMALS, municipality.pk],
         )
         return cursor.fetchone()[0]
@@ -50,11 +58,14 @@ def municipalities_outline_geojson(*, municipalities: list[Municipality], tolera
     simplified by PostGIS to ``tolerance_deg`` degrees (about 20 m) so that the place form stays light."""
     with connection.cursor() as cursor:
         cursor.execute(
-            """SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_agg(json_build_object(
+            sql.SQL(
+                """SELECT json_build_object('type', 'FeatureCollection', 'features',
+                   COALESCE(json_agg(json_build_object(
                    'type', 'Feature', 'properties', json_build_object('name', name_el),
                    'geometry', ST_AsGeoJSON(ST_ForcePolygonCCW(ST_SimplifyPreserveTopology(boundary, %s)), 6)::json
                ) ORDER BY name_el), '[]'::json))::text
-               FROM xgis_municipality WHERE id = ANY(%s)""",
+               FROM {} WHERE id = ANY(%s)"""
+            ).format(sql.Identifier(Municipality._meta.db_table)),
             [tolerance_deg, [m.pk for m in municipalities]],
         )
         return cursor.fetchone()[0]
@@ -99,116 +110,114 @@ class PlaceFilter:
     periods: list[str] = field(default_factory=list)  # period slugs
     text: str = ""
 
-    def sql(self, *, texts: bool = True) -> tuple[str, list]:
-        """FROM/WHERE clauses over the public places ``p`` (gis.public) of the municipality (and, with ``texts``,
-        their text ``t`` in the filter's language, if any, and category ``c``), with parameters. A text search
-        matches every language's text and the transliteration (gis.search)."""
+    def where(self) -> f.Clause:
+        """The condition over the place ``r``: public (gis.public), of the municipality, and matching the filters
+        through the builder the open-data API uses (``PLACES.where``), plus the text search, which matches every
+        language's text and the transliteration (gis.search)."""
+        values = {"bbox": self.bbox, "category": self.categories, "period": self.periods}
+        clauses = [PLACES.where(municipality=self.municipality, values=values)]
         query = search_query(self.text)
-        clauses = [f"FROM {Place._meta.db_table} p"]
-        params: list = []
-        if texts:  # LEFT: a place is public whether or not its texts are written (public_name_sql falls back)
-            clauses.append(f"LEFT JOIN {PlaceText._meta.db_table} t ON t.place_id = p.id AND t.language = %s")
-            params.append(self.language)
-        if texts or self.categories:
-            clauses.append(f"LEFT JOIN {Category._meta.db_table} c ON c.id = p.category_id")
-        clauses.append(f"WHERE p.municipality_id = %s AND {public_place_sql('p')}")
-        params.append(self.municipality.pk)
-        if self.bbox:
-            clauses.append("AND p.location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)")
-            params.extend(self.bbox)
-        if self.categories:
-            clauses.append("AND c.slug = ANY(%s)")
-            params.append(self.categories)
-        if self.periods:
-            through, period = Place.periods.through._meta.db_table, Period._meta.db_table
-            clauses.append(
-                f"AND EXISTS (SELECT 1 FROM {through} pp JOIN {period} pe ON pe.id = pp.period_id"  # noqa: S608
-                " WHERE pp.place_id = p.id AND pe.slug = ANY(%s))"
-            )
-            params.append(self.periods)
         if query:
-            clauses.append(f"AND p.id IN ({matching_places_sql('%s')})")
-            params.extend([query] * 3)
-        return " ".join(clauses), params
+            clauses.append(f.text_matches(query=query))
+        return f.all_of(clauses)
+
+    def sql(self, *, texts: bool = True) -> f.Clause:
+        """FROM/WHERE clauses over the matching places ``r`` (``where``) and, with ``texts``, their text ``t`` in the
+        filter's language, if any, and category ``c``, with parameters."""
+        source = PLACES.count_from()
+        if texts:  # LEFT: a place is public whether or not its texts are written (public_name_sql falls back)
+            source = sql.SQL(
+                "{} LEFT JOIN {} t ON t.place_id = r.id AND t.language = %(lang)s"
+                " LEFT JOIN {} c ON c.id = r.category_id"
+            ).format(source, sql.Identifier(PlaceText._meta.db_table), sql.Identifier(Category._meta.db_table))
+        where = self.where()
+        return f.Clause(sql.SQL("{} WHERE {}").format(source, where.sql), {**where.params, "lang": self.language})
 
 
-def _feature_sql(language: str) -> str:
+def _feature_sql(language: str) -> sql.Composed:
     collation = GREEK_COLLATION if language == "el" else ENGLISH_COLLATION
-    name = public_name_sql(place="p", text="t", language=f"'{'en' if language == 'en' else 'el'}'")
-    return f"""
+    name = sql.SQL(public_name_sql(place="r", text="t", language="%(lang)s"))
+    return sql.SQL(
+        """
         json_build_object(
-            'type', 'Feature', 'id', p.uid,
-            'geometry', ST_AsGeoJSON(p.location, {GEOJSON_DECIMALS})::json,
+            'type', 'Feature', 'id', r.uid,
+            'geometry', ST_AsGeoJSON(r.location, {decimals})::json,
             'properties', json_build_object(
                 'name', {name}, 'url', NULLIF(t.url, ''), 'category', c.slug,
                 'image', NULLIF(t.image_url, ''), 'image_alt', COALESCE(t.image_alt, '')
             )
-        ) AS feature, ({name}) COLLATE "{collation}" AS sort_name
+        ) AS feature, ({name}) COLLATE {collation} AS sort_name
     """
+    ).format(decimals=sql.Literal(GEOJSON_DECIMALS), name=name, collation=sql.Identifier(collation))
 
 
 def places_count(*, where: PlaceFilter) -> int:
     """How many places match."""
-    sql, params = where.sql(texts=False)
+    source = where.sql(texts=False)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) {sql}", params)  # noqa: S608 (clauses are ours; values are parameters)
+        cursor.execute(sql.SQL("SELECT count(*) {}").format(source.sql), source.params)
         return cursor.fetchone()[0]
 
 
-def places_page_json(*, where: PlaceFilter, limit: int, offset: int = 0) -> str:
-    """Matching places as the text of a JSON array of GeoJSON Features (made by PostGIS), sorted by name with the
-    language's collation."""
-    sql, params = where.sql()
+def places_page_geojson(*, where: PlaceFilter, limit: int, offset: int = 0, members: Mapping[str, Any]) -> str:
+    """Matching places as the text of a GeoJSON FeatureCollection made by PostGIS, sorted by name with the
+    language's collation, with the foreign ``members`` (``geojson.collection_sql``) before the features."""
+    source = where.sql()
+    document = collection_sql(
+        members=members, features=sql.SQL("COALESCE(json_agg(f.feature ORDER BY f.sort_name), '[]'::json)")
+    )
+    query = sql.SQL(
+        "SELECT {document}::text FROM (SELECT {feature} {source}"
+        " ORDER BY sort_name LIMIT %(limit)s OFFSET %(offset)s) f"
+    ).format(document=document.sql, feature=_feature_sql(where.language), source=source.sql)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COALESCE(json_agg(feature ORDER BY sort_name), '[]')::text FROM ("  # noqa: S608
-            f"SELECT {_feature_sql(where.language)} {sql} ORDER BY sort_name LIMIT %s OFFSET %s) f",
-            [*params, limit, offset],
-        )
+        cursor.execute(query, {**source.params, **document.params, "limit": limit, "offset": offset})
         return cursor.fetchone()[0]
 
 
 def places_page(*, where: PlaceFilter, limit: int, offset: int = 0) -> list[dict]:
     """Matching places as GeoJSON Feature dicts (for templates and small lists)."""
-    return json.loads(places_page_json(where=where, limit=limit, offset=offset))
+    return json.loads(places_page_geojson(where=where, limit=limit, offset=offset, members={}))["features"]
 
 
-def places_clustered_json(*, where: PlaceFilter, zoom: int) -> str:
+def places_clustered_geojson(*, where: PlaceFilter, zoom: int, members: Mapping[str, Any]) -> str:
     """Matching places grouped on a grid of about CLUSTER_CELL_PX screen pixels at ``zoom`` (cells sized in
-    degrees at the view's latitude, so no per-point reprojection), as the text of a JSON array of Point Features
-    with ``cluster: true``, ``count`` and the cell's bounds (so that a click can zoom to it)."""
+    degrees at the view's latitude, so no per-point reprojection), as the text of a GeoJSON FeatureCollection (with
+    the foreign ``members``) of Point Features with ``cluster: true``, ``count`` and the cell's bounds (so that a
+    click can zoom to it)."""
     cell_m = WEB_MERCATOR_WORLD_M / (256 * 2**zoom) * CLUSTER_CELL_PX
     south, north = (where.bbox[1], where.bbox[3]) if where.bbox else (-60.0, 60.0)
     latitude = math.radians(max(-85.0, min(85.0, (south + north) / 2)))
     cell_lat = cell_m * math.cos(latitude) / 110574  # a mercator metre is cos(lat) ground metres
     cell_lon = cell_m * math.cos(latitude) / (111320 * math.cos(latitude))
-    sql, params = where.sql(texts=False)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            SELECT COALESCE(json_agg(json_build_object(
+    source = where.sql(texts=False)
+    document = collection_sql(
+        members=members,
+        features=sql.SQL(
+            """COALESCE(json_agg(json_build_object(
                 'type', 'Feature',
                 'geometry', json_build_object('type', 'Point', 'coordinates',
                                               json_build_array(round(lon::numeric, 7), round(lat::numeric, 7))),
                 'properties', json_build_object('cluster', true, 'count', n,
                                                 'bounds', json_build_array(w, s, e, nn))
-            )), '[]')::text
-            FROM (
-                SELECT count(*) AS n, avg(ST_X(p.location)) AS lon, avg(ST_Y(p.location)) AS lat,
-                       min(ST_X(p.location)) AS w, min(ST_Y(p.location)) AS s,
-                       max(ST_X(p.location)) AS e, max(ST_Y(p.location)) AS nn
-                {sql}
-                GROUP BY floor(ST_X(p.location) / %s), floor(ST_Y(p.location) / %s)
-            ) cells
-            """,  # noqa: S608
-            [*params, cell_lon, cell_lat],
-        )
+            )), '[]'::json)"""
+        ),
+    )
+    query = sql.SQL(
+        """
+        SELECT {document}::text
+        FROM (
+            SELECT count(*) AS n, avg(ST_X(r.location)) AS lon, avg(ST_Y(r.location)) AS lat,
+                   min(ST_X(r.location)) AS w, min(ST_Y(r.location)) AS s,
+                   max(ST_X(r.location)) AS e, max(ST_Y(r.location)) AS nn
+            {source}
+            GROUP BY floor(ST_X(r.location) / %(cell_lon)s), floor(ST_Y(r.location) / %(cell_lat)s)
+        ) cells
+        """
+    ).format(document=document.sql, source=source.sql)
+    with connection.cursor() as cursor:
+        cursor.execute(query, {**source.params, **document.params, "cell_lon": cell_lon, "cell_lat": cell_lat})
         return cursor.fetchone()[0]
-
-
-def places_clustered(*, where: PlaceFilter, zoom: int) -> list[dict]:
-    """places_clustered_json as dicts."""
-    return json.loads(places_clustered_json(where=where, zoom=zoom))
 
 
 @dataclass
@@ -245,22 +254,22 @@ def places_near(
     converted to degrees at the fewest metres-per-degree in reach (less 1 %), is then ranked by geodesic distance
     (ST_Distance on the spheroid).
     """
-    clauses = [public_place_sql("p")]
-    params: dict = {"lon": point.x, "lat": point.y, "radius": radius_m, "limit": limit, "language": language}
-    if municipality is not None:
-        clauses.append("p.municipality_id = %(municipality)s")
-        params["municipality"] = municipality.pk
+    clauses = [PLACES.where(municipality=municipality, values={})]
     if exclude is not None:
-        clauses.append("p.id <> %(exclude)s")
-        params["exclude"] = exclude.pk
-    where = " AND ".join(clauses)
-    here = "ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)"  # a constant, so the GiST index serves <->
+        clauses.append(f.Clause(sql.SQL("r.id <> %(exclude)s"), {"exclude": exclude.pk}))
+    where = f.all_of(clauses)
+    params: dict = {"lon": point.x, "lat": point.y, "radius": radius_m, "limit": limit, "lang": language}
+    params.update(where.params)
+    here = sql.SQL("ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)")  # a constant, so the GiST index serves <->
+    place, text, category = (sql.Identifier(model._meta.db_table) for model in (Place, PlaceText, Category))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""SELECT max(distance_m) FROM (
-                    SELECT ST_Distance(p.location::geography, {here}::geography) AS distance_m
-                    FROM {Place._meta.db_table} p WHERE {where}
-                    ORDER BY p.location <-> {here} LIMIT %(limit)s) knn""",  # noqa: S608 (clauses are ours)
+            sql.SQL(
+                """SELECT max(distance_m) FROM (
+                    SELECT ST_Distance(r.location::geography, {here}::geography) AS distance_m
+                    FROM {place} r WHERE {where}
+                    ORDER BY r.location <-> {here} LIMIT %(limit)s) knn"""
+            ).format(here=here, place=place, where=where.sql),
             params,
         )
         farthest = cursor.fetchone()[0]
@@ -271,14 +280,23 @@ def places_near(
         highest = math.radians(min(89.0, abs(point.y) + metres / 110574.0))
         params["degrees"] = metres / (min(110574.0, 111320.0 * math.cos(highest)) / 1.01)
         cursor.execute(
-            f"""SELECT p.uid::text, {public_name_sql(place="p", text="t", language="%(language)s")},
-                       COALESCE(t.url, ''), c.slug, ST_X(p.location), ST_Y(p.location), n.distance_m
-                FROM {Place._meta.db_table} p
-                CROSS JOIN LATERAL (SELECT ST_Distance(p.location::geography, {here}::geography) AS distance_m) n
-                LEFT JOIN {PlaceText._meta.db_table} t ON t.place_id = p.id AND t.language = %(language)s
-                LEFT JOIN {Category._meta.db_table} c ON c.id = p.category_id
-                WHERE {where} AND ST_DWithin(p.location, {here}, %(degrees)s) AND n.distance_m <= %(radius)s
-                ORDER BY n.distance_m LIMIT %(limit)s""",  # noqa: S608 (clauses are ours; values are parameters)
+            sql.SQL(
+                """SELECT r.uid::text, {name},
+                       COALESCE(t.url, ''), c.slug, ST_X(r.location), ST_Y(r.location), n.distance_m
+                FROM {place} r
+                CROSS JOIN LATERAL (SELECT ST_Distance(r.location::geography, {here}::geography) AS distance_m) n
+                LEFT JOIN {text} t ON t.place_id = r.id AND t.language = %(lang)s
+                LEFT JOIN {category} c ON c.id = r.category_id
+                WHERE {where} AND ST_DWithin(r.location, {here}, %(degrees)s) AND n.distance_m <= %(radius)s
+                ORDER BY n.distance_m LIMIT %(limit)s"""
+            ).format(
+                name=sql.SQL(public_name_sql(place="r", text="t", language="%(lang)s")),
+                here=here,
+                place=place,
+                text=text,
+                category=category,
+                where=where.sql,
+            ),
             params,
         )
         return [NearbyPlace(*row) for row in cursor.fetchall()]

@@ -1,14 +1,13 @@
 """Public JSON endpoints of a municipality's map. ``request.municipality`` is set by the site's middleware."""
 
-import json
-
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from . import formats, params, selectors
+from . import formats, selectors
+from .api import parameters as params
 
 POINTS_MAX = 300  # above this many places in view, the map gets server-side clusters
 PAGE_DEFAULT, PAGE_MAX = 100, 1000
@@ -39,46 +38,44 @@ def place_filter(request: HttpRequest) -> selectors.PlaceFilter:
     return selectors.PlaceFilter(
         municipality=_municipality(request),
         language=get_language() or "el",
-        bbox=params.bbox(query),
-        categories=params.slugs(query, "category"),
-        periods=params.slugs(query, "period"),
-        text=params.text(query, "q"),
+        bbox=params.read_bbox(query),
+        categories=params.read_slugs(query, "category"),
+        periods=params.read_slugs(query, "period"),
+        text=params.read_text(query, "q"),
     )
 
 
 @require_safe
-def places(request: HttpRequest) -> JsonResponse:
+def places(request: HttpRequest) -> HttpResponse:
     """GeoJSON of the places matching bbox/category/period/q. With ``zoom``, more than POINTS_MAX places come as
     grid clusters; without it, a name-sorted page (``limit``, ``offset``) with a ``next`` link."""
     try:
         where = place_filter(request)
-        zoom = params.integer(request.GET, "zoom", default=None, low=0, high=22)
-        limit = params.integer(request.GET, "limit", default=PAGE_DEFAULT, low=1, high=PAGE_MAX)
-        offset = params.integer(request.GET, "offset", default=0, low=0, high=10**7)
+        zoom = params.read_integer(request.GET, "zoom", default=None, low=0, high=22)
+        limit = params.read_integer(request.GET, "limit", default=PAGE_DEFAULT, low=1, high=PAGE_MAX)
+        offset = params.read_integer(request.GET, "offset", default=0, low=0, high=10**7)
     except params.BadParameter as error:
         return _bad_request(error)
     matched = selectors.places_count(where=where)
     if zoom is not None and matched > POINTS_MAX:
-        features = selectors.places_clustered_json(where=where, zoom=zoom)
-        return _geojson_text(features, {"numberMatched": matched, "clustered": True})
+        clustered = {"numberMatched": matched, "clustered": True}
+        return _geojson_text(selectors.places_clustered_geojson(where=where, zoom=zoom, members=clustered))
     if zoom is not None:
         limit, offset = POINTS_MAX, 0
-    features = selectors.places_page_json(where=where, limit=limit, offset=offset)
     returned = min(limit, max(0, matched - offset))
-    members = {"numberMatched": matched, "numberReturned": returned, "clustered": False}
+    members: dict = {"numberMatched": matched, "numberReturned": returned, "clustered": False}
     if offset + returned < matched:
         query = request.GET.copy()
         query["offset"] = str(offset + returned)
         query["limit"] = str(limit)
         href = f"{request.path}?{query.urlencode()}"
         members["links"] = [{"rel": "next", "type": "application/geo+json", "href": href}]
-    return _geojson_text(features, members)
+    return _geojson_text(selectors.places_page_geojson(where=where, limit=limit, offset=offset, members=members))
 
 
-def _geojson_text(features_json: str, members: dict) -> HttpResponse:
-    """A FeatureCollection around a JSON array made by PostGIS (not parsed again in Python)."""
-    head = json.dumps({"type": "FeatureCollection", **members}, ensure_ascii=False)[:-1]
-    response = HttpResponse(f'{head}, "features": {features_json}}}', content_type="application/geo+json")
+def _geojson_text(collection: str) -> HttpResponse:
+    """A FeatureCollection made by PostGIS, as it is (not parsed again in Python)."""
+    response = HttpResponse(collection, content_type="application/geo+json")
     response["Cache-Control"] = CACHE
     return response
 
@@ -89,9 +86,9 @@ def near(request: HttpRequest) -> JsonResponse:
     the visitor's privacy; within ``radius`` metres, default 2 km), nearest first, with geodesic distance and walking
     time. Nothing about the request is stored."""
     try:
-        lon, lat = params.point_rounded(request.GET, decimals=settings.XENAGOS_NEAR_DECIMALS)
-        radius = params.radius_m(request.GET, default=NEAR_RADIUS_DEFAULT_M, high=NEAR_RADIUS_MAX_M)
-        limit = params.integer(request.GET, "limit", default=10, low=1, high=50)
+        lon, lat = params.read_point_rounded(request.GET, decimals=settings.XENAGOS_NEAR_DECIMALS)
+        radius = params.read_radius_m(request.GET, default=NEAR_RADIUS_DEFAULT_M, high=NEAR_RADIUS_MAX_M)
+        limit = params.read_integer(request.GET, "limit", default=10, low=1, high=50)
     except params.BadParameter as error:
         return _bad_request(error)
     found = selectors.places_near(

@@ -5,8 +5,10 @@ records: their licence and attribution are their source dataset's.
 """
 
 from django.utils.translation import gettext_lazy as _
+from psycopg import sql
 
 from gis.api import parameters as p
+from gis.api.filters import changed_filter
 from gis.api.kinds import ATTRIBUTION, UPDATED, Column, Kind, area_sql
 from gis.models import Dataset
 
@@ -20,8 +22,10 @@ AREAS = Kind(
     title=_("Protected areas"),
     description=_("Archaeological zones and other protected areas, as imported from their source datasets."),
     table=_AREA,
-    from_sql=f"FROM {_AREA} r JOIN {_DATASET} d ON d.id = r.dataset_id WHERE NOT r.withdrawn",  # noqa: S608
-    count_from_sql=f"FROM {_AREA} r WHERE NOT r.withdrawn",  # noqa: S608
+    from_sql=sql.SQL("FROM {area} r JOIN {dataset} d ON d.id = r.dataset_id").format(
+        area=sql.Identifier(_AREA), dataset=sql.Identifier(_DATASET)
+    ),
+    where_sql=sql.SQL("NOT r.withdrawn"),
     id_sql="r.id::text",
     # the area's number in Xenagos: a re-import of its dataset updates the area it matches on (dataset, source_id)
     # and keeps this number; the id the source gives it is source_id
@@ -34,10 +38,10 @@ AREAS = Kind(
     geometry_sql=area_sql("r.geometry"),
     geometry_types=("MultiPolygon",),
     order_sql="r.id",
-    bbox_sql="r.geometry",
+    bbox_column="geometry",
     id_pattern="^[0-9]+$",
     updated_sql="r.updated_at",
-    filters=[p.DATETIME],
+    filters=[changed_filter(p.DATETIME, column="updated_at")],
     municipal_licence=False,
     datasets_sql=f"SELECT DISTINCT dataset_id FROM {_AREA} WHERE NOT withdrawn",  # noqa: S608
     columns=[

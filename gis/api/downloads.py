@@ -17,6 +17,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBas
 from django.urls import reverse
 from django.utils import translation
 
+from ..geojson import collection_head
 from . import feature_cache, links, queries
 from . import parameters as p
 from .collections import Collection, collection_or_404
@@ -49,8 +50,7 @@ def metadata(request: HttpRequest, collection: Collection, *, language: str, val
 
 def geojson_chunks(*, collection: Collection, values: dict, language: str, meta: dict) -> Iterator[bytes]:
     """An RFC 7946 FeatureCollection, streamed: metadata (foreign members) first, then the features."""
-    head = json.dumps({"type": "FeatureCollection", **meta}, ensure_ascii=False, separators=(",", ":"))[:-1]
-    yield (head + ',"features":[\n').encode()
+    yield (collection_head(meta) + "\n").encode()
     if collection.kind.cache is not None:  # a kind that declares a cache of its features reads them from it
         yield from feature_cache.stream(collection=collection, values=values, language=language)
     else:

@@ -15,34 +15,38 @@ PostgreSQL; Python only passes bytes on (no decoding, no per-feature work), so m
 from collections.abc import Iterator
 
 from django.db import connection, transaction
+from psycopg import sql
 
 from ..models import PlaceFeature
 from . import queries
 from .collections import Collection
+from .filters import TRUE, all_of, municipality_is
 from .kinds import PLACES
 from .links import site_roots_json
 from .queries import feature_sql
 
 assert PLACES.cache is not None and PLACES.cache.table == PlaceFeature._meta.db_table
-CACHE = PLACES.cache.table
-PLACE = PLACES.table
+CACHE = sql.Identifier(PLACES.cache.table)
+PLACE = sql.Identifier(PLACES.table)
 SYNC_FILL_MAX = 20_000  # a download stores at most this many missing features itself; more go to the worker
 FILL_BATCH = 20_000  # place ids per fill transaction (the lock it holds makes concurrent writers wait that long)
 BLOCK_IDS = 5000  # place ids per streamed block
 
 
-def _missing() -> str:
+def _missing() -> sql.Composed:
     """A published place ``r`` without its stored feature in the language."""
-    return f"NOT EXISTS (SELECT 1 FROM {CACHE} f WHERE f.place_id = r.id AND f.language = %(lang)s)"  # noqa: S608
+    return sql.SQL("NOT EXISTS (SELECT 1 FROM {} f WHERE f.place_id = r.id AND f.language = %(lang)s)").format(CACHE)
 
 
 def feature_cache_missing(*, language: str) -> int:
     """How many published places have no stored feature in ``language``. The cache only ever holds published
     places (a place that changes loses its rows), so this is a difference of two counts."""
-    sql = f"""SELECT (SELECT count(*) {PLACES.count_from_sql}) -
-                     (SELECT count(*) FROM {CACHE} WHERE language = %(lang)s)"""  # noqa: S608
+    public = PLACES.where(municipality=None, values={})
+    query = sql.SQL(
+        "SELECT (SELECT count(*) {} WHERE {}) - (SELECT count(*) FROM {} WHERE language = %(lang)s)"
+    ).format(PLACES.count_from(), public.sql, CACHE)
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"lang": language})
+        cursor.execute(query, {**public.params, "lang": language})
         return cursor.fetchone()[0]
 
 
@@ -56,18 +60,25 @@ def feature_cache_fill(*, language: str) -> int:
 
 def _fill(language: str) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT min(id), max(id) FROM {PLACE}")  # noqa: S608
+        cursor.execute(sql.SQL("SELECT min(id), max(id) FROM {}").format(PLACE))
         low, high = cursor.fetchone()
-    sql = (
-        f"INSERT INTO {CACHE} (place_id, language, municipality_id, feature) "  # noqa: S608
-        f"SELECT r.id, %(lang)s, r.municipality_id, {feature_sql(PLACES)} {PLACES.from_clause('range')} "
-        f"AND r.id >= %(lo)s AND r.id < %(lo)s + %(block)s AND {_missing()} ON CONFLICT DO NOTHING"
+    public = PLACES.where(municipality=None, values={})
+    query = sql.SQL(
+        "INSERT INTO {cache} (place_id, language, municipality_id, feature)"
+        " SELECT r.id, %(lang)s, r.municipality_id, {feature}::text {source} WHERE {where}"
+        " AND r.id >= %(lo)s AND r.id < %(lo)s + %(block)s AND {missing} ON CONFLICT DO NOTHING"
+    ).format(
+        cache=CACHE,
+        feature=feature_sql(PLACES),
+        source=PLACES.from_clause("range"),
+        where=public.sql,
+        missing=_missing(),
     )
-    written, roots = 0, queries.read_params(language)
+    written, roots = 0, {**queries.read_params(language), **public.params}
     for start in range(low, high + 1, FILL_BATCH):
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {CACHE} IN SHARE ROW EXCLUSIVE MODE")
-            cursor.execute(sql, {**roots, "lo": start, "block": FILL_BATCH})
+            cursor.execute(sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(CACHE))
+            cursor.execute(query, {**roots, "lo": start, "block": FILL_BATCH})
             written += cursor.rowcount
     return written
 
@@ -76,36 +87,49 @@ def feature_cache_forget_all() -> None:
     """Delete every stored feature: what all of them show changed (e.g. a municipality's website moved, and with
     it the address of its places' pages)."""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"LOCK TABLE {CACHE} IN ROW EXCLUSIVE MODE")
-        cursor.execute(f"DELETE FROM {CACHE}")  # noqa: S608
+        cursor.execute(sql.SQL("LOCK TABLE {} IN ROW EXCLUSIVE MODE").format(CACHE))
+        cursor.execute(sql.SQL("DELETE FROM {}").format(CACHE))
 
 
-def stream_sql(*, collection: Collection, values: dict, complete: bool) -> tuple[str, dict]:
+def stream_sql(*, collection: Collection, values: dict, complete: bool) -> tuple[sql.Composed, dict]:
     """The COPY query of a collection of places: one row per block of ids with stored features, then (unless the
     cache is ``complete``) blocks of the features still missing, built now. A row is a block's features joined by
     commas."""
     assert collection.kind.cache is PLACES.cache, "only places declare this cache"
-    clauses, params = PLACES.where(municipality=None, values=values)
-    cached_filter = ""
+    # the stored features of the municipality (their own column) and, when the filters narrow, of the places that
+    # match them (the cache holds published places only: a place that changes loses its rows)
+    stored_clauses: list[sql.Composable] = [
+        sql.SQL("f.language = %(lang)s AND f.place_id >= b.lo AND f.place_id < b.lo + %(block)s")
+    ]
+    params: dict = {}
     if collection.municipality is not None:
-        cached_filter = " AND f.municipality_id = %(municipality)s"
-        params["municipality"] = collection.municipality.pk
-    join = f" JOIN {PLACE} r ON r.id = f.place_id" if clauses else ""
-    place_clauses = clauses + (" AND r.municipality_id = %(municipality)s" if collection.municipality else "")
-    stored = f"""
-        SELECT (SELECT string_agg(f.feature, E',\\n') FROM {CACHE} f{join}
-                WHERE f.language = %(lang)s AND f.place_id >= b.lo AND f.place_id < b.lo + %(block)s
-                {cached_filter}{clauses})
-        FROM (SELECT min(id) AS lo, max(id) AS hi FROM {PLACE}) bounds,
-             generate_series(bounds.lo, bounds.hi, %(block)s) b(lo)"""  # noqa: S608
-    missing = f"""
+        column = sql.Identifier("f", "municipality_id")
+        cached = municipality_is(column=column, municipality_id=collection.municipality.pk)
+        stored_clauses.append(cached.sql)
+        params.update(cached.params)
+    join: sql.Composable = sql.SQL("")
+    narrowing = all_of(PLACES.narrowing(values))
+    if narrowing is not TRUE:
+        join = sql.SQL("JOIN {} r ON r.id = f.place_id").format(PLACE)
+        stored_clauses.append(narrowing.sql)
+        params.update(narrowing.params)
+    stored = sql.SQL(
+        """
+        SELECT (SELECT string_agg(f.feature, E',\\n') FROM {cache} f {join} WHERE {conditions})
+        FROM (SELECT min(id) AS lo, max(id) AS hi FROM {place}) bounds,
+             generate_series(bounds.lo, bounds.hi, %(block)s) b(lo)"""
+    ).format(cache=CACHE, join=join, conditions=sql.SQL(" AND ").join(stored_clauses), place=PLACE)
+    building = PLACES.where(municipality=collection.municipality, values=values)
+    params.update(building.params)
+    missing = sql.SQL(
+        """
         SELECT string_agg(x.feature, E',\\n') FROM (
-            SELECT r.id, {feature_sql(PLACES)} AS feature {PLACES.from_clause("page")}{place_clauses}
-            AND {_missing()}) x
-        GROUP BY x.id / %(block)s"""  # noqa: S608
-    blocks = stored if complete else f"{stored} UNION ALL {missing}"
-    sql = f"SELECT s FROM ({blocks}) blocks(s) WHERE s IS NOT NULL"  # noqa: S608
-    return sql, {**params, "block": BLOCK_IDS, "site_roots": site_roots_json()}
+            SELECT r.id, {feature}::text AS feature {source} WHERE {where} AND {missing}) x
+        GROUP BY x.id / %(block)s"""
+    ).format(feature=feature_sql(PLACES), source=PLACES.from_clause("page"), where=building.sql, missing=_missing())
+    blocks = stored if complete else sql.SQL("{} UNION ALL {}").format(stored, missing)
+    query = sql.SQL("SELECT s FROM ({}) blocks(s) WHERE s IS NOT NULL").format(blocks)
+    return query, {**params, "block": BLOCK_IDS, "site_roots": site_roots_json()}
 
 
 def stream(*, collection: Collection, values: dict, language: str) -> Iterator[bytes]:
@@ -144,10 +168,10 @@ def built(blocks: Iterator[list[tuple]]) -> Iterator[bytes]:
                 first = False
 
 
-def _copy(cursor, sql: str, params: dict) -> Iterator[bytes]:
+def _copy(cursor, query: sql.Composable, params: dict) -> Iterator[bytes]:
     # Binary COPY: each row's text arrives as its UTF-8 bytes, with no escaping to undo (read as bytea, not decoded).
     first = True
-    with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT BINARY)", params) as copy:
+    with cursor.cursor.copy(sql.SQL("COPY ({}) TO STDOUT (FORMAT BINARY)").format(query), params) as copy:
         copy.set_types(["bytea"])
         for (data,) in copy.rows():
             yield data if first else b",\n" + data

@@ -12,16 +12,18 @@ come from the declaration (see README, "Adding a kind of record").
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from psycopg import sql
 from wagtail.models import Locale
 
 from ..models import Category, Dataset, Municipality, Period, Place, PlaceFeature, PlaceText
 from ..public import public_name_sql, public_place_sql
+from . import filters as f
 from . import parameters as p
-from .parameters import Interval
+from .joins import LOCALE_ID, Reach, VocabularyList
 
 DECIMALS = 7  # about 1 cm at Greek latitudes
 GRID_DEG = 10**-DECIMALS
@@ -129,10 +131,9 @@ class Kind:
     name: str
     title: Text
     description: Text
-    table: str  # the records' table (integer primary key ``id``)
-    from_sql: str  # FROM ... WHERE ... over alias ``r`` (the record), with %(lang)s available; "{periods}" marks
-    # where the periods' join goes (PERIOD_JOINS, by how many rows are read)
-    count_from_sql: str  # the same rows without the joins only properties need (for numberMatched)
+    table: str  # the records' table (integer primary key ``id``), read under the alias ``r``
+    # FROM the table as ``r`` and the JOINs its columns read (%(lang)s available), composed with psycopg.sql
+    from_sql: sql.Composable
     id_sql: str  # the feature's stable id (text)
     order_sql: str
     columns: list[Column]
@@ -140,19 +141,24 @@ class Kind:
     geometry_types: tuple[GeometryType, ...] = ()
     geometry_sql: str | None = None  # the geometry as published: valid, at DECIMALS, RFC 7946 winding
     geometry_z: bool = False  # coordinates carry a height (metres)
-    filters: list[p.Parameter] = field(default_factory=list)
-    updated_sql: str | None = None  # when a record last changed (for datetime, Last-Modified)
-    # the municipality a record belongs to, if records have one: such a kind also gets a collection per
+    # the query parameters that narrow the records, each with its SQL condition (gis.api.filters)
+    filters: list[f.Filter] = field(default_factory=list)
+    # which records are published (a condition over ``r`` alone), e.g. gis.public's rule for places
+    where_sql: sql.Composable = field(default_factory=lambda: sql.SQL("true"))
+    # per-record lists of related rows the columns read (a place's periods), joined as suits the read's reach
+    lists: tuple[VocabularyList, ...] = ()
+    updated_sql: str | None = None  # when a record last changed (for Last-Modified)
+    # the record's column with its municipality's id, if records have one: such a kind also gets a collection per
     # municipality (``<name>-<municipality slug>``)
-    municipality_sql: str | None = None
-    bbox_sql: str | None = None  # the stored geometry that bbox filters (GiST-indexed)
+    municipality_column: str | None = None
+    bbox_column: str | None = None  # the stored geometry that bbox filters (GiST-indexed)
     id_pattern: str = ".+"
     # what ``id`` and the geometry are, for the data page (each kind says its own: no ``if kind == ...``)
     id_description: Text = ""
     geometry_description: Text = ""
-    # the licence of each record (over r, m, d), and the FROM/WHERE clause with just the joins that needs
+    # the licence of each record (over r, m, d), and the FROM clause with just the joins that needs
     licence_sql: str = "m.licence"
-    licence_from_sql: str = ""
+    licence_from_sql: sql.Composable | None = None
     # whether records are the municipalities' own (their licence is the municipality's unless their source
     # dataset's); not so for e.g. protected areas, whose licence is always their source dataset's
     municipal_licence: bool = True
@@ -167,7 +173,7 @@ class Kind:
         if bool(self.geometry_types) != bool(self.geometry_sql):
             raise ValueError(f"kind {self.name}: geometry_types and geometry_sql go together")
         for column in self.columns:
-            if column.filter is not None and column.filter not in self.filters:
+            if column.filter is not None and column.filter.name not in {each.name for each in self.filters}:
                 raise ValueError(f"kind {self.name}: column {column.name} names a filter the kind does not accept")
 
     @property
@@ -178,7 +184,7 @@ class Kind:
     @property
     def per_municipality(self) -> bool:
         """Whether the kind also has one collection per municipality."""
-        return self.municipality_sql is not None
+        return self.municipality_column is not None
 
     def queryables(self) -> dict[str, dict]:
         """{query parameter: JSON Schema of one value it filters on}: the kind's filters on its columns (OGC API -
@@ -190,50 +196,34 @@ class Kind:
                 result[column.filter.name] = {**spec, "description": str(column.description)}
         return result
 
-    def where(self, *, municipality: Municipality | None, values: dict) -> tuple[str, dict]:
-        """Extra WHERE clauses for the parsed filter ``values`` (bbox in CRS84 degrees), with named parameters."""
-        clauses, params = [], {}
+    def narrowing(self, values: Mapping[str, Any]) -> list[f.Clause]:
+        """The conditions over ``r`` of the parsed filter ``values`` that are given: bbox (CRS84 degrees) and this
+        kind's ``filters``."""
+        clauses = []
+        if values.get("bbox"):
+            clauses.append(f.bbox_intersects(geometry=f.record_column(self.bbox_column), bbox=values["bbox"]))
+        return clauses + f.filtered(self.filters, values)
+
+    def where(self, *, municipality: Municipality | None, values: Mapping[str, Any]) -> f.Clause:
+        """The condition (for a WHERE clause, over ``r``) of the published records of ``municipality`` (all when
+        None) that match the parsed filter ``values`` (``narrowing``), with its parameters."""
+        clauses = [f.Clause(self.where_sql)]
         if municipality is not None:
-            clauses.append(f"{self.municipality_sql} = %(municipality)s")
-            params["municipality"] = municipality.pk
-        bbox = values.get("bbox")
-        if bbox:
-            west, south, east, north = bbox
-            boxes = [(west, east)] if west <= east else [(west, 180.0), (-180.0, east)]  # across the antimeridian
-            parts = []
-            for index, (low, high) in enumerate(boxes):
-                params.update({f"w{index}": low, f"e{index}": high, "s": south, "n": north})
-                envelope = f"ST_MakeEnvelope(%(w{index})s, %(s)s, %(e{index})s, %(n)s, 4326)"
-                parts.append(f"ST_Intersects({self.bbox_sql}, {envelope})")
-            clauses.append("(" + " OR ".join(parts) + ")")
-        interval: Interval | None = values.get("datetime")
-        if interval is not None and self.updated_sql:
-            if interval.start:
-                clauses.append(f"{self.updated_sql} >= %(since)s")
-                params["since"] = interval.start
-            if interval.end:
-                clauses.append(f"{self.updated_sql} <= %(until)s")
-                params["until"] = interval.end
-        if values.get("category"):
-            clauses.append(
-                f"r.category_id IN (SELECT id FROM {Category._meta.db_table} WHERE slug = ANY(%(category)s))"  # noqa: S608
-            )
-            params["category"] = values["category"]
-        if values.get("period"):
-            through, period = Place.periods.through._meta.db_table, Period._meta.db_table
-            clauses.append(
-                f"EXISTS (SELECT 1 FROM {through} pp JOIN {period} pe ON pe.id = pp.period_id"  # noqa: S608
-                " WHERE pp.place_id = r.id AND pe.slug = ANY(%(period)s))"  # noqa: S608
-            )
-            params["period"] = values["period"]
-        return "".join(f" AND {clause}" for clause in clauses), params
+            column = f.record_column(self.municipality_column)
+            clauses.append(f.municipality_is(column=column, municipality_id=municipality.pk))
+        return f.all_of([*clauses, *self.narrowing(values)])
 
-    def from_clause(self, mode: str = "page") -> str:
-        """The FROM/WHERE clause for reading one page ("page"), a whole table ("table") or a block of ids ("block")."""
-        return self.from_sql.replace("{periods}", PERIOD_JOINS[mode])
+    def from_clause(self, reach: Reach = "page") -> sql.Composed:
+        """The FROM clause (with every join the columns read) for reading one page ("page"), a whole table
+        ("table"), a block of ids ("block") or a range of ids ("range"); see ``joins.Reach``."""
+        return sql.SQL(" ").join([self.from_sql, *(item.join(reach) for item in self.lists)])
 
-    def licence_from(self) -> str:
-        """The FROM/WHERE clause that ``licence_sql`` is read over (the whole ``from_sql`` unless a lighter one is
+    def count_from(self) -> sql.Composed:
+        """The FROM clause of the records alone, without the joins only columns need (for counts)."""
+        return sql.SQL("FROM {} {}").format(sql.Identifier(self.table), sql.Identifier(f.RECORD))
+
+    def licence_from(self) -> sql.Composable:
+        """The FROM clause that ``licence_sql`` is read over (the whole ``from_clause`` unless a lighter one is
         given)."""
         return self.licence_from_sql or self.from_clause("table")
 
@@ -256,25 +246,7 @@ class Kind:
 _PLACE, _TEXT, _MUNICIPALITY = Place._meta.db_table, PlaceText._meta.db_table, Municipality._meta.db_table
 _CATEGORY, _PERIOD, _DATASET = Category._meta.db_table, Period._meta.db_table, Dataset._meta.db_table
 _THROUGH, _LOCALE = Place.periods.through._meta.db_table, Locale._meta.db_table
-_LOCALE_ID = f"(SELECT id FROM {_LOCALE} WHERE language_code = %(lang)s)"  # noqa: S608
 _LOCAL_NAME = "CASE WHEN %(lang)s = 'en' AND m.name_en <> '' THEN m.name_en ELSE m.name_el END"
-_PERIOD_ROWS = f"""
-            SELECT pp.place_id, array_agg(pe.slug ORDER BY pe.sort_order, pe.slug) AS slugs,
-                   array_agg(COALESCE(pl.name, pe.name) ORDER BY pe.sort_order, pe.slug) AS names
-            FROM {_THROUGH} pp JOIN {_PERIOD} pe ON pe.id = pp.period_id
-            LEFT JOIN {_PERIOD} pl ON pl.translation_key = pe.translation_key AND pl.locale_id = {_LOCALE_ID}"""  # noqa: S608
-PERIOD_JOINS = {
-    # a page: aggregate each place's periods as it is read (index look-ups)
-    "page": f"LEFT JOIN LATERAL ({_PERIOD_ROWS} WHERE pp.place_id = r.id GROUP BY pp.place_id) per ON true",
-    # a whole table: one hash aggregate
-    "table": f"LEFT JOIN ({_PERIOD_ROWS} GROUP BY pp.place_id) per ON per.place_id = r.id",
-    # a block of ids (see queries.features_stream): the block's periods only
-    "block": f"LEFT JOIN ({_PERIOD_ROWS} WHERE pp.place_id >= b.lo AND pp.place_id < b.lo + %(block)s"
-    " GROUP BY pp.place_id) per ON per.place_id = r.id",
-    # a range of ids given as parameters (see feature_cache.feature_cache_fill)
-    "range": f"LEFT JOIN ({_PERIOD_ROWS} WHERE pp.place_id >= %(lo)s AND pp.place_id < %(lo)s + %(block)s"
-    " GROUP BY pp.place_id) per ON per.place_id = r.id",
-}
 _CACHE = PlaceFeature._meta.db_table
 # columns that several kinds share (the record's alias is r, its dataset's d)
 UPDATED = Column(
@@ -356,31 +328,45 @@ PLACES = Kind(
     table=_PLACE,
     title=_("Places"),
     description=_("Cultural heritage places published by the municipalities: one point per real-world place."),
-    from_sql=f"""
-        FROM {_PLACE} r
-        JOIN {_MUNICIPALITY} m ON m.id = r.municipality_id
-        LEFT JOIN {_TEXT} t ON t.place_id = r.id AND t.language = %(lang)s
-        LEFT JOIN {_CATEGORY} c ON c.id = r.category_id
-        LEFT JOIN {_CATEGORY} cl ON cl.translation_key = c.translation_key AND cl.locale_id = {_LOCALE_ID}
-        LEFT JOIN {_DATASET} d ON d.id = r.dataset_id
-        {{periods}}
-        WHERE {public_place_sql("r")}""",  # noqa: S608 (table names are ours)
-    count_from_sql=f"FROM {_PLACE} r WHERE {public_place_sql('r')}",  # noqa: S608
+    from_sql=sql.SQL(
+        """
+        FROM {place} r
+        JOIN {municipality} m ON m.id = r.municipality_id
+        LEFT JOIN {text} t ON t.place_id = r.id AND t.language = %(lang)s
+        LEFT JOIN {category} c ON c.id = r.category_id
+        LEFT JOIN {category} cl ON cl.translation_key = c.translation_key AND cl.locale_id = {locale}
+        LEFT JOIN {dataset} d ON d.id = r.dataset_id"""
+    ).format(
+        place=sql.Identifier(_PLACE),
+        municipality=sql.Identifier(_MUNICIPALITY),
+        text=sql.Identifier(_TEXT),
+        category=sql.Identifier(_CATEGORY),
+        locale=LOCALE_ID,
+        dataset=sql.Identifier(_DATASET),
+    ),
+    where_sql=sql.SQL(public_place_sql("r")),
+    lists=(VocabularyList(Place._meta.get_field("periods"), alias="per"),),
     id_sql="r.uid::text",
     id_description=_("Stable identifier of the place (UUID), the same in every language."),
     geometry_description=_("Location: longitude and latitude in degrees (WGS 84); lon and lat columns in CSV."),
     licence_sql=PLACE_LICENCE_SQL,
-    licence_from_sql=f"""
-        FROM {_PLACE} r JOIN {_MUNICIPALITY} m ON m.id = r.municipality_id
-        LEFT JOIN {_DATASET} d ON d.id = r.dataset_id WHERE NOT r.withdrawn""",  # noqa: S608
+    licence_from_sql=sql.SQL(
+        "FROM {place} r JOIN {municipality} m ON m.id = r.municipality_id LEFT JOIN {dataset} d ON d.id = r.dataset_id"
+    ).format(
+        place=sql.Identifier(_PLACE), municipality=sql.Identifier(_MUNICIPALITY), dataset=sql.Identifier(_DATASET)
+    ),
     geometry_sql=f"ST_SnapToGrid(r.location, {GRID_DEG})",  # a point is always valid
     geometry_types=("Point",),
     order_sql="r.id",
     id_pattern="^[0-9a-fA-F-]{36}$",
     updated_sql="r.updated_at",
-    municipality_sql="r.municipality_id",
-    bbox_sql="r.location",
-    filters=[p.DATETIME, p.CATEGORY, p.PERIOD],
+    municipality_column="municipality_id",
+    bbox_column="location",
+    filters=[
+        f.changed_filter(p.DATETIME, column="updated_at"),
+        f.vocabulary_filter(p.CATEGORY, relation=Place._meta.get_field("category")),
+        f.vocabulary_filter(p.PERIOD, relation=Place._meta.get_field("periods")),
+    ],
     datasets_sql=f"SELECT DISTINCT r.dataset_id FROM {_PLACE} r WHERE {public_place_sql('r')}"  # noqa: S608
     " AND (%(municipality)s::bigint IS NULL OR r.municipality_id = %(municipality)s)",
     text_table=_TEXT,
@@ -516,8 +502,9 @@ BOUNDARIES = Kind(
     table=_MUNICIPALITY,
     title=_("Municipal boundaries"),
     description=_("The boundary of each municipality (Kallikratis), as a multipolygon."),
-    from_sql=f"FROM {_MUNICIPALITY} r JOIN {_MUNICIPALITY} m ON m.id = r.id WHERE true",  # noqa: S608
-    count_from_sql=f"FROM {_MUNICIPALITY} r WHERE true",  # noqa: S608
+    from_sql=sql.SQL("FROM {municipality} r JOIN {municipality} m ON m.id = r.id").format(
+        municipality=sql.Identifier(_MUNICIPALITY)
+    ),
     id_sql="r.code",
     id_description=_("Kallikratis code of the municipality."),
     geometry_description=_("Boundary in degrees (WGS 84), valid, exterior rings counter-clockwise; wkt column in CSV."),
@@ -525,7 +512,7 @@ BOUNDARIES = Kind(
     geometry_sql=area_sql("r.boundary"),
     geometry_types=("MultiPolygon",),
     order_sql="r.code",
-    bbox_sql="r.boundary",
+    bbox_column="boundary",
     columns=[
         Column("code", "r.code", "string", _("Kallikratis code of the municipality.")),
         Column("slug", "r.slug", "string", _("Identifier of the municipality in URLs and collection names.")),

@@ -195,28 +195,33 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
     fmt = negotiate(request, values["f"], ITEM_FORMATS)
     language, limit, offset = values["lang"], values["limit"], values["offset"]
     matched = queries.features_matched(collection=found, values=values)
-    features = queries.features_page(collection=found, values=values, language=language, limit=limit, offset=offset)
+    page = {
+        "offset": offset,
+        "limit": limit,
+        "matched": matched.count,
+        "returned": min(limit, max(0, matched.count - offset)),
+    }
     with translation.override(language):
-        page = {"offset": offset, "limit": limit, "matched": matched.count, "returned": len(features)}
         page_links = _page_links(request, found, **page)
-        if fmt == "html":
-            context = {
-                "collection": found,
-                "features": [json.loads(text) for text in features],
-                "matched": matched.count,
-                "offset": offset,
-                "links": {item["rel"]: item["href"] for item in _page_links(request, found, **page, fmt="html")},
-            }
-            return _html(request, "items.html", context, language=language)
-    envelope = {
-        "type": "FeatureCollection",
+        html_links = _page_links(request, found, **page, fmt="html") if fmt == "html" else []
+    members = {
         "numberMatched": matched.count,
-        "numberReturned": len(features),
+        "numberReturned": queries.RETURNED,
         "timeStamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "links": page_links,
     }
-    head = json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))[:-1]
-    body = f'{head},"features":[{",".join(features)}]}}'
+    body = queries.features_page(
+        collection=found, values=values, language=language, limit=limit, offset=offset, members=members
+    )
+    if fmt == "html":
+        context = {
+            "collection": found,
+            "features": json.loads(body)["features"],
+            "matched": matched.count,
+            "offset": offset,
+            "links": {item["rel"]: item["href"] for item in html_links},
+        }
+        return _html(request, "items.html", context, language=language)
     response = HttpResponse(body, content_type=GEOJSON)
     response["Content-Language"] = language
     return conditional(request, response, last_modified=matched.last_modified)
@@ -232,7 +237,8 @@ def item(request: HttpRequest, collection_id: str, feature_id: str) -> HttpRespo
     if row is None:
         raise not_found(f"there is no feature '{feature_id[:60]}' in the collection '{found.id}'")
     text, updated = row
-    licence = json.loads(text)["properties"].get("licence")  # the record's own (its dataset's or municipality's)
+    feature = json.loads(text)
+    licence = feature["properties"].get("licence")  # the record's own (its dataset's or municipality's)
     with translation.override(values["lang"]):
         item_links = [
             *links.self_links(request, "ogcapi-item", found.id, feature_id, json_type=GEOJSON),
@@ -240,10 +246,10 @@ def item(request: HttpRequest, collection_id: str, feature_id: str) -> HttpRespo
             *links.licence_links(request, [licence] if licence else []),
         ]
         if fmt == "html":
-            context = {"collection": found, "feature": json.loads(text), "links": item_links}
+            context = {"collection": found, "feature": feature, "links": item_links}
             return _html(request, "item.html", context, language=values["lang"])
-    link_text = json.dumps(item_links, ensure_ascii=False, separators=(",", ":"))
-    response = HttpResponse(f'{text[:-1]},"links":{link_text}}}', content_type=GEOJSON)
+    body = json.dumps({**feature, "links": item_links}, ensure_ascii=False, separators=(",", ":"))
+    response = HttpResponse(body, content_type=GEOJSON)
     response["Content-Language"] = values["lang"]
     return conditional(request, response, last_modified=updated)
 

@@ -1,8 +1,11 @@
-"""Every query parameter of the API: parsed here, and documented in the OpenAPI document from the same objects.
+"""Every query parameter of the public endpoints: parsed here, and (for the API) documented in the OpenAPI document
+from the same objects.
 
-A bad value raises ``BadParameter`` whose message says what is wrong (it becomes a 400 OGC exception). Every
-query value and path segment is first checked by ``gis.params.unusable`` (NUL and control characters, bytes that
-were not UTF-8, overlong values), in ``parse_query`` and ``check_path``, so no view sees them.
+A bad value raises ``BadParameter`` whose message says what is wrong: a 400 OGC exception in the API, a 400
+``{"error": ..., "detail": ...}`` on the map's endpoints, a note on the map page. Every query value and path segment
+is first checked by ``unusable`` (NUL and control characters, bytes that were not UTF-8, overlong values): the API
+in ``parse_query`` and ``check_path``, the map's readers (``read_*``, at the end) in ``_values``, so no view sees
+them. One bbox parser serves both (``parse_bbox``); each endpoint's ``BboxForm`` says which forms it accepts.
 """
 
 import math
@@ -10,12 +13,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, overload
 
 from django.conf import settings
 from django.http import QueryDict
-
-from gis.params import unusable
 
 LIMIT_DEFAULT = 100
 LIMIT_MAX = 10_000  # a larger limit is capped to this (OGC API - Features recommends capping over an error)
@@ -23,6 +24,10 @@ OFFSET_MAX = 10**9
 # PostgreSQL's timestamptz takes UTC offsets up to 15:59 either way (RFC 3339 allows 23:59, Python 23:59:59)
 UTC_OFFSET_MAX = timedelta(hours=15, minutes=59)
 SLUG = re.compile(r"^[a-z0-9-]{1,50}$")
+MAX_SEARCH_LENGTH = 100
+MAX_VALUE_LENGTH = 2000  # characters of any one query value or path segment; longer is refused, not truncated
+_UNUSABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+_DESCRIBE = {"\x00": "a NUL character", "\ufffd": "bytes that are not UTF-8"}
 
 
 class BadParameter(ValueError):
@@ -31,6 +36,16 @@ class BadParameter(ValueError):
     def __init__(self, name: str, message: str):
         super().__init__(message)
         self.name = name
+
+
+def unusable(text: str, *, max_length: int = MAX_VALUE_LENGTH) -> str | None:
+    """Why ``text`` can be no parameter's value (control character, not UTF-8, too long), or None when it can."""
+    if len(text) > max_length:
+        return f"is longer than {max_length} characters"
+    found = _UNUSABLE.search(text)
+    if found:
+        return f"contains {_DESCRIBE.get(found.group(), 'a control character')}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -69,34 +84,69 @@ class Parameter:
         return spec
 
 
-def _number(text: str, name: str) -> float:
+def _number(text: str, name: str, *, wording: str = "{name} must be a number, got '{got}'") -> float:
+    """A finite number; ``wording`` is the message for text that is no number."""
     try:
         value = float(text)
     except ValueError:
-        raise BadParameter(name, f"{name} must be numbers, got '{text[:30]}'") from None
+        raise BadParameter(name, wording.format(name=name, got=text[:30])) from None
     if not math.isfinite(value):
-        raise BadParameter(name, f"{name} must be finite numbers, got '{text[:30]}'")
+        raise BadParameter(name, f"{name} must be a finite number, got '{text[:30]}'")
     return value
 
 
-def parse_bbox(text: str) -> tuple[float, float, float, float]:
-    """``minlon,minlat,maxlon,maxlat`` (or the 6-number form with heights, which are ignored) in CRS84 degrees.
-    A bbox whose west edge is east of its east edge crosses the antimeridian."""
+@dataclass(frozen=True)
+class BboxForm:
+    """How one endpoint writes a bbox (longitudes and latitudes in degrees, WGS 84 / CRS84): whether it takes the
+    6-number form with heights and boxes across the antimeridian, and how its messages word what is wrong (each
+    endpoint keeps the words its clients know). The limits themselves are the same for every form."""
+
+    heights: bool  # also minlon,minlat,minheight,maxlon,maxlat,maxheight (the heights are ignored)
+    crossing: bool  # a west edge east of the east edge crosses the antimeridian; otherwise west < east
+    count: str
+    not_number: str  # with {name} and {got}
+    longitudes: str
+    latitudes: str
+    order: str  # south above north (or, without ``crossing``, west not below east)
+
+
+OGC_BBOX = BboxForm(
+    heights=True,
+    crossing=True,
+    count="bbox must be 4 numbers: minimum longitude, minimum latitude, maximum longitude, maximum latitude "
+    "(degrees, WGS 84 / CRS84)",
+    not_number="{name} must be numbers, got '{got}'",
+    longitudes="bbox longitudes must be between -180 and 180",
+    latitudes="bbox latitudes must be between -90 and 90",
+    order="bbox minimum latitude must not be greater than its maximum latitude",
+)
+# the map's view: west,south,east,north, as Leaflet's bounds give it (a view never wraps the antimeridian)
+VIEW_BBOX = BboxForm(
+    heights=False,
+    crossing=False,
+    count="bbox must be four numbers: west,south,east,north (degrees, WGS 84)",
+    not_number="{name} must be a number, got '{got}'",
+    longitudes="bbox is outside -180..180 longitude / -90..90 latitude",
+    latitudes="bbox is outside -180..180 longitude / -90..90 latitude",
+    order="bbox must have west < east and south < north",
+)
+
+
+def parse_bbox(text: str, *, form: BboxForm = OGC_BBOX) -> tuple[float, float, float, float]:
+    """``west,south,east,north`` (minimum longitude, minimum latitude, maximum longitude, maximum latitude) in
+    CRS84 degrees, or with ``form.heights`` the 6-number form whose heights are ignored. With ``form.crossing``, a
+    bbox whose west edge is east of its east edge crosses the antimeridian."""
     parts = text.split(",")
-    if len(parts) not in (4, 6):
-        raise BadParameter(
-            "bbox",
-            "bbox must be 4 numbers: minimum longitude, minimum latitude, maximum longitude, "
-            "maximum latitude (degrees, WGS 84 / CRS84)",
-        )
-    numbers = [_number(part.strip(), "bbox") for part in parts]
+    if len(parts) not in ((4, 6) if form.heights else (4,)):
+        raise BadParameter("bbox", form.count)
+    numbers = [_number(part.strip(), "bbox", wording=form.not_number) for part in parts]
     west, south, east, north = numbers if len(numbers) == 4 else (numbers[0], numbers[1], numbers[3], numbers[4])
     if not all(-180 <= lon <= 180 for lon in (west, east)):
-        raise BadParameter("bbox", "bbox longitudes must be between -180 and 180")
+        raise BadParameter("bbox", form.longitudes)
     if not all(-90 <= lat <= 90 for lat in (south, north)):
-        raise BadParameter("bbox", "bbox latitudes must be between -90 and 90")
-    if south > north:
-        raise BadParameter("bbox", "bbox minimum latitude must not be greater than its maximum latitude")
+        raise BadParameter("bbox", form.latitudes)
+    if south > north or (not form.crossing and west >= east):
+        raise BadParameter("bbox", form.order)
     return west, south, east, north
 
 
@@ -151,8 +201,8 @@ def parse_datetime(text: str) -> Interval:
     if "/" not in text:
         if text.strip() in ("", ".."):
             raise BadParameter("datetime", "datetime must name an instant or an interval, got '..'")
-        start = _instant(text, end=False)
-        return Interval(start, _instant(text, end=True) if len(text.strip()) == 10 else start)
+        instant = _instant(text, end=False)
+        return Interval(instant, _instant(text, end=True) if len(text.strip()) == 10 else instant)
     parts = text.split("/")
     if len(parts) != 2:
         raise BadParameter("datetime", "a datetime interval has exactly one '/' between its start and end")
@@ -166,15 +216,19 @@ def parse_datetime(text: str) -> Interval:
     return Interval(start, end)
 
 
+def _slugs(name: str, values: list[str]) -> list[str]:
+    """``values`` when every one is a vocabulary identifier (slug); else what is wrong, for ``name``."""
+    for value in values:
+        if not SLUG.match(value):
+            raise BadParameter(name, f"{name} must be identifiers such as 'museum', got '{value[:30]}'")
+    return values
+
+
 def parse_slugs(name: str) -> Callable[[str], list[str]]:
     """A parser of comma-separated vocabulary identifiers (slugs) for parameter ``name``."""
 
     def parse(text: str) -> list[str]:
-        values = [part.strip() for part in text.split(",") if part.strip()]
-        for value in values:
-            if not SLUG.match(value):
-                raise BadParameter(name, f"{name} must be identifiers such as 'museum', got '{value[:30]}'")
-        return values
+        return _slugs(name, [part.strip() for part in text.split(",") if part.strip()])
 
     return parse
 
@@ -319,3 +373,93 @@ def check_path(values: dict[str, Any]) -> None:
         problem = unusable(value, max_length=200) if isinstance(value, str) else None
         if problem:
             raise BadParameter(name, f"the {name.replace('_', ' ')} in the path {problem}")
+
+
+# --- the map's endpoints (gis.views, content.views): lenient readers of a QueryDict --------------------------------
+# Unlike the API, the map ignores parameters it does not know and takes the last of repeated values (lists:
+# every value, comma-separated or repeated), as browsers and Leaflet send them.
+
+
+def _values(query: QueryDict, name: str) -> list[str]:
+    """Every value of ``name`` in ``query``, each checked by ``unusable``."""
+    values = query.getlist(name)
+    for value in values:
+        problem = unusable(value)
+        if problem:
+            raise BadParameter(name, f"{name} {problem}")
+    return values
+
+
+def _value(query: QueryDict, name: str) -> str | None:
+    """The (last) value of ``name`` in ``query``, checked by ``unusable``; None when absent."""
+    values = _values(query, name)
+    return values[-1] if values else None
+
+
+def read_bbox(query: QueryDict) -> tuple[float, float, float, float] | None:
+    """The map's view ``bbox=west,south,east,north`` in degrees (EPSG:4326), or None when absent."""
+    text = _value(query, "bbox")
+    return None if text is None else parse_bbox(text, form=VIEW_BBOX)
+
+
+@overload
+def read_integer(query: QueryDict, name: str, *, default: int, low: int, high: int) -> int: ...
+@overload
+def read_integer(query: QueryDict, name: str, *, default: None, low: int, high: int) -> int | None: ...
+def read_integer(query: QueryDict, name: str, *, default: int | None, low: int, high: int) -> int | None:
+    """An integer parameter within [low, high]; ``default`` when absent or empty."""
+    text = _value(query, name)
+    if text is None or text == "":
+        return default
+    if len(text) > 30:
+        raise BadParameter(name, f"{name} must be a whole number between {low} and {high}")
+    try:
+        value = int(text)
+    except ValueError:
+        raise BadParameter(name, f"{name} must be a whole number, got '{text[:30]}'") from None
+    if not low <= value <= high:
+        raise BadParameter(name, f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def read_point(query: QueryDict) -> tuple[float, float]:
+    """``lat`` and ``lon`` in degrees (WGS 84); returns (lon, lat)."""
+    if "lat" not in query or "lon" not in query:
+        raise BadParameter("lat", "give lat and lon (degrees, WGS 84)")
+    lat, lon = _number(_value(query, "lat") or "", "lat"), _number(_value(query, "lon") or "", "lon")
+    if not -90 <= lat <= 90:
+        raise BadParameter("lat", f"lat must be between -90 and 90, got {lat}")
+    if not -180 <= lon <= 180:
+        raise BadParameter("lon", f"lon must be between -180 and 180, got {lon}")
+    return lon, lat
+
+
+def read_point_rounded(query: QueryDict, *, decimals: int) -> tuple[float, float]:
+    """``read_point`` rounded to ``decimals`` decimal degrees (3: about 110 m of latitude), so that a visitor's
+    precise position is never used, returned or logged; returns (lon, lat)."""
+    lon, lat = read_point(query)
+    return round(lon, decimals), round(lat, decimals)
+
+
+def read_radius_m(query: QueryDict, *, default: float, high: float) -> float:
+    """``radius`` in metres, positive and at most ``high``."""
+    text = _value(query, "radius")
+    if text is None or text == "":
+        return default
+    value = _number(text, "radius")
+    if not 0 < value <= high:
+        raise BadParameter("radius", f"radius must be more than 0 and at most {high:.0f} metres, got {value:g}")
+    return value
+
+
+def read_slugs(query: QueryDict, name: str) -> list[str]:
+    """A comma-separated (or repeated) list of vocabulary slugs."""
+    return _slugs(name, [part for item in _values(query, name) for part in item.split(",") if part])
+
+
+def read_text(query: QueryDict, name: str) -> str:
+    """A free-text search of at most MAX_SEARCH_LENGTH characters."""
+    value = (_value(query, name) or "").strip()
+    if len(value) > MAX_SEARCH_LENGTH:
+        raise BadParameter(name, f"{name} must be at most {MAX_SEARCH_LENGTH} characters")
+    return value

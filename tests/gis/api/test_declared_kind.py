@@ -16,9 +16,11 @@ from pathlib import Path
 import pyogrio
 import pytest
 from django.db import connection
+from psycopg import sql
 from openapi_schema_validator import OAS30Validator
 
 from gis.api import parameters as p
+from gis.api.filters import changed_filter
 from gis.api.kinds import DECIMALS, GRID_DEG, UPDATED, Column, Kind, kind_registered
 from gis.api.openapi import geometry_schema
 from gis.models import Municipality
@@ -40,17 +42,16 @@ TRAILS_KIND = Kind(
     title="Trails",
     description="Walking trails (a kind declared by a test).",
     table=TABLE,
-    from_sql=f"FROM {TABLE} r JOIN xgis_municipality m ON m.id = r.municipality_id WHERE true",  # noqa: S608
-    count_from_sql=f"FROM {TABLE} r WHERE true",  # noqa: S608
+    from_sql=sql.SQL("FROM {} r JOIN xgis_municipality m ON m.id = r.municipality_id").format(sql.Identifier(TABLE)),
     id_sql="r.id::text",
     order_sql="r.id",
     geometry_types=("LineString",),
     geometry_sql=f"ST_SnapToGrid(r.geometry, {GRID_DEG})",
-    municipality_sql="r.municipality_id",
-    bbox_sql="r.geometry",
+    municipality_column="municipality_id",
+    bbox_column="geometry",
     id_pattern="^[0-9]+$",
     updated_sql="r.updated_at",
-    filters=[p.DATETIME],
+    filters=[changed_filter(p.DATETIME, column="updated_at")],
     columns=[
         Column("name", "r.name", "string", "Name."),
         # the length along the Earth's surface, kilometres (geodesic)
@@ -66,8 +67,7 @@ NOTES_KIND = Kind(  # records without a location
     title="Notes",
     description="Notes without a location (a kind declared by a test).",
     table=TABLE,
-    from_sql=f"FROM {TABLE} r WHERE true",  # noqa: S608
-    count_from_sql=f"FROM {TABLE} r WHERE true",  # noqa: S608
+    from_sql=sql.SQL("FROM {} r").format(sql.Identifier(TABLE)),
     id_sql="r.id::text",
     order_sql="r.id",
     licence_sql="'CC0 1.0'",
