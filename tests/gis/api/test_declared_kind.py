@@ -16,8 +16,8 @@ from pathlib import Path
 import pyogrio
 import pytest
 from django.db import connection
-from psycopg import sql
 from openapi_schema_validator import OAS30Validator
+from psycopg import sql
 
 from gis.api import parameters as p
 from gis.api.filters import changed_filter
