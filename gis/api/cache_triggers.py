@@ -169,7 +169,7 @@ def fingerprint(kind: Kind) -> str:
 
     parts = [_text(_trigger_sql(trigger)) for trigger in triggers(kind)]
     parts += [f"{name}:{_text(body)}" for name, body in sorted(function_bodies(kind).items())]
-    parts.append(feature_sql(kind))
+    parts.append(_text(feature_sql(kind)))
     return "xenagos cache " + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
