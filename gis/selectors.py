@@ -115,7 +115,8 @@ class PlaceFilter:
         through the builder the open-data API uses (``PLACES.where``), plus the text search, which matches every
         language's text and the transliteration (gis.search)."""
         values = {"bbox": self.bbox, "category": self.categories, "period": self.periods}
-        clauses = [PLACES.where(municipality=self.municipality, values=values)]
+        # the view's bbox needs only the index's box test (a point a few cm outside the view may show)
+        clauses = [PLACES.where(municipality=self.municipality, values=values, exact_bbox=False)]
         query = search_query(self.text)
         if query:
             clauses.append(f.text_matches(query=query))

@@ -196,22 +196,25 @@ class Kind:
                 result[column.filter.name] = {**spec, "description": str(column.description)}
         return result
 
-    def narrowing(self, values: Mapping[str, Any]) -> list[f.Clause]:
-        """The conditions over ``r`` of the parsed filter ``values`` that are given: bbox (CRS84 degrees) and this
-        kind's ``filters``."""
+    def narrowing(self, values: Mapping[str, Any], *, exact_bbox: bool = True) -> list[f.Clause]:
+        """The conditions over ``r`` of the parsed filter ``values`` that are given: bbox (CRS84 degrees; see
+        ``filters.bbox_intersects`` for ``exact_bbox``) and this kind's ``filters``."""
         clauses = []
-        if values.get("bbox"):
-            clauses.append(f.bbox_intersects(geometry=f.record_column(self.bbox_column), bbox=values["bbox"]))
+        if values.get("bbox") and self.bbox_column:
+            geometry, points = f.record_column(self.bbox_column), self.geometry_types == ("Point",)
+            clauses.append(f.bbox_intersects(geometry=geometry, bbox=values["bbox"], points=points, exact=exact_bbox))
         return clauses + f.filtered(self.filters, values)
 
-    def where(self, *, municipality: Municipality | None, values: Mapping[str, Any]) -> f.Clause:
+    def where(
+        self, *, municipality: Municipality | None, values: Mapping[str, Any], exact_bbox: bool = True
+    ) -> f.Clause:
         """The condition (for a WHERE clause, over ``r``) of the published records of ``municipality`` (all when
         None) that match the parsed filter ``values`` (``narrowing``), with its parameters."""
         clauses = [f.Clause(self.where_sql)]
-        if municipality is not None:
+        if municipality is not None and self.municipality_column:
             column = f.record_column(self.municipality_column)
             clauses.append(f.municipality_is(column=column, municipality_id=municipality.pk))
-        return f.all_of([*clauses, *self.narrowing(values)])
+        return f.all_of([*clauses, *self.narrowing(values, exact_bbox=exact_bbox)])
 
     def from_clause(self, reach: Reach = "page") -> sql.Composed:
         """The FROM clause (with every join the columns read) for reading one page ("page"), a whole table

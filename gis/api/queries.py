@@ -13,7 +13,7 @@ from psycopg import sql
 from ..geojson import collection_sql
 from ..models import Dataset, Municipality
 from .collections import Collection
-from .filters import Clause
+from .filters import Clause, record_column
 from .kinds import DECIMALS, Kind
 from .links import site_roots_json
 
@@ -113,10 +113,19 @@ def features_page(
     member's value is the number of features on the page)."""
     kind = collection.kind
     where = _where(collection, values)
+    # the page's ids first, over the records alone; then the features of those ids only (whatever plan the
+    # filters get, no feature is built for a record that is not on the page)
     page = sql.SQL(
-        "SELECT {feature} AS feature, {order} AS sort_key {source} WHERE {where} ORDER BY {order}"
-        " LIMIT %(limit)s OFFSET %(offset)s"
-    ).format(feature=feature_sql(kind), order=sql.SQL(kind.order_sql), source=kind.from_clause(), where=where.sql)
+        "SELECT {feature} AS feature, {order} AS sort_key {source} WHERE {id} IN ("
+        "SELECT r.id {records} WHERE {where} ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s)"
+    ).format(
+        feature=feature_sql(kind),
+        order=sql.SQL(kind.order_sql),
+        source=kind.from_clause(),
+        id=record_column("id"),
+        records=kind.count_from(),
+        where=where.sql,
+    )
     document = collection_sql(
         members=members, features=sql.SQL("COALESCE(json_agg(page.feature ORDER BY page.sort_key), '[]'::json)")
     )

@@ -68,10 +68,24 @@ def test_a_bbox_across_the_antimeridian_is_two_boxes(dataset):
     west = place_upsert(dataset=dataset, source_id="w", location=Point(-179.5, -17.0, srid=4326), name_el="Δύση")
     middle = place_upsert(dataset=dataset, source_id="m", location=Point(0.0, -17.0, srid=4326), name_el="Μέση")
     location = f.record_column("location")
-    across = _ids(f.bbox_intersects(geometry=location, bbox=(179.0, -18.0, -179.0, -16.0)))
-    assert {east.pk, west.pk} <= across and middle.pk not in across
-    inside = _ids(f.bbox_intersects(geometry=location, bbox=(-179.0, -18.0, 179.0, -16.0)))
-    assert middle.pk in inside and not {east.pk, west.pk} & inside
+    for points, exact in ((False, True), (True, True), (True, False)):  # ST_Intersects, its fast form, the map's
+        test = {"geometry": location, "points": points, "exact": exact}
+        across = _ids(f.bbox_intersects(bbox=(179.0, -18.0, -179.0, -16.0), **test))
+        assert {east.pk, west.pk} <= across and middle.pk not in across
+        inside = _ids(f.bbox_intersects(bbox=(-179.0, -18.0, 179.0, -16.0), **test))
+        assert middle.pk in inside and not {east.pk, west.pk} & inside
+
+
+def test_the_fast_exact_bbox_of_points_is_st_intersects_at_the_edges(dataset):
+    on_edge = place_upsert(dataset=dataset, source_id="edge", location=Point(10.0, 20.0, srid=4326), name_el="Άκρη")
+    outside = place_upsert(
+        dataset=dataset, source_id="out", location=Point(10.0 - 1e-9, 20.5, srid=4326), name_el="Έξω"
+    )
+    location = f.record_column("location")
+    for bbox in ((10.0, 20.0, 11.0, 21.0), (9.0, 19.0, 10.0, 20.0), (10.0, 20.0, 10.0, 21.0)):
+        exact = _ids(f.bbox_intersects(geometry=location, bbox=bbox))
+        assert _ids(f.bbox_intersects(geometry=location, bbox=bbox, points=True)) == exact
+        assert on_edge.pk in exact and outside.pk not in exact
 
 
 def test_the_map_refuses_what_the_api_reads_as_across_the_antimeridian():
