@@ -10,11 +10,9 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext_lazy as _
 
 from .models import ImportRun
-from .targets import ImportJob, MappingStep, ReaderOptions, ReportRow, Target, target_register
+from .targets import ImportJob, MappingForm, MappingStep, ReaderOptions, ReportRow, Target, target_register
 
 if TYPE_CHECKING:
-    from django import forms
-
     from .report import ImportReport
 
 AREAS_ONLY = ReaderOptions(geometry_types=frozenset({"Polygon", "MultiPolygon"}))
@@ -40,7 +38,7 @@ def _places(job: ImportJob, *, dry_run: bool) -> "ImportReport":
     )
 
 
-def _places_mapping(*, run: ImportRun, info: dict, data: Any) -> tuple["forms.Form", dict]:  # noqa: ANN401
+def _places_mapping(*, run: ImportRun, info: dict, data: Any) -> tuple[MappingForm, dict]:  # noqa: ANN401
     """The place mapping form: the run's mapping, else the dataset's stored one, else a guess from the file."""
     from gis.selectors import categories as category_vocabulary
 
@@ -86,7 +84,7 @@ def _areas(job: ImportJob, *, dry_run: bool) -> "ImportReport":
     )
 
 
-def _areas_mapping(*, run: ImportRun, info: dict, data: Any) -> tuple["forms.Form", dict]:  # noqa: ANN401
+def _areas_mapping(*, run: ImportRun, info: dict, data: Any) -> tuple[MappingForm, dict]:  # noqa: ANN401
     """The area mapping form: the run's mapping, else the last one of the dataset that fits the file, else a guess."""
     from .errors import MappingError
     from .forms import AreaMappingForm

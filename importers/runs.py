@@ -13,9 +13,9 @@ transaction is still open.
 import logging
 import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Protocol
 
 from django.conf import settings
 from django.db import connections, transaction
@@ -46,12 +46,9 @@ REJECTED = (UnsafeInput, UnreadableFile)
 logger = logging.getLogger(__name__)
 
 
-class Enqueue(Protocol):
-    """Hands a run to the background worker (importers.tasks registers the two that Django Tasks run)."""
-
-    def __call__(self, *, run_id: int, **arguments: bool) -> object: ...
-
-
+# Hands a run to the background worker, called with keywords (run_id, and dry_run for a run); importers.tasks
+# registers the two that Django Tasks run.
+Enqueue = Callable[..., object]
 _QUEUES: dict[str, Enqueue] = {}
 
 

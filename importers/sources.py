@@ -35,7 +35,9 @@ class ImportSource(Protocol):
     """A run's data: prepared once (an upload's zip unpacked; a harvest fetched) into the run's own folder, then
     opened by the readers as a local path as often as the run needs."""
 
-    display_name: str
+    @property
+    def display_name(self) -> str:
+        """The name errors and reports give the source (a file's name, never a server path)."""
 
     def prepare(self, *, folder: Path, progress: "Progress") -> Prepared | None:
         """Make the data readable in ``folder`` (the run's own); None when nothing had to be done."""

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -20,8 +20,6 @@ from django.utils.translation import gettext as _
 from .errors import ImporterError
 
 if TYPE_CHECKING:
-    from django import forms
-
     from gis.models import Dataset, Municipality
 
     from .models import ImportRun
@@ -95,13 +93,23 @@ class ImportJob:
             self.progress(stage, done, total)
 
 
+class MappingForm(Protocol):
+    """A target's mapping form: a Django form whose ``rules()`` (once valid) are the mapping the run stores."""
+
+    def is_valid(self) -> bool:
+        """Whether the submitted mapping is usable."""
+
+    def rules(self) -> dict:
+        """The mapping as the run stores it (``ImportJob.mapping``)."""
+
+
 @dataclass(frozen=True)
 class MappingStep:
-    """The admin's mapping step of a target: ``build(run=, info=, data=)`` returns the (bound) form, whose
-    ``rules()`` are stored on the run once valid, and extra context for ``template``."""
+    """The admin's mapping step of a target: ``build(run=, info=, data=)`` returns the (bound) form and extra
+    context for ``template``."""
 
     template: str
-    build: Callable[..., tuple["forms.Form", dict]]
+    build: Callable[..., tuple[MappingForm, dict]]
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,6 @@ from .geometry import POINTS, GeometryOptions, InvalidPolicy, PreparedGeometry, 
 
 BATCH_SIZE = 50_000
 ONE_PASS_LIMIT = 250_000  # formats without random access are read in one pass up to this many features
-MULTI_LAYER = {"GPKG", "KML", "GPX"}
 GPX_PREFERRED = ("waypoints", "tracks", "routes")
 GPX_LINES_PREFERRED = ("tracks", "routes", "waypoints")  # a target that keeps lines reads a GPX file's tracks first
 TRANSCODED = {"GeoJSON", "CSV"}  # text formats GDAL reads as UTF-8 only: other encodings are converted first
