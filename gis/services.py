@@ -46,9 +46,17 @@ def as_multipolygon(geometry: Polygon | MultiPolygon) -> MultiPolygon:
 
 @transaction.atomic
 def municipality_upsert(
-    *, code: str, slug: str, name_el: str, name_en: str, boundary: MultiPolygon, boundary_source: str = ""
+    *,
+    code: str,
+    slug: str,
+    name_el: str,
+    name_en: str,
+    boundary: MultiPolygon,
+    boundary_source: str = "",
+    reassign: bool = True,
 ) -> Municipality:
-    """Create or update the municipality with Kallikratis ``code``; ``boundary`` is EPSG:4326."""
+    """Create or update the municipality with Kallikratis ``code``; ``boundary`` is EPSG:4326. Places are
+    reassigned to the boundaries unless ``reassign`` is False (a caller writing many does it once at the end)."""
     municipality, _ = Municipality.objects.update_or_create(
         code=code,
         defaults={
@@ -59,7 +67,8 @@ def municipality_upsert(
             "boundary_source": boundary_source,
         },
     )
-    places_reassign_municipality()
+    if reassign:
+        places_reassign_municipality()
     return municipality
 
 

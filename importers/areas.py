@@ -6,15 +6,17 @@ all or nothing. Areas are few (hundreds), so they are written through the ORM.
 
 import json
 import time
+from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.contrib.gis.geos import GEOSGeometry, Polygon
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from gis.models import Dataset, Municipality
-from gis.services import municipality_upsert
+from gis.services import municipality_upsert, places_reassign_municipality
 
 from .errors import MappingError
 from .history import import_run_record
@@ -23,7 +25,8 @@ from .models import ImportRun, ProtectedArea
 from .readers import source_open
 from .records import text_values
 from .report import ImportReport
-from .services import Progress, import_scope
+from .services import import_scope
+from .targets import Progress
 
 WGS84 = 4326
 SOURCE_ID_LENGTH: int = getattr(ProtectedArea._meta.get_field("source_id"), "max_length", None) or 200
@@ -61,7 +64,7 @@ def _union(municipality_ids: list[int] | None):
     """The union of the municipalities' boundaries (prepared for many tests), or None for no limit."""
     if municipality_ids is None:
         return None
-    union = None
+    union: GEOSGeometry | None = None
     for municipality in Municipality.objects.filter(pk__in=municipality_ids):
         union = municipality.boundary if union is None else union.union(municipality.boundary)
     return union.prepared if union is not None else Polygon().prepared
@@ -77,6 +80,97 @@ def _report(source, *, dataset: str, dry_run: bool) -> ImportReport:
         unit=source.unit,
         counts={"read": info.feature_count, "create": 0, "update": 0, "unchanged": 0, "withdraw": 0, "rejected": 0},
     )
+
+
+@dataclass
+class _Compare:
+    """The state of comparing a file's areas with the dataset's: the stored areas by source id, the ids seen, the
+    action per source id (and feature number) for the map, and the municipalities the user may write in."""
+
+    existing: dict[str, ProtectedArea]
+    allowed: Any
+    id_field: str
+    seen: set[str] = field(default_factory=set)
+    actions: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+
+
+def _area_mapping(
+    *, id_field: str, name_field: str, name_en_field: str, kind_field: str, invalid: str, shown
+) -> tuple[dict[str, str], AreaMapping]:
+    """Stage 1: the reader's fields per target (id and name required) and the mapping the report keeps."""
+    fields = {"id": id_field, "name": name_field, "name_en": name_en_field, "kind": kind_field}
+    for target in ("id", "name"):
+        if not fields[target]:
+            raise MappingError(field_unnamed(target), path=shown)
+    mapping = AreaMapping(
+        fields={target: fields[key] for target, key in zip(AREA_TARGETS, fields, strict=True) if fields[key]},
+        invalid=invalid,
+    )
+    return fields, mapping
+
+
+def _area_refused(number: int, values: dict[str, str], geometry, state: _Compare, report: ImportReport) -> bool:
+    """Whether the area is rejected (an id used twice or too long, outside the municipalities the user edits)."""
+    source_id = values["id"]
+    if source_id in state.seen:
+        report.reject(feature=number, field=state.id_field, reason=_("the id is used twice"), source_id=source_id)
+        return True
+    if len(source_id) > SOURCE_ID_LENGTH:
+        reason = _("the id is longer than %(n)s characters") % {"n": SOURCE_ID_LENGTH}
+        report.reject(feature=number, field=state.id_field, reason=reason, source_id=source_id[:50] + "…")
+        return True
+    state.seen.add(source_id)
+    area = state.existing.get(source_id)
+    if state.allowed is not None and not (
+        state.allowed.intersects(geometry) and (area is None or state.allowed.intersects(area.geometry))
+    ):
+        reason = _("outside the municipalities you edit")
+        report.reject(feature=number, field="geometry", reason=reason, source_id=source_id)
+        return True
+    return False
+
+
+def _area_write(
+    number: int, values: dict[str, str], geometry, *, dataset: Dataset, state: _Compare, report: ImportReport
+) -> None:
+    """Create the area, update what changed, or count it unchanged."""
+    source_id, area = values["id"], state.existing.get(values["id"])
+    wanted = {
+        "name_el": values["name"][:300],
+        "name_en": values.get("name_en", "")[:300],
+        "kind": values.get("kind", "")[:100],
+        "geometry": geometry,
+        "source_attributes": {},
+        "withdrawn": False,
+    }
+    if area is None:
+        ProtectedArea.objects.create(dataset=dataset, source_id=source_id, **wanted)
+        action = "create"
+    elif any(
+        (getattr(area, k).ewkb != v.ewkb) if k == "geometry" else getattr(area, k) != v
+        for k, v in wanted.items()
+        if k != "source_attributes"
+    ):
+        for key, value in wanted.items():
+            setattr(area, key, value)
+        area.save()
+        report.updated.append({"feature": number, "source_id": source_id, "name_el": values["name"]})
+        action = "update"
+    else:
+        action = "unchanged"
+    report.counts[action] += 1
+    state.actions[source_id] = (action, number)
+
+
+def _areas_withdraw(*, dataset: Dataset, scope, state: _Compare, report: ImportReport) -> None:
+    """Stage 3: withdraw the dataset's areas missing from the file (within the import's municipality, if any)."""
+    gone = ProtectedArea.objects.filter(dataset=dataset, withdrawn=False).exclude(source_id__in=state.seen)
+    if scope.target is not None:
+        gone = gone.filter(geometry__intersects=Municipality.objects.get(pk=scope.target).boundary)
+    report.withdrawn = [{"source_id": a.source_id, "name_el": a.name_el} for a in gone.order_by("source_id")[:200]]
+    for item in report.withdrawn[:PREVIEW_WITHDRAWN]:
+        state.actions[item["source_id"]] = ("withdraw", None)
+    report.counts["withdraw"] = gone.update(withdrawn=True)
 
 
 @transaction.atomic
@@ -106,88 +200,42 @@ def areas_import(
     and withdraw across the dataset unless a ``municipality`` is named. All or nothing; a ``dry_run`` reports the
     same and changes nothing. ``progress(stage, done, total)`` is told
     how far the reading has got. Unless it is a dry run, the history records the outcome on ``run`` (an admin
-    import) or on a new ImportRun (the command line).
+    import) or on a new ImportRun (the command line). Stages: mapping, compare and write, withdraw, preview, record.
     """
     started = time.monotonic()
-    fields = {"id": id_field, "name": name_field, "name_en": name_en_field, "kind": kind_field}
-    for target in ("id", "name"):
-        if not fields[target]:
-            raise MappingError(field_unnamed(target), path=display_name or path)
-    mapping = AreaMapping(
-        fields={target: fields[key] for target, key in zip(AREA_TARGETS, fields, strict=True) if fields[key]},
+    tell = progress or (lambda stage, done, total: None)
+    fields, mapping = _area_mapping(
+        id_field=id_field,
+        name_field=name_field,
+        name_en_field=name_en_field,
+        kind_field=kind_field,
         invalid=invalid,
+        shown=display_name or path,
     )
-    actions: dict[str, tuple[str, int | None]] = {}  # source id -> (action, feature number), for the map
     scope = import_scope(user=user, municipality=municipality)
-    allowed = _union(scope.municipality_ids)
     with source_open(
         path, layer=layer, srid=srid, encoding=encoding, invalid=invalid, display_name=display_name
     ) as source:
         total = source.info.feature_count
         report = _report(source, dataset=dataset.slug, dry_run=dry_run)
         report.mapping = mapping.to_dict()
-        existing = {area.source_id: area for area in ProtectedArea.objects.filter(dataset=dataset)}
-        seen: set[str] = set()
+        state = _Compare(
+            existing={area.source_id: area for area in ProtectedArea.objects.filter(dataset=dataset)},
+            allowed=_union(scope.municipality_ids),
+            id_field=id_field,
+        )
         for number, values, footprint in _area_records(source, fields=fields, report=report):
-            if progress:
-                progress("read", number, total)
-            if values["id"] in seen:
-                reason = _("the id is used twice")
-                report.reject(feature=number, field=id_field, reason=reason, source_id=values["id"])
-                continue
-            if len(values["id"]) > SOURCE_ID_LENGTH:
-                reason = _("the id is longer than %(n)s characters") % {"n": SOURCE_ID_LENGTH}
-                report.reject(feature=number, field=id_field, reason=reason, source_id=values["id"][:50] + "…")
-                continue
-            seen.add(values["id"])
-            area = existing.get(values["id"])
+            tell("read", number, total)
             geometry = GEOSGeometry(footprint)
-            if allowed is not None and not (
-                allowed.intersects(geometry) and (area is None or allowed.intersects(area.geometry))
-            ):
-                reason = _("outside the municipalities you edit")
-                report.reject(feature=number, field="geometry", reason=reason, source_id=values["id"])
-                continue
-            wanted = {
-                "name_el": values["name"][:300],
-                "name_en": values.get("name_en", "")[:300],
-                "kind": values.get("kind", "")[:100],
-                "geometry": geometry,
-                "source_attributes": {},
-                "withdrawn": False,
-            }
-            if area is None:
-                ProtectedArea.objects.create(dataset=dataset, source_id=values["id"], **wanted)
-                report.counts["create"] += 1
-                actions[values["id"]] = ("create", number)
-            elif any(
-                (getattr(area, k).ewkb != v.ewkb) if k == "geometry" else getattr(area, k) != v
-                for k, v in wanted.items()
-                if k != "source_attributes"
-            ):
-                for key, value in wanted.items():
-                    setattr(area, key, value)
-                area.save()
-                report.counts["update"] += 1
-                report.updated.append({"feature": number, "source_id": values["id"], "name_el": values["name"]})
-                actions[values["id"]] = ("update", number)
-            else:
-                report.counts["unchanged"] += 1
-                actions[values["id"]] = ("unchanged", number)
-        if progress:
-            progress("compare", total, total)
-        gone = ProtectedArea.objects.filter(dataset=dataset, withdrawn=False).exclude(source_id__in=seen)
-        if scope.target is not None:
-            gone = gone.filter(geometry__intersects=Municipality.objects.get(pk=scope.target).boundary)
-        report.withdrawn = [{"source_id": a.source_id, "name_el": a.name_el} for a in gone.order_by("source_id")[:200]]
-        for item in report.withdrawn[:PREVIEW_WITHDRAWN]:
-            actions[item["source_id"]] = ("withdraw", None)
-        report.counts["withdraw"] = gone.update(withdrawn=True)
-        report.preview = _preview(dataset=dataset, actions=actions)
+            if not _area_refused(number, values, geometry, state, report):
+                _area_write(number, values, geometry, dataset=dataset, state=state, report=report)
+        tell("compare", total, total)
+        _areas_withdraw(dataset=dataset, scope=scope, state=state, report=report)
+        report.preview = _preview(dataset=dataset, actions=state.actions)
     if dry_run:
         transaction.set_rollback(True)
-    elif progress:
-        progress("done", total, total)
+    else:
+        tell("done", total, total)
     report.seconds = round(time.monotonic() - started, 2)
     if not dry_run:
         import_run_record(
@@ -237,14 +285,15 @@ def boundaries_import(
     encoding=None,
     dry_run: bool = False,
 ) -> ImportReport:
-    """Municipality boundaries of ``path`` (one feature per Kallikratis code) into gis.Municipality."""
+    """Municipality boundaries of ``path`` (one feature per Kallikratis code) into gis.Municipality; places are
+    reassigned to the new boundaries once, after all of them are written."""
     started = time.monotonic()
     fields = {"id": code_field, "name": name_field, "name_en": name_en_field}
     with source_open(path, layer=layer, srid=srid, encoding=encoding) as source:
         report = _report(source, dataset="municipalities", dry_run=dry_run)
         for number, values, footprint in _area_records(source, fields=fields, report=report):
             current = Municipality.objects.filter(code=values["id"]).first()
-            boundary = GEOSGeometry(footprint)
+            boundary = cast(MultiPolygon, GEOSGeometry(footprint))  # the readers' footprints are MultiPolygons
             name_en = values.get("name_en") or (current.name_en if current else "") or values["name"]
             if current and current.boundary.ewkb == boundary.ewkb and current.name_el == values["name"]:
                 report.counts["unchanged"] += 1
@@ -256,9 +305,12 @@ def boundaries_import(
                 name_en=name_en,
                 boundary=boundary,
                 boundary_source=source.info.file,
+                reassign=False,
             )
             report.counts["update" if current else "create"] += 1
             report.updated.append({"feature": number, "source_id": values["id"], "name_el": values["name"]})
+    if report.counts["create"] or report.counts["update"]:
+        places_reassign_municipality()
     report.seconds = round(time.monotonic() - started, 2)
     if dry_run:
         transaction.set_rollback(True)

@@ -68,10 +68,6 @@ class UnsafeArchive(UnsafeInput):
     """A zip file that is too large once unpacked, too compressed, has too many members or unsafe names."""
 
 
-class TooLarge(UnsafeInput):
-    """An upload larger than the configured limit."""
-
-
 class UnreadableFile(ImporterError):
     """GDAL could not read the file as any allowed format."""
 
@@ -94,10 +90,6 @@ class UnknownLayer(ImporterError):
 
 class WrongGeometry(ImporterError):
     """A feature's geometry is not of the expected kind or cannot be repaired."""
-
-
-class BadValue(ImporterError):
-    """A feature's attribute cannot be used (text in a number column, an empty id...)."""
 
 
 class MappingError(ImporterError):

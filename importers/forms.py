@@ -1,5 +1,5 @@
-"""Admin forms of an import: the upload, the source options (layer, CRS, encoding) and the mapping (of places or of
-protected areas)."""
+"""Admin forms of an import: the upload (of any target the admin offers, importers.targets), the source options
+(layer, CRS, encoding) and the mappings of places and of protected areas."""
 
 from pathlib import Path
 
@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from gis.models import Dataset, Municipality
 
 from .mapping import AREA_TARGETS, NAMES, REQUIRED, TARGETS, AreaMapping, Mapping, Matches
-from .models import ImportRun
 from .readers import InvalidPolicy
 from .safety import VECTOR_DRIVERS
+from .targets import targets_offered
 
 UPLOAD_EXTENSIONS = sorted({*VECTOR_DRIVERS, ".zip"})
 MB = 1024 * 1024
@@ -39,11 +39,6 @@ class UploadForm(forms.Form):
     )
     kind = forms.ChoiceField(
         label=_("What the file holds"),
-        choices=[
-            (ImportRun.Kind.PLACES, _("places")),
-            (ImportRun.Kind.AREAS, _("protected areas (e.g. archaeological zones)")),
-        ],
-        initial=ImportRun.Kind.PLACES,
         required=False,
         widget=forms.RadioSelect,
         help_text=_("Municipality boundaries are loaded by the operator when a municipality is set up."),
@@ -61,6 +56,10 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, municipalities=(), **kwargs):
         super().__init__(*args, **kwargs)
+        offered = targets_offered()
+        kind = self.fields["kind"]
+        kind.choices = [(target.key, target.choice_label) for target in offered]  # type: ignore[attr-defined]
+        kind.initial = self.default_kind = offered[0].key
         self.fields["municipality"].queryset = Municipality.objects.filter(pk__in=[m.pk for m in municipalities])
         if len(municipalities) == 1:  # an editor of one municipality need not choose
             self.fields["municipality"].initial = municipalities[0].pk
@@ -71,7 +70,7 @@ class UploadForm(forms.Form):
         return self.cleaned_data.get("municipality") or self.only_municipality
 
     def clean_kind(self):
-        return self.cleaned_data.get("kind") or ImportRun.Kind.PLACES
+        return self.cleaned_data.get("kind") or self.default_kind
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -237,6 +236,10 @@ class MappingForm(forms.Form):
             self.add_error("field_name_el", _("Choose the field of the Greek name or of the English name."))
         return cleaned
 
+    def rules(self) -> dict:
+        """The mapping the form describes, as the run stores it."""
+        return self.mapping().to_dict()
+
     def mapping(self) -> Mapping:
         """The mapping the form describes."""
         data = self.cleaned_data
@@ -296,6 +299,10 @@ class AreaMappingForm(forms.Form):
     def initial_from(cls, mapping: AreaMapping) -> dict:
         """Form values for a stored or guessed area mapping."""
         return {**{f"field_{target}": source for target, source in mapping.fields.items()}, "invalid": mapping.invalid}
+
+    def rules(self) -> dict:
+        """The area mapping the form describes, as the run stores it."""
+        return self.area_mapping().to_dict()
 
     def area_mapping(self) -> AreaMapping:
         """The area mapping the form describes."""

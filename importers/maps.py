@@ -19,10 +19,13 @@ COLOURS = {
 
 
 def sample_features(batch) -> list[dict]:
-    """GeoJSON features (EPSG:4326) of a reader's batch, for the source preview."""
+    """GeoJSON features (EPSG:4326) of a reader's batch, for the source preview: areas, lines kept as lines (for a
+    target that keeps them), else locations."""
     features = []
-    for index, (location, footprint) in enumerate(zip(batch.geometry.location, batch.geometry.footprint, strict=True)):
-        shown = footprint or location
+    lines = batch.geometry.lines if batch.geometry.lines is not None else [None] * len(batch)
+    rows = zip(batch.geometry.location, batch.geometry.footprint, lines, strict=True)
+    for index, (location, footprint, line) in enumerate(rows):
+        shown = footprint or line or location
         if shown is None:
             continue
         geometry = json.loads(shapely.to_geojson(shapely.from_wkb(bytes.fromhex(shown))))

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .targets import target_label
+
 WGS84 = 4326
 
 
@@ -85,6 +87,11 @@ class ImportRun(models.Model):
     def files_kept(self) -> bool:
         """Whether the upload is still in the import work folder (deleted once the run is over)."""
         return bool(self.file_path)
+
+    @property
+    def kind_label(self) -> str:
+        """What the run holds, as its import target calls it (importers.targets)."""
+        return str(target_label(self.kind))
 
     @property
     def percent(self) -> int:

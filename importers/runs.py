@@ -13,6 +13,7 @@ transaction is still open.
 import logging
 import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,14 +27,14 @@ from django.utils.translation import gettext as _
 from gis.models import Dataset, Municipality
 
 from . import maps
-from .areas import areas_import
 from .errors import ImporterError, UnreadableFile, UnsafeInput, paths_hidden
-from .mapping import AreaMapping, Mapping
+from .history import import_run_record
 from .models import ImportRun
 from .readers import source_open
-from .readers.source import PREVIEW_FEATURES, PREVIEW_ROWS, archive_notes, archive_unpack, sample_rows
+from .readers.source import PREVIEW_FEATURES, PREVIEW_ROWS, sample_rows
 from .report import ImportReport
-from .services import Progress, places_import
+from .sources import run_source
+from .targets import ImportJob, Progress, target_get, targets_offered
 
 RUN_TABLE = ImportRun._meta.db_table
 # The run is over: its files are no longer needed (a checked dry run still needs them for the import).
@@ -43,6 +44,17 @@ BUSY = (ImportRun.Status.INSPECTING, ImportRun.Status.CHECKING, ImportRun.Status
 # Errors of a file that no option (layer, CRS, encoding) can fix: the upload is rejected and deleted.
 REJECTED = (UnsafeInput, UnreadableFile)
 logger = logging.getLogger(__name__)
+
+
+# Hands a run to the background worker, called with keywords (run_id, and dry_run for a run); importers.tasks
+# registers the two that Django Tasks run.
+Enqueue = Callable[..., object]
+_QUEUES: dict[str, Enqueue] = {}
+
+
+def queues_register(*, run: Enqueue, inspect: Enqueue) -> None:
+    """Say how runs and inspections are handed to the worker (called by importers.tasks, which the app loads)."""
+    _QUEUES.update(run=run, inspect=inspect)
 
 
 def import_root() -> Path:
@@ -91,10 +103,11 @@ def import_run_files_delete(*, run: ImportRun) -> bool:
 
 @transaction.atomic
 def import_run_create(
-    *, upload, dataset: Dataset, municipality: Municipality | None, user, kind: str = ImportRun.Kind.PLACES
+    *, upload, dataset: Dataset, municipality: Municipality | None, user, kind: str | None = None
 ) -> ImportRun:
-    """Keep an uploaded file in a new run's work folder and record the run (``kind``: places or protected areas)."""
-    run = ImportRun(dataset=dataset, municipality=municipality, user=user, kind=kind)
+    """Keep an uploaded file in a new run's work folder and record the run (``kind``: a registered target's key;
+    default the first the admin offers, places)."""
+    run = ImportRun(dataset=dataset, municipality=municipality, user=user, kind=kind or targets_offered()[0].key)
     name = get_valid_filename(Path(upload.name).name) or "upload"
     folder = import_root() / str(run.uid)
     folder.mkdir(parents=True, exist_ok=False)
@@ -110,8 +123,6 @@ def import_run_create(
 def import_run_inspect_queue(*, run: ImportRun) -> ImportRun:
     """Have the background worker unpack (once) and inspect the run's upload with its options; its messages are
     written in the active language."""
-    from .tasks import import_run_inspect_task
-
     options = {**(run.options or {}), "language": get_language()}
     _touch(
         run.pk,
@@ -122,38 +133,38 @@ def import_run_inspect_queue(*, run: ImportRun) -> ImportRun:
         message="",
         options=options,
     )
-    import_run_inspect_task.enqueue(run_id=run.pk)  # as import_run_queue: the caller has saved the run
+    _QUEUES["inspect"](run_id=run.pk)  # as import_run_queue: the caller has saved the run
     run.refresh_from_db()
     return run
 
 
 def _inspect(run: ImportRun, progress: "ProgressWriter") -> tuple[dict, dict]:
-    """Unpack a zip upload into the run's folder (once; the zip is then deleted) and read what the admin shows."""
+    """Prepare the run's source once (a zip upload is unpacked into the run's folder and deleted) and read what the
+    admin shows, as the run's target will read it."""
     options = run.options or {}
-    path = Path(run.file_path)
+    source = run_source(run)
+    prepared = source.prepare(folder=run_folder(run), progress=progress)
     notes = options.get("archive_notes") or []
-    if path.suffix.lower() == ".zip" and path.is_file():
-        progress("unpack", 0, 2)
-        try:
-            unpacked = archive_unpack(path, into=run_folder(run) / "unpacked")
-        except ImporterError as error:
-            error.shown_as(run.file_name, hide={str(run_folder(run).resolve()): ""})
-            raise
-        notes = archive_notes(unpacked)
-        path.unlink()
-        path = run_folder(run) / "unpacked"
+    if prepared is not None:
+        notes = prepared.notes
         options = {**options, "archive_notes": notes}
-        _touch(run.pk, file_path=str(path), options=options)
+        _touch(run.pk, file_path=str(prepared.path), options=options)
+        run.file_path = str(prepared.path)
+        source = run_source(run)
     progress("inspect", 1, 2)
-    with source_open(
-        path,
-        layer=options.get("layer"),
-        srid=options.get("srid"),
-        encoding=options.get("encoding"),
-        pick_first=True,
-        display_name=run.file_name,
-        notes=notes,
-    ) as opened:
+    with (
+        source.opened() as path,
+        source_open(
+            path,
+            layer=options.get("layer"),
+            srid=options.get("srid"),
+            encoding=options.get("encoding"),
+            pick_first=True,
+            display_name=run.file_name,
+            notes=notes,
+            geometry=target_get(run.kind).reader.geometry,
+        ) as opened,
+    ):
         info = opened.info
         sample = opened.sample(PREVIEW_FEATURES)
         preview = {"rows": sample_rows(sample, limit=PREVIEW_ROWS), "features": maps.sample_features(sample)}
@@ -269,42 +280,31 @@ class ProgressWriter:
 
 
 def _import(run: ImportRun, *, dry_run: bool, progress: Progress) -> ImportReport:
-    """Call the import service for the run's kind of data."""
+    """Plan (dry run) or apply the run with its target, reading its source."""
     options = run.options or {}
-    if not run.file_path:
-        raise ImporterError(_("the upload has been deleted; upload the file again"), path=run.file_name)
-    common = {
-        "path": run.file_path,
-        "dataset": run.dataset,
-        "user": run.user,
-        "layer": options.get("layer") or None,
-        "srid": options.get("srid") or None,
-        "encoding": options.get("encoding") or None,
-        "dry_run": dry_run,
-        "progress": progress,
-        "display_name": run.file_name,
-        "run": run,
-    }
-    if run.kind == ImportRun.Kind.PLACES:
-        return places_import(mapping=Mapping.from_dict(run.mapping), municipality=run.municipality, **common)
-    if run.kind == ImportRun.Kind.AREAS:
-        mapping = AreaMapping.from_dict(run.mapping)
-        return areas_import(
-            id_field=mapping.fields.get("source_id", ""),
-            name_field=mapping.fields.get("name_el", ""),
-            name_en_field=mapping.fields.get("name_en", ""),
-            kind_field=mapping.fields.get("kind", ""),
-            invalid=mapping.invalid,
+    target = target_get(run.kind)
+    with run_source(run).opened() as path:
+        if target.admin_refusal:
+            raise ImporterError(str(target.admin_refusal), path=run.file_name)
+        job = ImportJob(
+            path=Path(path),
+            display_name=run.file_name,
+            dataset=run.dataset,
+            mapping=run.mapping or {},
+            reader=target.reader,
             municipality=run.municipality,
-            **common,
+            user=run.user,
+            layer=options.get("layer") or None,
+            srid=options.get("srid") or None,
+            encoding=options.get("encoding") or None,
+            run=run,
+            progress=progress,
         )
-    raise ImporterError(
-        _("municipality boundaries are imported from the command line (manage.py import_areas)"), path=run.file_name
-    )
+        return target.plan(job) if dry_run else target.apply(job)
 
 
 def import_run_execute(*, run_id: int, dry_run: bool) -> ImportRun:
-    """Run a queued import (or its dry run) of places or protected areas and record the outcome on the run; errors
+    """Run a queued import (or its dry run) with the run's target and record the outcome on the run; errors
     become its message. Messages are written in the language of the admin that queued the run. A failed run and an
     imported one no longer need the upload: it is deleted."""
     run = ImportRun.objects.select_related("dataset", "municipality", "user").get(pk=run_id)
@@ -327,6 +327,8 @@ def import_run_execute(*, run_id: int, dry_run: bool) -> ImportRun:
                 run.pk, status=ImportRun.Status.CHECKED, dry_run_report=report.to_dict(), message="", stage="checked"
             )
         else:
+            if not ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.SUCCEEDED).exists():
+                import_run_record(report, run=run)  # a target whose apply does not record the history itself
             import_run_files_delete(run=run)
     finally:
         progress.close()
@@ -336,12 +338,10 @@ def import_run_execute(*, run_id: int, dry_run: bool) -> ImportRun:
 
 def import_run_queue(*, run: ImportRun, dry_run: bool) -> ImportRun:
     """Hand the run to the background worker (Django Tasks), which writes its messages in the active language."""
-    from .tasks import import_run_task
-
     status = ImportRun.Status.CHECKING if dry_run else ImportRun.Status.QUEUED
     options = {**(run.options or {}), "language": get_language()}
     _touch(run.pk, status=status, progress_done=0, stage="", message="", options=options)
-    import_run_task.enqueue(run_id=run.pk, dry_run=dry_run)
+    _QUEUES["run"](run_id=run.pk, dry_run=dry_run)
     run.refresh_from_db()
     return run
 

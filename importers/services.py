@@ -7,7 +7,7 @@ same work and rolls it back.
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
@@ -29,8 +29,9 @@ from .readers import source_open
 from .readers.source import BATCH_SIZE
 from .records import records_build
 from .report import ImportReport
+from .targets import Progress
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
+GEOMETRY_COUNTS = ("z_dropped", "lines", "multipoints", "repaired")
 FAR_M = 10_000.0  # a feature this far (metres) outside the import's municipality is flagged
 
 
@@ -169,6 +170,105 @@ def _warnings(report: ImportReport, counts: dict[str, int], unknown_categories, 
         )
 
 
+@dataclass
+class _Read:
+    """What reading the file found beyond the records: geometry counts and source values not in the mapping."""
+
+    geometry: dict[str, int] = field(default_factory=lambda: dict.fromkeys(GEOMETRY_COUNTS, 0))
+    unknown_categories: Counter = field(default_factory=Counter)
+    unknown_periods: Counter = field(default_factory=Counter)
+
+
+def _report_start(source, *, dataset: Dataset, mapping: Mapping, dry_run: bool) -> ImportReport:
+    """Stage 1: the report of the opened source, before anything is read."""
+    return ImportReport(
+        dataset=dataset.slug,
+        file=source.info.file,
+        dry_run=dry_run,
+        source=source.info.to_dict(),
+        mapping=mapping.to_dict(),
+        unit=source.unit,
+        counts={"read": 0, "rejected": 0, "notes": 0},
+    )
+
+
+def _stage_read(
+    source,
+    *,
+    dataset: Dataset,
+    mapping: Mapping,
+    categories: set[str],
+    periods: set[str],
+    report: ImportReport,
+    progress: Progress | None,
+    batch_size: int,
+) -> _Read:
+    """Stage 2: the file's records, batch by batch, staged with COPY (gis.bulk); rejections and notes reported."""
+    read = _Read()
+    total = source.info.feature_count
+    bulk.stage_begin(dataset_id=dataset.pk)
+    for batch in source.batches(batch_size=batch_size):
+        records = records_build(batch, mapping, categories=categories, periods=periods, unit=source.unit)
+        bulk.stage_write(records.rows)
+        for issue in records.rejected:
+            report.reject(feature=issue.feature, field=issue.field, reason=issue.message, source_id=issue.source_id)
+        for issue in records.notes:
+            report.note(feature=issue.feature, field=issue.field, reason=issue.message, source_id=issue.source_id)
+        for key in read.geometry:
+            read.geometry[key] += batch.geometry.counts.get(key, 0)
+        read.unknown_categories.update(records.unknown_categories)
+        read.unknown_periods.update(records.unknown_periods)
+        report.counts["read"] += len(batch)
+        if progress:
+            progress("read", report.counts["read"], total)
+    return read
+
+
+def _plan_report(report: ImportReport, plan, *, mapping: Mapping, read: _Read) -> None:
+    """Stage 3: what the plan (gis.bulk.plan_build) would do, into the report: rejections, counts, samples and
+    warnings."""
+    for row in plan.duplicates:
+        report.reject(
+            feature=row["feature"],
+            field=mapping.fields["source_id"],
+            reason=(
+                _("the id is also used by row %(n)s")
+                if report.unit == "row"
+                else _("the id is also used by feature %(n)s")
+            )
+            % {"n": row["first"]},
+            source_id=row["source_id"],
+        )
+    for row in plan.forbidden:
+        report.reject(
+            feature=row["feature"],
+            field="geometry",
+            reason=_("outside the municipalities you edit"),
+            source_id=row["source_id"],
+        )
+    report.rejected.sort(key=lambda item: item["feature"])
+    report.counts.update(plan.counts)
+    report.created, report.updated, report.withdrawn = plan.created, plan.updated, plan.withdrawn
+    report.far, report.preview = plan.far, plan.preview
+    report.matched, report.possible_duplicates = plan.matched, _possible_duplicates(plan.nearby)
+    _warnings(report, read.geometry, read.unknown_categories, read.unknown_periods, plan)
+    _match_warnings(report, plan)
+
+
+def _plan_apply(
+    report: ImportReport, *, dataset: Dataset, mapping: Mapping, scope: bulk.Scope, locale_id: int, user
+) -> None:
+    """Stage 4: write the plan's differences (gis.bulk.plan_apply), keep the mapping with the dataset, and have
+    the worker rebuild the downloads' stored features once the transaction commits."""
+    report.written = bulk.plan_apply(
+        dataset_id=dataset.pk, mapped=set(mapping.fields), scope=scope, locale_id=locale_id
+    )
+    mapping_save(dataset=dataset, mapping=mapping, user=user)
+    if report.written["create"] or report.written["update"] or report.written["link"]:
+        # the open-data downloads' stored features of the new and changed places: built by the worker, not here
+        transaction.on_commit(feature_cache_fill_task.enqueue)
+
+
 @transaction.atomic
 def places_import(
     *,
@@ -194,9 +294,10 @@ def places_import(
     dataset) is linked to it, imported as new or skipped, as ``mapping.matches`` says; one within 50 m of a
     place with a similar name is reported as a possible duplicate.
     A ``dry_run`` reports the same and changes nothing. The history gets an ImportRun (``run``, or a
-    new one) unless it is a dry run.
+    new one) unless it is a dry run. Stages: open and check the mapping, read into the stage, plan, apply, record.
     """
     started = time.monotonic()
+    tell = progress or (lambda stage, done, total: None)
     scope = import_scope(user=user, municipality=municipality)
     categories, periods, locale_id = _vocabularies()
     with source_open(
@@ -210,76 +311,28 @@ def places_import(
     ) as source:
         info = source.info
         mapping.check(source_fields=info.fields, categories=categories, periods=periods, path=info.file)
-        report = ImportReport(
-            dataset=dataset.slug,
-            file=info.file,
-            dry_run=dry_run,
-            source=info.to_dict(),
-            mapping=mapping.to_dict(),
-            unit=source.unit,
-            counts={"read": 0, "rejected": 0, "notes": 0},
+        report = _report_start(source, dataset=dataset, mapping=mapping, dry_run=dry_run)
+        read = _stage_read(
+            source,
+            dataset=dataset,
+            mapping=mapping,
+            categories=categories,
+            periods=periods,
+            report=report,
+            progress=progress,
+            batch_size=batch_size,
         )
-        geometry_counts = {"z_dropped": 0, "lines": 0, "multipoints": 0, "repaired": 0}
-        unknown_categories, unknown_periods = Counter(), Counter()
-        bulk.stage_begin(dataset_id=dataset.pk)
-        for batch in source.batches(batch_size=batch_size):
-            records = records_build(batch, mapping, categories=categories, periods=periods, unit=source.unit)
-            bulk.stage_write(records.rows)
-            for issue in records.rejected:
-                report.reject(feature=issue.feature, field=issue.field, reason=issue.message, source_id=issue.source_id)
-            for issue in records.notes:
-                report.note(feature=issue.feature, field=issue.field, reason=issue.message, source_id=issue.source_id)
-            for key in geometry_counts:
-                geometry_counts[key] += batch.geometry.counts.get(key, 0)
-            unknown_categories.update(records.unknown_categories)
-            unknown_periods.update(records.unknown_periods)
-            report.counts["read"] += len(batch)
-            if progress:
-                progress("read", report.counts["read"], info.feature_count)
-    if progress:
-        progress("compare", report.counts["read"], info.feature_count)
-    mapped = set(mapping.fields)
+    tell("compare", report.counts["read"], info.feature_count)
     plan = bulk.plan_build(
-        dataset_id=dataset.pk, mapped=mapped, scope=scope, locale_id=locale_id, matches=mapping.matches
+        dataset_id=dataset.pk, mapped=set(mapping.fields), scope=scope, locale_id=locale_id, matches=mapping.matches
     )
-    for row in plan.duplicates:
-        report.reject(
-            feature=row["feature"],
-            field=mapping.fields["source_id"],
-            reason=(
-                _("the id is also used by row %(n)s")
-                if report.unit == "row"
-                else _("the id is also used by feature %(n)s")
-            )
-            % {"n": row["first"]},
-            source_id=row["source_id"],
-        )
-    for row in plan.forbidden:
-        report.reject(
-            feature=row["feature"],
-            field="geometry",
-            reason=_("outside the municipalities you edit"),
-            source_id=row["source_id"],
-        )
-    report.rejected.sort(key=lambda item: item["feature"])
-    report.counts.update(plan.counts)
-    report.created, report.updated, report.withdrawn = plan.created, plan.updated, plan.withdrawn
-    report.far, report.preview = plan.far, plan.preview
-    report.matched, report.possible_duplicates = plan.matched, _possible_duplicates(plan.nearby)
-    _warnings(report, geometry_counts, unknown_categories, unknown_periods, plan)
-    _match_warnings(report, plan)
+    _plan_report(report, plan, mapping=mapping, read=read)
     if dry_run:
         transaction.set_rollback(True)
     else:
-        if progress:
-            progress("write", report.counts["read"], info.feature_count)
-        report.written = bulk.plan_apply(dataset_id=dataset.pk, mapped=mapped, scope=scope, locale_id=locale_id)
-        mapping_save(dataset=dataset, mapping=mapping, user=user)
-        if report.written["create"] or report.written["update"] or report.written["link"]:
-            # the open-data downloads' stored features of the new and changed places: built by the worker, not here
-            transaction.on_commit(feature_cache_fill_task.enqueue)
-        if progress:
-            progress("done", report.counts["read"], info.feature_count)
+        tell("write", report.counts["read"], info.feature_count)
+        _plan_apply(report, dataset=dataset, mapping=mapping, scope=scope, locale_id=locale_id, user=user)
+        tell("done", report.counts["read"], info.feature_count)
     report.seconds = round(time.monotonic() - started, 2)
     if not dry_run:
         import_run_record(

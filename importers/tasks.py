@@ -1,8 +1,12 @@
-"""Background tasks of the importers (Django Tasks API; the database backend's worker is `manage.py db_worker`)."""
+"""Background tasks of the importers (Django Tasks API; the database backend's worker is `manage.py db_worker`).
+
+This module imports the run services and tells them how to hand work to the worker (``queues_register``); the
+services never import it. The app loads it from ``ImportersConfig.ready``.
+"""
 
 from django_tasks import task
 
-from .runs import import_run_execute, import_run_inspect
+from .runs import import_run_execute, import_run_inspect, queues_register
 
 
 @task()
@@ -18,3 +22,6 @@ def import_run_inspect_task(run_id: int) -> dict:
     """Unpack (once) and inspect an admin upload; returns its status and message."""
     run = import_run_inspect(run_id=run_id)
     return {"status": run.status, "message": run.message}
+
+
+queues_register(run=import_run_task.enqueue, inspect=import_run_inspect_task.enqueue)

@@ -4,9 +4,10 @@ report.
 The upload is unpacked and read once, by the background worker (importers.runs.import_run_inspect); the source page
 shows what that stored on the run and never opens the file. A progress page follows each background step.
 
-The same screens load places or protected areas (archaeological zones), as the upload says; municipality boundaries
-stay with the command line. Views parse the request, call the readers/services and render; errors of the importers
-become readable messages. Editors see and import only into the municipalities they edit.
+The same screens serve every import target the admin offers (importers.targets: places, protected areas...), as the
+upload says; the target gives the mapping step and the report's counts. Views parse the request, call the
+readers/services and render; errors of the importers become readable messages. Editors see and import only into
+the municipalities they edit.
 """
 
 from django.contrib import messages
@@ -21,13 +22,11 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from gis.models import Dataset
-from gis.selectors import categories as category_vocabulary
 from gis.services import dataset_upsert, municipalities_editable_by
 
 from . import maps
-from .errors import ImporterError, MappingError
-from .forms import AreaMappingForm, MappingForm, SourceForm, UploadForm, upload_limit_bytes, upload_limit_mb
-from .mapping import AreaMapping, Mapping, area_mapping_guess, mapping_guess
+from .errors import ImporterError
+from .forms import SourceForm, UploadForm, upload_limit_bytes, upload_limit_mb
 from .models import ImportRun
 from .report import ImportReport
 from .runs import (
@@ -38,7 +37,8 @@ from .runs import (
     import_run_queue,
     import_run_update,
 )
-from .selectors import area_mapping_for, import_runs_for, mapping_for
+from .selectors import import_runs_for
+from .targets import target_get
 from .uploads import LimitedUploadHandler
 
 FINISHED = (
@@ -180,52 +180,24 @@ def source(request: HttpRequest, uid) -> HttpResponse:
 
 
 def mapping(request: HttpRequest, uid) -> HttpResponse:
-    """Step 3: which source field feeds which place field (stored with the dataset), then the dry run."""
+    """Step 3: which source field feeds which field of the run's target (kept for the dataset's next import), then
+    the dry run."""
     run = _run(request, uid)
     info = run.source_info
     if not info:
         return redirect("importers:source", uid=run.uid)
-    if run.kind == ImportRun.Kind.AREAS:
-        return _area_mapping(request, run, info)
-    stored = (Mapping.from_dict(run.mapping) if run.mapping else None) or mapping_for(dataset=run.dataset)
-    starting = stored or mapping_guess(info["fields"], rows=(run.source_preview or {}).get("rows", []))
-    vocabulary = [(c.slug, c.name) for c in category_vocabulary(language="el")]
-    form = MappingForm(
-        request.POST or None,
-        initial=MappingForm.initial_from(starting),
-        source_fields=info["fields"],
-        categories=vocabulary,
-        csv=info.get("format") == "CSV",
-    )
+    try:
+        step = target_get(run.kind).mapping
+    except ImporterError:
+        step = None
+    if step is None:  # a kind the admin does not import: its report says why
+        return redirect("importers:report", uid=run.uid)
+    form, context = step.build(run=run, info=info, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        import_run_update(run=run, mapping=form.mapping().to_dict())
+        import_run_update(run=run, mapping=form.rules())
         import_run_queue(run=run, dry_run=True)
         return redirect("importers:progress", uid=run.uid)
-    return _page(request, "importers/mapping.html", _("Mapping"), run=run, form=form, info=info, vocabulary=vocabulary)
-
-
-def _area_mapping(request: HttpRequest, run: ImportRun, info: dict) -> HttpResponse:
-    """Step 3 for protected areas: id, names and kind (kept on the run, and offered again to the dataset's next
-    import), then the dry run."""
-    stored = None
-    if run.mapping:
-        try:
-            stored = AreaMapping.from_dict(run.mapping)
-        except MappingError:
-            stored = None
-    starting = (
-        stored
-        or area_mapping_for(dataset=run.dataset, source_fields=info["fields"])
-        or area_mapping_guess(info["fields"])
-    )
-    form = AreaMappingForm(
-        request.POST or None, initial=AreaMappingForm.initial_from(starting), source_fields=info["fields"]
-    )
-    if request.method == "POST" and form.is_valid():
-        import_run_update(run=run, mapping=form.area_mapping().to_dict())
-        import_run_queue(run=run, dry_run=True)
-        return redirect("importers:progress", uid=run.uid)
-    return _page(request, "importers/mapping_areas.html", _("Mapping"), run=run, form=form, info=info)
+    return _page(request, step.template, _("Mapping"), run=run, form=form, info=info, **context)
 
 
 def _next_url(run: ImportRun) -> str:
@@ -273,7 +245,20 @@ def report(request: HttpRequest, uid) -> HttpResponse:
     legend = _legend("create", "update", "unchanged", "withdraw")
     if result and (result.counts.get("link") or result.counts.get("skip")):
         legend += _legend(*(action for action in ("link", "skip") if result.counts.get(action)))
-    return _page(request, "importers/report.html", title, run=run, report=result, preview=preview, legend=legend)
+    try:
+        counts = target_get(run.kind).rows(result.counts) if result else []
+    except ImporterError:
+        counts = []
+    return _page(
+        request,
+        "importers/report.html",
+        title,
+        run=run,
+        report=result,
+        preview=preview,
+        legend=legend,
+        counts=counts,
+    )
 
 
 @require_POST

@@ -1,8 +1,11 @@
 """Geometry of a batch of features, vectorised with shapely: reprojected to EPSG:4326 (lon/lat), 2D, valid.
 
-Each feature becomes a location (a Point, EPSG:4326) and, for areas, a footprint (a MultiPolygon, EPSG:4326).
-Invalid areas are repaired with GEOS MakeValid (the algorithm behind PostGIS ST_MakeValid) with a note, or rejected,
-as the user chooses. Polygons become MultiPolygons; Z and M values are dropped with a note.
+Each feature becomes a location (a Point, EPSG:4326), for areas a footprint (a MultiPolygon, EPSG:4326) and, when
+the target keeps lines (``GeometryOptions.lines``), for lines a track (a MultiLineString, EPSG:4326); otherwise a
+line becomes a point on the line. Invalid areas are repaired with GEOS MakeValid (the algorithm behind PostGIS
+ST_MakeValid) with a note, or rejected, as the user chooses. Polygons become MultiPolygons; M values are dropped, and
+Z values too unless the target keeps them (``GeometryOptions.z``: elevations in the source's vertical unit, usually
+metres, left as they are), with a note.
 """
 
 from dataclasses import dataclass, field
@@ -16,6 +19,18 @@ WGS84 = 4326
 POINT, LINESTRING, LINEARRING, POLYGON, MULTIPOINT, MULTILINESTRING, MULTIPOLYGON, COLLECTION = range(8)
 AREAL = (POLYGON, MULTIPOLYGON)
 LINEAR = (LINESTRING, LINEARRING, MULTILINESTRING)
+
+
+@dataclass(frozen=True)
+class GeometryOptions:
+    """What a target asks of the reader: lines kept as MultiLineStrings (else a point on the line) and Z kept (else
+    dropped)."""
+
+    lines: bool = False
+    z: bool = False
+
+
+POINTS = GeometryOptions()
 
 
 class InvalidPolicy:
@@ -44,17 +59,55 @@ class PreparedGeometry:
     rejected: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    lines: np.ndarray | None = None  # MultiLineString EWKB hex per feature (GeometryOptions.lines), else None
 
 
 def _reproject(geometries: np.ndarray, transformer: Transformer | None) -> np.ndarray:
-    if transformer is None:
+    """Reproject x/y with ``transformer``; a Z coordinate is kept as it is (an elevation, not reprojected)."""
+    if transformer is None or not len(geometries):
         return geometries
 
     def to_lonlat(coords: np.ndarray) -> np.ndarray:
         lon, lat = transformer.transform(coords[:, 0], coords[:, 1])
-        return np.column_stack([lon, lat])
+        return np.column_stack([lon, lat, *coords.T[2:]])
 
-    return shapely.transform(geometries, to_lonlat)
+    result = np.array(geometries, dtype=object, copy=True)
+    with_z = shapely.has_z(geometries)
+    if (~with_z).any():
+        result[~with_z] = shapely.transform(geometries[~with_z], to_lonlat)
+    if with_z.any():
+        result[with_z] = shapely.transform(geometries[with_z], to_lonlat, include_z=True)
+    return result
+
+
+def _dimensions_drop(geometries: np.ndarray, alive: np.ndarray, *, keep_z: bool, counts: dict[str, int]) -> np.ndarray:
+    """Drop M (and Z unless ``keep_z``) from the live geometries; count the features that lost a dimension."""
+    has_z, has_m = shapely.has_z(geometries), shapely.has_m(geometries)
+    if keep_z:
+        measured = alive & has_m
+        counts["z_dropped"] = int(measured.sum())
+        geometries[measured & has_z] = shapely.force_3d(geometries[measured & has_z])
+        geometries[measured & ~has_z] = shapely.force_2d(geometries[measured & ~has_z])
+    else:
+        dimensional = alive & (has_z | has_m)
+        counts["z_dropped"] = int(dimensional.sum())
+        geometries[dimensional] = shapely.force_2d(geometries[dimensional])
+    return geometries
+
+
+def _multilinestrings(lines: np.ndarray) -> np.ndarray:
+    """LineString, LinearRing or MultiLineString -> MultiLineString of the same parts (Z kept)."""
+    parts, index = shapely.get_parts(lines, return_index=True)
+    rings = shapely.get_type_id(parts) == LINEARRING
+    for position in np.flatnonzero(rings):
+        parts[position] = shapely.linestrings(
+            shapely.get_coordinates(parts[position], include_z=bool(shapely.has_z(parts[position])))
+        )
+    result = np.full(len(lines), None, dtype=object)
+    if len(parts):
+        present = np.unique(index)
+        result[present] = shapely.multilinestrings(parts, indices=np.searchsorted(present, index))
+    return result
 
 
 def _multipolygons(areas: np.ndarray) -> np.ndarray:
@@ -75,10 +128,14 @@ def _multipolygons(areas: np.ndarray) -> np.ndarray:
 
 
 def geometries_prepare(
-    geometries: np.ndarray, *, transformer: Transformer | None, invalid: str = InvalidPolicy.REPAIR
+    geometries: np.ndarray,
+    *,
+    transformer: Transformer | None,
+    invalid: str = InvalidPolicy.REPAIR,
+    options: GeometryOptions = POINTS,
 ) -> PreparedGeometry:
     """Shapely geometries in the source CRS -> reprojected with ``transformer`` (to EPSG:4326, lon/lat), checked
-    and classified. ``None`` stands for a feature without geometry."""
+    and classified. ``None`` stands for a feature without geometry; ``options`` says whether lines and Z are kept."""
     count = len(geometries)
     geometries = np.array(geometries, dtype=object, copy=True)
     rejected: list[Problem] = []
@@ -88,9 +145,7 @@ def geometries_prepare(
     for index in np.flatnonzero(~alive):
         rejected.append(Problem(int(index), "geometry", _("no geometry")))
 
-    dimensional = alive & (shapely.has_z(geometries) | shapely.has_m(geometries))
-    counts["z_dropped"] = int(dimensional.sum())
-    geometries[dimensional] = shapely.force_2d(geometries[dimensional])
+    geometries = _dimensions_drop(geometries, alive, keep_z=options.z, counts=counts)
     geometries[alive] = _reproject(geometries[alive], transformer)
 
     kinds = shapely.get_type_id(geometries)
@@ -150,7 +205,13 @@ def geometries_prepare(
     counts["multipoints"] = int((multipoints & (shapely.get_num_geometries(geometries) > 1)).sum())
     lines = alive & np.isin(kinds, LINEAR)
     locations[lines] = shapely.point_on_surface(geometries[lines])
-    counts["lines"] = int(lines.sum())
+    tracks = None
+    if options.lines:
+        kept = np.full(count, None, dtype=object)
+        kept[lines] = _multilinestrings(geometries[lines])
+        tracks = _ewkb(kept, lines)
+    else:
+        counts["lines"] = int(lines.sum())
     locations[areal] = shapely.point_on_surface(footprints[areal])
 
     return PreparedGeometry(
@@ -159,6 +220,7 @@ def geometries_prepare(
         rejected=rejected,
         notes=notes,
         counts=counts,
+        lines=tracks,
     )
 
 

@@ -25,12 +25,12 @@ from ..safety import VECTOR_DRIVERS, driver_check, folder_check, gdal_path, loca
 from .crs import SourceCRS, crs_resolve
 from .csvgeom import csv_columns_check, csv_columns_guess, csv_geometries
 from .encoding import Encoding, codec_check, cpg_encoding, dbf_sample, encoding_detect, text_sample
-from .geometry import InvalidPolicy, PreparedGeometry, Problem, geometries_prepare
+from .geometry import POINTS, GeometryOptions, InvalidPolicy, PreparedGeometry, Problem, geometries_prepare
 
 BATCH_SIZE = 50_000
 ONE_PASS_LIMIT = 250_000  # formats without random access are read in one pass up to this many features
-MULTI_LAYER = {"GPKG", "KML", "GPX"}
 GPX_PREFERRED = ("waypoints", "tracks", "routes")
+GPX_LINES_PREFERRED = ("tracks", "routes", "waypoints")  # a target that keeps lines reads a GPX file's tracks first
 TRANSCODED = {"GeoJSON", "CSV"}  # text formats GDAL reads as UTF-8 only: other encodings are converted first
 FORMAT_LABELS = {
     "ESRI Shapefile": "Shapefile",
@@ -91,11 +91,28 @@ class FeatureBatch:
         return len(self.geometry.location)
 
 
+def open_options(driver: str, options: GeometryOptions) -> dict[str, str]:
+    """GDAL open options for ``driver``: a GPX file's elevations become Z values when the target keeps Z."""
+    return {"ELE_AS_25D": "YES"} if driver == "GPX" and options.z else {}
+
+
 class Source:
     """An opened, checked layer, read in batches."""
 
-    def __init__(self, *, info: SourceInfo, path: str, driver: str, layer: str, crs: SourceCRS, read_codec, invalid):
+    def __init__(
+        self,
+        *,
+        info: SourceInfo,
+        path: str,
+        driver: str,
+        layer: str,
+        crs: SourceCRS,
+        read_codec: str | None,
+        invalid: str,
+        geometry: GeometryOptions = POINTS,
+    ):
         self.info = info
+        self._geometry = geometry
         self._path = path
         self._driver = driver
         self._layer = layer
@@ -118,6 +135,7 @@ class Source:
             max_features=count,
             read_geometry=self._driver != "CSV",
             datetime_as_string=True,
+            **open_options(self._driver, self._geometry),
         )
         fields = dict(zip(meta["fields"], values, strict=True))
         if self._driver == "CSV":
@@ -133,7 +151,9 @@ class Source:
         if self._driver == "CSV":
             geometries, found = csv_geometries(fields, self.info.csv_columns)
             rejected += found
-        prepared = geometries_prepare(geometries, transformer=self._transformer, invalid=self._invalid)
+        prepared = geometries_prepare(
+            geometries, transformer=self._transformer, invalid=self._invalid, options=self._geometry
+        )
         seen = {problem.index for problem in rejected}
         rejected += [problem for problem in prepared.rejected if problem.index not in seen]
         rejected.sort(key=lambda problem: problem.index)
@@ -266,7 +286,11 @@ def _count(choice: LayerChoice) -> int:
     ]
 
 
-def _pick(choices: list[LayerChoice], layer: str | None, pick_first: bool, path: Path) -> LayerChoice:
+def _pick(
+    choices: list[LayerChoice], layer: str | None, pick_first: bool, path: Path, *, lines: bool = False
+) -> LayerChoice:
+    """Stage 2: the layer named, the only one, a GPX file's first non-empty preferred layer, or (``pick_first``)
+    the first non-empty one."""
     labels = [c.label for c in choices]
     if layer:
         found = [c for c in choices if layer in (c.label, c.layer)]
@@ -277,7 +301,7 @@ def _pick(choices: list[LayerChoice], layer: str | None, pick_first: bool, path:
     if len(choices) == 1:
         return choices[0]
     if choices[0].driver == "GPX":
-        for name in GPX_PREFERRED:
+        for name in GPX_LINES_PREFERRED if lines else GPX_PREFERRED:
             for choice in choices:
                 if choice.layer == name and _count(choice):
                     return choice
@@ -339,6 +363,114 @@ def _check_geographic(source: Source, crs: SourceCRS, srid: int | None, path: Pa
         )
 
 
+@dataclass
+class _Readable:
+    """The chosen layer made readable: the path GDAL opens, its codec (shapefiles), what it holds."""
+
+    path: str
+    codec: str | None
+    encoding: Encoding
+    details: dict
+
+
+def _resolved(path: str | Path, display_name: str | None) -> Path:
+    """Stage 1: the checked local file or folder (importers.safety); errors name the file, not a server path."""
+    try:
+        return folder_check(path) if Path(str(path)).is_dir() else path_check(path)
+    except ImporterError as error:
+        error.shown_as(display_name or Path(str(path)).name)
+        raise
+
+
+def _readable(
+    choice: LayerChoice, *, encoding: str | None, work: Path, shown: str, resolved: Path, options
+) -> _Readable:
+    """Stage 3: the layer's text encoding (transcoding text formats to UTF-8 in ``work``) and GDAL's facts of it."""
+    found = _encoding(choice, encoding, resolved)
+    read_file, read_codec = choice.file, None
+    if choice.driver in TRANSCODED and found.codec not in ("utf-8", "ascii"):
+        read_file = _transcode(choice.file, found.codec, work)
+    elif choice.driver == "ESRI Shapefile":
+        read_codec = found.codec
+    opened = gdal_path(read_file, choice.driver)
+    try:
+        details = pyogrio.read_info(
+            opened,
+            layer=choice.layer,
+            encoding=read_codec,
+            force_feature_count=True,
+            **open_options(choice.driver, options),
+        )
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
+        # Translators: %(format)s is a GDAL driver name, e.g. GPKG; %(error)s is GDAL's message, in English.
+        message = _("cannot be read as %(format)s: %(error)s") % {"format": choice.driver, "error": error}
+        raise UnreadableFile(message, path=shown) from error
+    driver_check(opened_with=details["driver"], expected=choice.driver, path=shown)
+    if not details["features"]:
+        raise NoFeatures(_("the layer '%(layer)s' has no features") % {"layer": choice.label}, path=shown)
+    return _Readable(path=opened, codec=read_codec, encoding=found, details=details)
+
+
+def _source_crs(
+    choice: LayerChoice,
+    *,
+    declared: str | None,
+    fields: list[str],
+    csv_columns: dict[str, str] | None,
+    srid: int | None,
+    notes: list[str],
+    shown: str,
+) -> tuple[SourceCRS, dict[str, str]]:
+    """Stage 4: the layer's CRS (declared, named by ``srid``, or WGS 84 for a CSV's latitude/longitude columns) and
+    a CSV's geometry columns."""
+    columns: dict[str, str] = {}
+    missing_message = ""
+    if choice.driver == "CSV":
+        columns = csv_columns_check(csv_columns or csv_columns_guess(fields), fields, path=shown)
+        declared = "EPSG:4326" if "latitude" in columns else None
+        missing_message = _("a CSV with x/y or WKT columns has no CRS; name one (e.g. --srid 2100 for the Greek Grid)")
+        if "latitude" in columns and srid is None:
+            notes.append(_("latitude/longitude columns: WGS 84 (EPSG:4326)"))
+    elif choice.driver == "ESRI Shapefile" and ".prj" not in _shapefile_parts(choice.file):
+        declared = None
+        missing_message = _(
+            "the shapefile has no .prj file, so its CRS is unknown; name one (e.g. --srid 2100 for the Greek Grid)"
+        )
+    return crs_resolve(declared, srid=srid, path=shown, missing_message=missing_message), columns
+
+
+def _source_info(
+    choice: LayerChoice,
+    *,
+    choices: list[LayerChoice],
+    readable: _Readable,
+    crs: SourceCRS,
+    columns: dict[str, str],
+    notes: list[str],
+    shown: str,
+) -> SourceInfo:
+    """Stage 5: what the reader found, as shown before anything is imported."""
+    details = readable.details
+    return SourceInfo(
+        file=shown,
+        format=FORMAT_LABELS[choice.driver],
+        layers=[c.label for c in choices],
+        layer=choice.label,
+        feature_count=int(details["features"]),
+        fields=[str(name) for name in details["fields"]],
+        field_types=[str(t) for t in details["ogr_types"]],
+        geometry_type=str(details["geometry_type"] or ("Point" if columns else "None")),
+        crs=crs.label,
+        crs_note=crs.note,
+        epsg=crs.epsg,
+        encoding=readable.encoding.label,
+        encoding_note=readable.encoding.note,
+        codec=readable.encoding.codec,
+        csv_columns=columns,
+        notes=notes,
+    )
+
+
 @contextmanager
 def source_open(
     path: str | Path,
@@ -351,6 +483,7 @@ def source_open(
     pick_first: bool = False,
     display_name: str | None = None,
     notes: Sequence[str] = (),
+    geometry: GeometryOptions = POINTS,
 ) -> Iterator[Source]:
     """Open ``path`` (a GIS file, a zip of them, or the folder a zip was unpacked into) for reading; temporary files
     are removed on exit. Errors name ``display_name`` (default: the file's name) and members' paths inside the zip,
@@ -359,15 +492,12 @@ def source_open(
     ``layer`` picks the layer (required when there are several, unless ``pick_first``); ``srid`` names the CRS of a
     file that declares none (or overrides it); ``encoding`` overrides the detected text encoding; ``csv_columns``
     names a CSV's geometry columns ({"latitude", "longitude"}, {"x", "y"} or {"wkt"}); ``invalid`` is "repair"
-    or "reject".
+    or "reject"; ``geometry`` says whether the target keeps lines and Z values (a GPX track then opens first, with
+    its elevations as Z).
     """
     if invalid not in InvalidPolicy.CHOICES:
         raise ValueError(f"invalid must be one of {InvalidPolicy.CHOICES}")
-    try:
-        resolved = folder_check(path) if Path(str(path)).is_dir() else path_check(path)
-    except ImporterError as error:
-        error.shown_as(display_name or Path(str(path)).name)
-        raise
+    resolved = _resolved(path, display_name)
     shown = display_name or resolved.name
     work = Path(tempfile.mkdtemp(prefix="xenagos-import-")).resolve()
     root: Path | None = None
@@ -378,69 +508,31 @@ def source_open(
         if root is not None:
             hide[str(root)] = shown
         choices = _choices(files, root or resolved.parent)
-        choice = _pick(choices, layer, pick_first, resolved)
-        found_encoding = _encoding(choice, encoding, resolved)
-        read_file, read_codec = choice.file, None
-        if choice.driver in TRANSCODED and found_encoding.codec not in ("utf-8", "ascii"):
-            read_file = _transcode(choice.file, found_encoding.codec, work)
-        elif choice.driver == "ESRI Shapefile":
-            read_codec = found_encoding.codec
-        opened = gdal_path(read_file, choice.driver)
-        try:
-            details = pyogrio.read_info(opened, layer=choice.layer, encoding=read_codec, force_feature_count=True)
-        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
-            # Translators: %(format)s is a GDAL driver name, e.g. GPKG; %(error)s is GDAL's message, in English.
-            message = _("cannot be read as %(format)s: %(error)s") % {"format": choice.driver, "error": error}
-            raise UnreadableFile(message, path=shown) from error
-        driver_check(opened_with=details["driver"], expected=choice.driver, path=shown)
-        if not details["features"]:
-            raise NoFeatures(_("the layer '%(layer)s' has no features") % {"layer": choice.label}, path=shown)
-        fields = [str(name) for name in details["fields"]]
-        columns: dict[str, str] = {}
-        declared = details["crs"]
-        missing_message = ""
-        if choice.driver == "CSV":
-            columns = csv_columns_check(csv_columns or csv_columns_guess(fields), fields, path=shown)
-            declared = "EPSG:4326" if "latitude" in columns else None
-            missing_message = _(
-                "a CSV with x/y or WKT columns has no CRS; name one (e.g. --srid 2100 for the Greek Grid)"
-            )
-            if "latitude" in columns and srid is None:
-                notes.append(_("latitude/longitude columns: WGS 84 (EPSG:4326)"))
-        elif choice.driver == "ESRI Shapefile" and ".prj" not in _shapefile_parts(choice.file):
-            declared = None
-            missing_message = _(
-                "the shapefile has no .prj file, so its CRS is unknown; name one (e.g. --srid 2100 for the Greek Grid)"
-            )
-        crs = crs_resolve(declared, srid=srid, path=shown, missing_message=missing_message)
-        info = SourceInfo(
-            file=shown,
-            format=FORMAT_LABELS[choice.driver],
-            layers=[c.label for c in choices],
-            layer=choice.label,
-            feature_count=int(details["features"]),
-            fields=fields,
-            field_types=[str(t) for t in details["ogr_types"]],
-            geometry_type=str(details["geometry_type"] or ("Point" if columns else "None")),
-            crs=crs.label,
-            crs_note=crs.note,
-            epsg=crs.epsg,
-            encoding=found_encoding.label,
-            encoding_note=found_encoding.note,
-            codec=found_encoding.codec,
-            csv_columns=columns,
+        choice = _pick(choices, layer, pick_first, resolved, lines=geometry.lines)
+        readable = _readable(choice, encoding=encoding, work=work, shown=shown, resolved=resolved, options=geometry)
+        crs, columns = _source_crs(
+            choice,
+            declared=readable.details["crs"],
+            fields=[str(name) for name in readable.details["fields"]],
+            csv_columns=csv_columns,
+            srid=srid,
             notes=notes,
+            shown=shown,
+        )
+        info = _source_info(
+            choice, choices=choices, readable=readable, crs=crs, columns=columns, notes=notes, shown=shown
         )
         source = Source(
             info=info,
-            path=opened,
+            path=readable.path,
             driver=choice.driver,
             layer=choice.layer,
             crs=crs,
-            read_codec=read_codec,
+            read_codec=readable.codec,
             invalid=invalid,
+            geometry=geometry,
         )
-        source._seekable = bool(details["capabilities"].get("fast_set_next_by_index"))
+        source._seekable = bool(readable.details["capabilities"].get("fast_set_next_by_index"))
         _check_geographic(source, crs, srid, Path(shown))
         yield source
     except ImporterError as error:

@@ -1,0 +1,182 @@
+"""The importers' own targets: places, protected areas and municipality boundaries (see importers.targets).
+
+Registered from ``ImportersConfig.ready``. The services, forms and readers are imported when a target is used,
+not here: they load GDAL and pandas, which a web process only needs on the import screens.
+"""
+
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import ImportRun
+from .targets import ImportJob, MappingForm, MappingStep, ReaderOptions, ReportRow, Target, target_register
+
+if TYPE_CHECKING:
+    from .report import ImportReport
+
+AREAS_ONLY = ReaderOptions(geometry_types=frozenset({"Polygon", "MultiPolygon"}))
+
+
+def _places(job: ImportJob, *, dry_run: bool) -> "ImportReport":
+    from .mapping import Mapping
+    from .services import places_import
+
+    return places_import(
+        path=job.path,
+        dataset=job.dataset,
+        mapping=Mapping.from_dict(job.mapping),
+        user=job.user,
+        municipality=job.municipality,
+        layer=job.layer,
+        srid=job.srid,
+        encoding=job.encoding,
+        dry_run=dry_run,
+        progress=job.progress,
+        display_name=job.display_name,
+        run=job.run,
+    )
+
+
+def _places_mapping(*, run: ImportRun, info: dict, data: Any) -> tuple[MappingForm, dict]:  # noqa: ANN401
+    """The place mapping form: the run's mapping, else the dataset's stored one, else a guess from the file."""
+    from gis.selectors import categories as category_vocabulary
+
+    from .forms import MappingForm
+    from .mapping import Mapping, mapping_guess
+    from .selectors import mapping_for
+
+    stored = (Mapping.from_dict(run.mapping) if run.mapping else None) or mapping_for(dataset=run.dataset)
+    starting = stored or mapping_guess(info["fields"], rows=(run.source_preview or {}).get("rows", []))
+    vocabulary = [(c.slug, c.name) for c in category_vocabulary(language="el")]
+    form = MappingForm(
+        data,
+        initial=MappingForm.initial_from(starting),
+        source_fields=info["fields"],
+        categories=vocabulary,
+        csv=info.get("format") == "CSV",
+    )
+    return form, {"vocabulary": vocabulary}
+
+
+def _areas(job: ImportJob, *, dry_run: bool) -> "ImportReport":
+    from .areas import areas_import
+    from .mapping import AreaMapping
+
+    mapping = AreaMapping.from_dict(job.mapping)
+    return areas_import(
+        path=job.path,
+        dataset=job.dataset,
+        id_field=mapping.fields.get("source_id", ""),
+        name_field=mapping.fields.get("name_el", ""),
+        name_en_field=mapping.fields.get("name_en", ""),
+        kind_field=mapping.fields.get("kind", ""),
+        invalid=mapping.invalid,
+        user=job.user,
+        municipality=job.municipality,
+        layer=job.layer,
+        srid=job.srid,
+        encoding=job.encoding,
+        dry_run=dry_run,
+        progress=job.progress,
+        display_name=job.display_name,
+        run=job.run,
+    )
+
+
+def _areas_mapping(*, run: ImportRun, info: dict, data: Any) -> tuple[MappingForm, dict]:  # noqa: ANN401
+    """The area mapping form: the run's mapping, else the last one of the dataset that fits the file, else a guess."""
+    from .errors import MappingError
+    from .forms import AreaMappingForm
+    from .mapping import AreaMapping, area_mapping_guess
+    from .selectors import area_mapping_for
+
+    stored = None
+    if run.mapping:
+        try:
+            stored = AreaMapping.from_dict(run.mapping)
+        except MappingError:
+            stored = None
+    starting = (
+        stored
+        or area_mapping_for(dataset=run.dataset, source_fields=info["fields"])
+        or area_mapping_guess(info["fields"])
+    )
+    form = AreaMappingForm(data, initial=AreaMappingForm.initial_from(starting), source_fields=info["fields"])
+    return form, {}
+
+
+def _boundaries(job: ImportJob, *, dry_run: bool) -> "ImportReport":
+    from .areas import boundaries_import
+
+    fields = (job.mapping or {}).get("fields", {})
+    return boundaries_import(
+        path=job.path,
+        code_field=fields.get("source_id", ""),
+        name_field=fields.get("name_el", ""),
+        name_en_field=fields.get("name_en", ""),
+        layer=job.layer,
+        srid=job.srid,
+        encoding=job.encoding,
+        dry_run=dry_run,
+    )
+
+
+REJECTED = ReportRow("rejected", _("Rejected features"))
+PLACES = Target(
+    key=ImportRun.Kind.PLACES,
+    label=_("places"),
+    choice_label=_("places"),
+    reader=ReaderOptions(),
+    mapping=MappingStep(template="importers/mapping.html", build=_places_mapping),
+    plan=partial(_places, dry_run=True),
+    apply=partial(_places, dry_run=False),
+    report_rows=(
+        ReportRow("create", _("New places")),
+        ReportRow("update", _("Updated places")),
+        ReportRow("unchanged", _("Unchanged places")),
+        ReportRow("withdraw", _("Withdrawn places (hidden, not deleted)")),
+        ReportRow(
+            "matched", _("New features that match an existing place by Wikidata or Pleiades id"), shown_when="matched"
+        ),
+        ReportRow("link", _("… linked to that place"), shown_when="matched"),
+        ReportRow("skip", _("… skipped"), shown_when="matched"),
+        REJECTED,
+    ),
+)
+AREAS = Target(
+    key=ImportRun.Kind.AREAS,
+    label=_("protected areas"),
+    choice_label=_("protected areas (e.g. archaeological zones)"),
+    reader=AREAS_ONLY,
+    mapping=MappingStep(template="importers/mapping_areas.html", build=_areas_mapping),
+    plan=partial(_areas, dry_run=True),
+    apply=partial(_areas, dry_run=False),
+    report_rows=(
+        ReportRow("create", _("New areas")),
+        ReportRow("update", _("Updated areas")),
+        ReportRow("unchanged", _("Unchanged areas")),
+        ReportRow("withdraw", _("Withdrawn areas (hidden, not deleted)")),
+        REJECTED,
+    ),
+)
+BOUNDARIES = Target(
+    key=ImportRun.Kind.BOUNDARIES,
+    label=_("municipality boundaries"),
+    reader=AREAS_ONLY,
+    admin_refusal=_("municipality boundaries are imported from the command line (manage.py import_areas)"),
+    plan=partial(_boundaries, dry_run=True),
+    apply=partial(_boundaries, dry_run=False),
+    report_rows=(
+        ReportRow("create", _("New municipalities")),
+        ReportRow("update", _("Updated municipalities")),
+        ReportRow("unchanged", _("Unchanged municipalities")),
+        REJECTED,
+    ),
+)
+
+
+def targets_register() -> None:
+    """Register places (the admin's default), protected areas and municipality boundaries."""
+    for target in (PLACES, AREAS, BOUNDARIES):
+        target_register(target)
