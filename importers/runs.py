@@ -8,6 +8,9 @@ request unpacks or reads the file. A rejected, failed, imported or cancelled run
 are purged by ``manage.py purge_uploads``. Only a run's own folder is ever deleted; the run (the history) stays.
 Progress is written through a second database connection so that the admin sees it while the import's own
 transaction is still open.
+
+The admin's screens import this module for its writes; the readers and import services (pyogrio, shapely, pandas)
+are imported by the two functions the worker runs, ``_inspect`` and ``_import``, and stay out of a web process.
 """
 
 import logging
@@ -15,6 +18,7 @@ import shutil
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connections, transaction
@@ -26,14 +30,13 @@ from django.utils.translation import gettext as _
 from gis.models import Dataset, Municipality
 
 from . import maps
-from .areas import areas_import
 from .errors import ImporterError, UnreadableFile, UnsafeInput, paths_hidden
 from .mapping import AreaMapping, Mapping
 from .models import ImportRun
-from .readers import source_open
-from .readers.source import PREVIEW_FEATURES, PREVIEW_ROWS, archive_notes, archive_unpack, sample_rows
 from .report import ImportReport
-from .services import Progress, places_import
+
+if TYPE_CHECKING:
+    from .services import Progress
 
 RUN_TABLE = ImportRun._meta.db_table
 # The run is over: its files are no longer needed (a checked dry run still needs them for the import).
@@ -129,6 +132,9 @@ def import_run_inspect_queue(*, run: ImportRun) -> ImportRun:
 
 def _inspect(run: ImportRun, progress: "ProgressWriter") -> tuple[dict, dict]:
     """Unpack a zip upload into the run's folder (once; the zip is then deleted) and read what the admin shows."""
+    # the readers (pyogrio, shapely): here, in the worker, not in the web
+    from .readers.source import PREVIEW_FEATURES, PREVIEW_ROWS, archive_notes, archive_unpack, sample_rows, source_open
+
     options = run.options or {}
     path = Path(run.file_path)
     notes = options.get("archive_notes") or []
@@ -268,8 +274,11 @@ class ProgressWriter:
         self.connection.close()
 
 
-def _import(run: ImportRun, *, dry_run: bool, progress: Progress) -> ImportReport:
+def _import(run: ImportRun, *, dry_run: bool, progress: "Progress") -> ImportReport:
     """Call the import service for the run's kind of data."""
+    from .areas import areas_import  # the import services load the readers: here, in the worker, not in the web
+    from .services import places_import
+
     options = run.options or {}
     if not run.file_path:
         raise ImporterError(_("the upload has been deleted; upload the file again"), path=run.file_name)

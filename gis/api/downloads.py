@@ -11,8 +11,6 @@ import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import numpy as np
-import pyogrio.raw
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
@@ -76,6 +74,9 @@ def csv_chunks(*, collection: Collection, values: dict, language: str, bom: bool
 
 def gpkg_file(*, collection: Collection, values: dict, language: str, meta: dict) -> io.BufferedReader:
     """A GeoPackage of the collection written by pyogrio in batches; returned open, already unlinked."""
+    import numpy as np  # here, not at the top: pyogrio (and numpy) load with the first GeoPackage, not at start-up
+    import pyogrio.raw
+
     kind = collection.kind
     names, _select = queries.flat_sql(kind, geometry="wkb")
     fields = names[:-1]

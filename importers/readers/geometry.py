@@ -12,18 +12,12 @@ import shapely
 from django.utils.translation import gettext as _
 from pyproj import Transformer
 
+from .options import InvalidPolicy
+
 WGS84 = 4326
 POINT, LINESTRING, LINEARRING, POLYGON, MULTIPOINT, MULTILINESTRING, MULTIPOLYGON, COLLECTION = range(8)
 AREAL = (POLYGON, MULTIPOLYGON)
 LINEAR = (LINESTRING, LINEARRING, MULTILINESTRING)
-
-
-class InvalidPolicy:
-    """What to do with an invalid geometry."""
-
-    REPAIR = "repair"
-    REJECT = "reject"
-    CHOICES = (REPAIR, REJECT)
 
 
 @dataclass
