@@ -7,7 +7,7 @@ admin's import screens, which import this module, load neither when a web proces
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from gis.maps import EmbeddedMap, base_maps, embed
 
@@ -61,6 +61,6 @@ def preview_map(features: list[dict]) -> EmbeddedMap | None:
         },
         tooltip=folium.GeoJsonTooltip(fields=["feature", "name", "action"], labels=False),
     ).add_to(folium_map)
-    (south, west), (north, east) = layer.get_bounds()  # from the GeoJSON's coordinates, in pure Python
-    folium_map.fit_bounds([[south, west], [north, east]], max_zoom=16)
+    # [[south, west], [north, east]] from the GeoJSON's coordinates, in pure Python (every feature has a geometry)
+    folium_map.fit_bounds(cast("list[list[float]]", layer.get_bounds()), max_zoom=16)
     return embed(folium_map)
