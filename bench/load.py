@@ -11,6 +11,7 @@ static file; decides nothing.
 
     export SECRET_KEY=x DATABASE_URL=$(scripts/pg.sh url)
     .venv/bin/python bench/load.py [--seconds 10] [--connections 16,64] [--page-cache on|off] [--cache file|db]
+        [--memory-only]
 
 ``--page-cache off`` measures the same server without the page cache; ``--cache db`` uses Django's database cache
 instead of the file cache; ``--root DIR`` serves another checkout with this one's virtual environment, e.g. the
@@ -20,12 +21,14 @@ this checkout's node_modules in DIR).
 
 import argparse
 import contextlib
+import itertools
 import os
 import shutil
 import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from common import PYTHON, ROOT, VAR, free_port, recreate_database, with_database
@@ -41,6 +44,10 @@ TARGETS = [
     ("map data", f"/el/map/places/?bbox={BBOX}&zoom=15"),
     ("OGC items", f"/api/features/collections/places/items?bbox={BBOX}&limit=100"),
 ]
+PAGES = [(label, path) for label, path in TARGETS if not label.startswith("static")]
+MEMORY_REQUESTS = 1_000
+MEMORY_TARGET_MB = 150
+READY = VAR / "load-workers"  # each gunicorn worker writes its pid here once it has loaded the application
 ROW = "{:>4}  {:<22} {:>8} {:>8} {:>8} {:>8} {:>7} {:>6} {:>8} {:>8}"
 
 
@@ -95,15 +102,20 @@ def demo_database():
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str]):
-    """gunicorn as `make run` starts it (2 workers x 4 threads) on a loopback port; yields its base URL."""
+def gunicorn(env: dict[str, str], *, memory: dict[int, list[float]]):
+    """gunicorn as `make run` starts it (2 workers x 4 threads) on a loopback port; yields its base URL. Each
+    worker's memory right after it loaded the application, before any request, is put in ``memory`` (pid -> MB)."""
     port = free_port()
     log = VAR / "load-gunicorn.log"
     log.parent.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(READY, ignore_errors=True)
+    READY.mkdir(parents=True)
     with log.open("w") as stream:
         process = subprocess.Popen(
             [
                 str(ROOT / ".venv" / "bin" / "gunicorn"),
+                "--config",
+                str(ROOT / "bench" / "gunicorn_ready.py"),
                 "xenagos.wsgi",
                 "--bind",
                 f"127.0.0.1:{port}",
@@ -114,7 +126,7 @@ def gunicorn(env: dict[str, str]):
                 "--log-level",
                 "warning",
             ],
-            env=env,
+            env={**env, "XENAGOS_BENCH_READY_DIR": str(READY)},
             cwd=env["XENAGOS_BENCH_ROOT"],
             stdout=stream,
             stderr=subprocess.STDOUT,
@@ -122,6 +134,12 @@ def gunicorn(env: dict[str, str]):
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
+        while len(list(READY.iterdir())) < 2:  # both workers have loaded the application; none has had a request
+            if process.poll() is not None or time.monotonic() > deadline:
+                sys.exit(f"gunicorn did not start; see {log}")
+            time.sleep(0.1)
+        for ready in READY.iterdir():
+            memory[int(ready.name)] = [rss_mb(int(ready.name))]
         while True:
             try:
                 with urllib.request.urlopen(base + "/healthz", timeout=2) as response:  # noqa: S310 (loopback)
@@ -136,6 +154,36 @@ def gunicorn(env: dict[str, str]):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of process ``pid`` in MB (VmRSS in /proc/<pid>/status)."""
+    with open(f"/proc/{pid}/status") as status:
+        line = next(line for line in status if line.startswith("VmRSS:"))
+    return int(line.split()[1]) / 1024
+
+
+def requests_spread(base: str, *, count: int) -> None:
+    """``count`` GETs over the public pages in turn, eight at a time (so both workers serve some); each must be 200."""
+
+    def get(path: str) -> None:
+        request = urllib.request.Request(base + path, headers={"Host": HOST})  # noqa: S310 (loopback)
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (loopback)
+            response.read()
+            if response.status != 200:
+                sys.exit(f"{path}: HTTP {response.status}")
+
+    paths = itertools.islice(itertools.cycle(path for _label, path in PAGES), count)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(get, paths))
+
+
+def memory_report(memory: dict[int, list[float]], stages: list[str]) -> None:
+    """Each worker's memory at each of ``stages``, beside the target."""
+    out(f"\nweb worker memory (VmRSS, MB; target ≤ {MEMORY_TARGET_MB} MB after {MEMORY_REQUESTS:,} requests)")
+    out("  worker  " + "".join(f"{stage:>26}" for stage in stages))
+    for pid, figures in sorted(memory.items()):
+        out(f"  {pid:>6}  " + "".join(f"{figure:>26.1f}" for figure in figures))
 
 
 def check(base: str, path: str) -> None:
@@ -172,6 +220,7 @@ def main() -> None:
     parser.add_argument("--page-cache", choices=["on", "off"], default="on")
     parser.add_argument("--cache", choices=["file", "db"], default="file", help="the cache backend (default file)")
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to serve (default: this one)")
+    parser.add_argument("--memory-only", action="store_true", help="stop after the memory figures (no wrk runs)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed for this benchmark: apt-get install wrk")
@@ -187,7 +236,15 @@ def main() -> None:
         manage(env, "collectstatic", "--noinput", "-v", "0")
         manage(env, "load_demo")
         rows = []
-        with gunicorn(env) as base:
+        memory: dict[int, list[float]] = {}
+        stages = ["at start-up", f"after {MEMORY_REQUESTS:,} requests"]
+        with gunicorn(env, memory=memory) as base:
+            requests_spread(base, count=MEMORY_REQUESTS)
+            for pid, figures in memory.items():
+                figures.append(rss_mb(pid))
+            if args.memory_only:
+                memory_report(memory, stages)
+                return
             for _label, path in TARGETS:
                 check(base, path)
                 wrk(base + path, connections=4, seconds=1)  # warm-up: connections, caches, the first render
@@ -197,6 +254,9 @@ def main() -> None:
                     result = wrk(base + path, connections=connections, seconds=args.seconds)
                     rows.append((connections, label, result))
                     out(f"  {connections:>3} conn  {label:<22} {result['rps']:8.1f} req/s")
+            for pid, figures in memory.items():
+                figures.append(rss_mb(pid))
+            stages.append("after the load runs")
     page_cache = f"page cache {args.page_cache}" + (f" ({args.cache} cache)" if args.page_cache == "on" else "")
     if args.root.resolve() != ROOT.resolve():
         page_cache = f"serving {args.root.resolve()} (its own page cache, if it has one)"
@@ -210,6 +270,7 @@ def main() -> None:
         errors = (result["non_2xx"], result["socket_errors"], result["timeouts"])
         out(ROW.format(connections, label, *figures, *errors, f"{ratio:.2f}"))
     out("target: home and place pages ≥ 0.50 × static; 0 errors and 0 timeouts at 64 connections")
+    memory_report(memory, stages)
 
 
 if __name__ == "__main__":

@@ -3,19 +3,25 @@
 folium ships CDN addresses for Leaflet and its plugins; every element's ``default_js``/``default_css`` is
 replaced here by files installed from npm and served as static files. An asset this module does not know
 raises ``UnknownMapAsset`` rather than reaching a CDN.
+
+folium (with numpy and branca) is imported by the functions that build a map, so it loads with the first map a web
+process builds, not when the process starts (the asset names, base maps and labels here need none of it).
 """
+
+from __future__ import annotations
 
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import folium
-from branca.element import Element
 from django.conf import settings
 from django.templatetags.static import static
 from django.utils.translation import gettext
-from folium.elements import JSCSSMixin
-from jinja2 import Template
+
+if TYPE_CHECKING:
+    import folium
+    from branca.element import Element
 
 # folium's asset names -> our static files (installed from npm, see package.json)
 STATIC_ASSETS = {
@@ -149,29 +155,6 @@ def base_maps() -> list[BaseMap]:
     return [BaseMap(**item) for item in settings.BASEMAPS]
 
 
-class PlacesLayer(JSCSSMixin):
-    """Places fetched from our GeoJSON endpoint for the map's view (never inlined), clustered, with popups.
-
-    The work is done by ``xenagos.placesLayer`` in our map.js; ``config`` carries the endpoint, filters, labels.
-    """
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-        xenagos.placesLayer({{ this._parent.get_name() }}, {{ this.config|tojson }});
-        {% endmacro %}"""
-    )
-    default_js = [("markerclusterjs", STATIC_ASSETS["markerclusterjs"])]
-    default_css = [
-        ("markerclustercss", STATIC_ASSETS["markerclustercss"]),
-        ("markerclusterdefaultcss", STATIC_ASSETS["markerclusterdefaultcss"]),
-    ]
-
-    def __init__(self, config: dict):
-        super().__init__()
-        self._name = "PlacesLayer"
-        self.config = config
-
-
 def municipality_map(
     *,
     bounds: tuple[float, float, float, float],
@@ -185,6 +168,10 @@ def municipality_map(
     ``places_config["endpoint"]``. Opens on ``view`` (lat, lon, zoom) or fitted to ``bounds`` (W, S, E, N; EPSG:4326).
     ``decorate`` adds more layers to the map (the historical-map overlays of the tiles app) before the switcher.
     """
+    import folium  # here, not at the top: folium loads with the first map built (see the module's docstring)
+
+    from .map_elements import PlacesLayer
+
     west, south, east, north = bounds
     folium_map = folium.Map(
         location=[view[0], view[1]] if view else [(south + north) / 2, (west + east) / 2],
@@ -223,6 +210,8 @@ def municipality_map(
 def add_areas(folium_map: folium.Map, *, geojson: str, label: str) -> None:
     """Protected areas (a small GeoJSON FeatureCollection with ``name`` and ``kind`` properties) as a layer that
     the layer switcher can hide, each with a popup naming it."""
+    import folium  # here, not at the top: folium loads with the first map built (see the module's docstring)
+
     folium.GeoJson(
         geojson,
         name=label,
@@ -239,6 +228,8 @@ def add_areas(folium_map: folium.Map, *, geojson: str, label: str) -> None:
 
 def place_map(*, lon: float, lat: float, name: str, zoom: int = 16) -> EmbeddedMap:
     """A small map of one place (EPSG:4326 lon/lat) with its marker."""
+    import folium  # here, not at the top: folium loads with the first map built (see the module's docstring)
+
     folium_map = folium.Map(location=[lat, lon], zoom_start=zoom, tiles=None, width="100%", height="100%")
     base = base_maps()[0]
     folium.TileLayer(tiles=base.url, attr=base.attribution, name=base.name, max_zoom=base.max_zoom).add_to(folium_map)

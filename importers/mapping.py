@@ -47,7 +47,7 @@ import tomli_w
 from django.utils.translation import gettext as _
 
 from .errors import MappingError
-from .readers.geometry import InvalidPolicy
+from .readers.options import InvalidPolicy
 
 TARGETS = ("source_id", "name_el", "name_en", "category", "periods", "wikidata", "pleiades")
 REQUIRED = ("source_id", "name_el")  # of protected areas; places need source_id and a name (NAMES)

@@ -8,6 +8,9 @@ request unpacks or reads the file. A rejected, failed, imported or cancelled run
 are purged by ``manage.py purge_uploads``. Only a run's own folder is ever deleted; the run (the history) stays.
 Progress is written through a second database connection so that the admin sees it while the import's own
 transaction is still open.
+
+The admin's screens import this module for its writes; the readers and import services (pyogrio, shapely, pandas)
+are imported by the two functions the worker runs, ``_inspect`` and ``_import``, and stay out of a web process.
 """
 
 import logging
@@ -30,8 +33,6 @@ from . import maps
 from .errors import ImporterError, UnreadableFile, UnsafeInput, paths_hidden
 from .history import import_run_record
 from .models import ImportRun
-from .readers import source_open
-from .readers.source import PREVIEW_FEATURES, PREVIEW_ROWS, sample_rows
 from .report import ImportReport
 from .sources import run_source
 from .targets import ImportJob, Progress, target_get, targets_offered
@@ -141,6 +142,9 @@ def import_run_inspect_queue(*, run: ImportRun) -> ImportRun:
 def _inspect(run: ImportRun, progress: "ProgressWriter") -> tuple[dict, dict]:
     """Prepare the run's source once (a zip upload is unpacked into the run's folder and deleted) and read what the
     admin shows, as the run's target will read it."""
+    # the readers (pyogrio, shapely): here, in the worker, not in the web
+    from .readers.source import PREVIEW_FEATURES, PREVIEW_ROWS, sample_rows, source_open
+
     options = run.options or {}
     source = run_source(run)
     prepared = source.prepare(folder=run_folder(run), progress=progress)

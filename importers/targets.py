@@ -49,7 +49,7 @@ class ReaderOptions:
     @property
     def geometry(self):  # noqa: ANN201 (readers.GeometryOptions, imported lazily: the readers load GDAL)
         """The readers' geometry options for this target."""
-        from .readers.geometry import GeometryOptions
+        from .readers.options import GeometryOptions
 
         return GeometryOptions(lines=bool(self.geometry_types & LINE_TYPES), z=self.z)
 

@@ -3,20 +3,25 @@
 
 Every asset is named in ``default_js``/``default_css`` under a name that ``gis.maps.STATIC_ASSETS`` maps to our own
 static copy, so ``gis.maps.embed`` serves them from our origin (and refuses any it does not know).
+
+folium is imported by the functions that add to a map, so it loads with the first map built, not when a web process
+starts (``overlay_labels`` and the asset names need none of it).
 """
+
+from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
-import folium
-from branca.element import MacroElement
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from folium.elements import JSCSSMixin
-from folium.template import Template
 
 from .selectors import MapOverlay
+
+if TYPE_CHECKING:
+    import folium
 
 PANE = "xenagosOverlays"
 PANE_Z_INDEX = 250  # above the base map's tiles (200), below vector overlays (400) and markers (600)
@@ -51,27 +56,6 @@ def overlay_labels() -> OverlayLabels:
     )
 
 
-class OverlayControls(JSCSSMixin, MacroElement):
-    """Opacity sliders and the swipe for the overlay tile layers; the work is ``xenagos.tileOverlays`` in
-    tiles/js/overlays.js."""
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-        xenagos.tileOverlays({{ this._parent.get_name() }}, {
-            {%- for layer in this.layers %}{{ layer.layer_name|tojson }}: {{ layer.get_name() }},{% endfor -%}
-        }, {{ this.config|tojson }});
-        {% endmacro %}"""
-    )
-    default_js = ASSETS_JS
-    default_css = ASSETS_CSS
-
-    def __init__(self, layers: Sequence[folium.TileLayer], config: dict):
-        super().__init__()
-        self._name = "OverlayControls"
-        self.layers = list(layers)
-        self.config = config
-
-
 def add_overlays(
     folium_map: folium.Map,
     *,
@@ -86,6 +70,10 @@ def add_overlays(
     in ``STATIC_ASSETS``); none when there are no layers."""
     if not layers:
         return []
+    import folium  # here, not at the top: folium loads with the first map built (see the module's docstring)
+
+    from .map_elements import OverlayControls
+
     folium.map.CustomPane(PANE, z_index=PANE_Z_INDEX, pointer_events=False).add_to(folium_map)
     tile_layers = []
     for overlay in layers:
@@ -124,6 +112,8 @@ def add_overlays(
 def preview_map(*, overlay: MapOverlay, labels: OverlayLabels, base_map: dict):
     """A map of one overlay over the base map (``base_map``: url, attribution, name, max_zoom), fitted to its
     extent: the layer's preview page. Returns ``gis.maps.EmbeddedMap``."""
+    import folium  # here, not at the top: folium loads with the first map built (see the module's docstring)
+
     from gis.maps import embed  # the one shared embedding: every asset resolved to our own static files
 
     west, south, east, north = overlay.bounds

@@ -1,21 +1,30 @@
-"""Writes of the tiles app: building a layer's pyramid and recording it. The build itself is ``tiles.build``."""
+"""Writes of the tiles app: building a layer's pyramid and recording it. The build itself is ``tiles.build``.
+
+The build and the raster checks (rasterio, morecantile, numpy) are imported by the functions that build or check a
+raster, which the worker, the commands and the admin's upload form call: a web process starts without them.
+"""
+
+from __future__ import annotations
 
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.contrib.gis.geos import Polygon
 from django.db import transaction
 from django.utils import timezone
 
-from .build import BuildResult, build_pyramid, check_zoom_range, check_zooms_for
 from .errors import BadBuildOptions, TilesError
 from .models import RasterLayer, tiles_storage
 from .selectors import tile_source_forget
-from .source import SourceInfo, inspect_source
 from .storage import local_copy, store_file
+
+if TYPE_CHECKING:
+    from .build import BuildResult
+    from .source import SourceInfo
 
 Progress = Callable[[int, int], None]
 PROGRESS_EVERY_S = 1.0
@@ -37,6 +46,8 @@ def parse_bands(text: str) -> tuple[int, ...] | None:
 
 def layer_zooms(layer: RasterLayer) -> tuple[int, int] | None:
     """The zoom range asked for, or None to follow the raster's resolution."""
+    from .build import check_zoom_range  # the build module loads rasterio: here, not at the top (module docstring)
+
     if layer.min_zoom is None and layer.max_zoom is None:
         return None
     if layer.min_zoom is None or layer.max_zoom is None:
@@ -49,6 +60,9 @@ def layer_zooms(layer: RasterLayer) -> tuple[int, int] | None:
 def source_check(*, path: Path, kind: str, bands: str = "", zooms: tuple[int, int] | None = None) -> SourceInfo:
     """Refuse a source the build could not use, or zooms it cannot fill (raises a ``TilesError`` subclass with a
     readable message); return what the build will know of it (extent in EPSG:4326 degrees included)."""
+    from .build import check_zooms_for  # rasterio: here, not at the top (see the module's docstring)
+    from .source import inspect_source
+
     dem = kind == RasterLayer.Kind.HILLSHADE
     info = inspect_source(path, bands=parse_bands(bands) if not dem else None, dem=dem)
     if zooms:
@@ -117,6 +131,8 @@ class LayerBuild:
 def layer_build(*, layer_id: int, workers: int | None = None, progress: Progress | None = None) -> LayerBuild:
     """Build (or find up to date) the pyramid of a registered layer from its stored source, store the archive and
     record it. A failure is recorded on the layer (status failed, message) and leaves its previous archive in use."""
+    from .build import build_pyramid  # rasterio: here, not at the top (see the module's docstring)
+
     layer = RasterLayer.objects.get(pk=layer_id)
     RasterLayer.objects.filter(pk=layer_id).update(status=RasterLayer.Status.BUILDING, progress=0, message="")
     storage = tiles_storage()
@@ -194,6 +210,8 @@ def layer_upsert_from_file(
 ) -> LayerBuild:
     """Build ``source`` (a local GeoTIFF) for the layer ``slug``, creating the layer (titled by its slug) if it
     does not exist. Nothing is recorded unless the build succeeds: bad input raises a ``TilesError``."""
+    from .build import build_pyramid  # rasterio: here, not at the top (see the module's docstring)
+
     layer = RasterLayer.objects.select_for_update().filter(slug=slug).first()
     kind = RasterLayer.Kind.HILLSHADE if hillshade else (layer.kind if layer else RasterLayer.Kind.HISTORICAL_MAP)
     if layer is None:

@@ -11,8 +11,6 @@ import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import numpy as np
-import pyogrio.raw
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
@@ -114,6 +112,9 @@ def gpkg_columns(kind: Kind, rows: list[tuple]) -> tuple[list[np.ndarray], list[
 def gpkg_file(*, collection: Collection, values: dict, language: str, meta: dict) -> io.BufferedReader:
     """A GeoPackage of the collection written by pyogrio in batches; returned open, already unlinked. Fields are
     typed by their columns' JSON types (GPKG_FIELDS); geometry in EPSG:4326."""
+    import numpy as np  # here, not at the top: pyogrio (and numpy) load with the first GeoPackage, not at start-up
+    import pyogrio.raw
+
     kind = collection.kind
     names, _select = queries.flat_sql(kind, geometry="wkb")
     spatial = kind.has_geometry

@@ -15,30 +15,12 @@ import shapely
 from django.utils.translation import gettext as _
 from pyproj import Transformer
 
+from .options import InvalidPolicy
+
 WGS84 = 4326
 POINT, LINESTRING, LINEARRING, POLYGON, MULTIPOINT, MULTILINESTRING, MULTIPOLYGON, COLLECTION = range(8)
 AREAL = (POLYGON, MULTIPOLYGON)
 LINEAR = (LINESTRING, LINEARRING, MULTILINESTRING)
-
-
-@dataclass(frozen=True)
-class GeometryOptions:
-    """What a target asks of the reader: lines kept as MultiLineStrings (else a point on the line) and Z kept (else
-    dropped)."""
-
-    lines: bool = False
-    z: bool = False
-
-
-POINTS = GeometryOptions()
-
-
-class InvalidPolicy:
-    """What to do with an invalid geometry."""
-
-    REPAIR = "repair"
-    REJECT = "reject"
-    CHOICES = (REPAIR, REJECT)
 
 
 @dataclass

@@ -25,7 +25,8 @@ from ..safety import VECTOR_DRIVERS, driver_check, folder_check, gdal_path, loca
 from .crs import SourceCRS, crs_resolve
 from .csvgeom import csv_columns_check, csv_columns_guess, csv_geometries
 from .encoding import Encoding, codec_check, cpg_encoding, dbf_sample, encoding_detect, text_sample
-from .geometry import POINTS, GeometryOptions, InvalidPolicy, PreparedGeometry, Problem, geometries_prepare
+from .geometry import PreparedGeometry, Problem, geometries_prepare
+from .options import POINTS, GeometryOptions, InvalidPolicy
 
 BATCH_SIZE = 50_000
 ONE_PASS_LIMIT = 250_000  # formats without random access are read in one pass up to this many features

@@ -1,0 +1,98 @@
+"""A web process stays light: the GIS and data libraries that only imports, tile builds and the worker use are not
+loaded by the WSGI application, nor by the requests it answers first (README "Architecture": they load where they
+are used).
+
+The check runs in a fresh process, as a gunicorn worker starts: it imports ``xenagos.wsgi.application``, walks every
+URL pattern (which imports every view module and every app's admin hooks) and answers real requests through the WSGI
+application (health, a home page, the admin's sign-in page) before it looks at ``sys.modules``.
+
+Pillow stays allowed: Wagtail's images load it when the apps start, and renditions need it in requests.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+# Loaded only by readers, tile builds, the worker and the builders of a map or GeoPackage, never by starting up:
+# data frames, vector I/O and geometry of the importers, rasters of the tile build (with boto3, which rasterio loads
+# for its S3 sessions), the tile grid, and folium (with branca) that builds maps.
+HEAVY = (
+    "geopandas",
+    "pandas",
+    "pyogrio",
+    "shapely",
+    "pyproj",
+    "numpy",
+    "rasterio",
+    "boto3",
+    "botocore",
+    "s3transfer",
+    "morecantile",
+    "folium",
+    "branca",
+)
+
+FIRST_REQUESTS = """
+import io, json, sys
+from wsgiref.util import setup_testing_defaults
+
+from xenagos.wsgi import application
+
+from django.urls import get_resolver
+from wagtail import hooks
+
+
+def walk(patterns):
+    for pattern in patterns:
+        walk(getattr(pattern, "url_patterns", []))
+
+
+walk(get_resolver().url_patterns)
+hooks.search_for_hooks()
+answers = {}
+for host, path in [("127.0.0.1", "/healthz"), ("athens.localhost", "/el/"), ("127.0.0.1", "/admin/login/")]:
+    environ = {"HTTP_HOST": host, "SERVER_NAME": host, "PATH_INFO": path, "wsgi.input": io.BytesIO()}
+    setup_testing_defaults(environ)
+    status = []
+    body = b"".join(application(environ, lambda code, headers, exc_info=None: status.append(code)))
+    answers[path] = status[0]
+heavy = json.loads(sys.argv[1])
+print(json.dumps({"answers": answers, "loaded": sorted(name for name in heavy if name in sys.modules)}))
+"""
+
+
+def database_url_for_tests() -> str:
+    """DATABASE_URL of the test database (with the demo), for a separate process."""
+    db = connection.settings_dict
+    user, password = quote(db["USER"] or "", safe=""), quote(db["PASSWORD"] or "", safe="")
+    return f"postgres://{user}:{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.mark.django_db(transaction=True)  # the demo committed, so the other process sees it
+def test_web_process_loads_no_gis_or_data_library():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "xenagos.settings.test",
+        "DATABASE_URL": database_url_for_tests(),
+        "SECRET_KEY": settings.SECRET_KEY,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_REQUESTS, json.dumps(HEAVY)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["answers"] == {"/healthz": "200 OK", "/el/": "200 OK", "/admin/login/": "200 OK"}
+    assert report["loaded"] == [], (
+        f"the web process loaded {report['loaded']}: import them where they are used (find the chain with "
+        "python -X importtime -c 'from xenagos.wsgi import application')"
+    )
