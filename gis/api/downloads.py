@@ -2,6 +2,8 @@
 cursor; GeoPackage written by pyogrio in batches into a temporary file, then streamed out. Licence, attribution and
 provenance travel in each file's metadata (and, per feature, in the ``licence`` and ``attribution`` fields)."""
 
+from __future__ import annotations
+
 import codecs
 import csv
 import io
@@ -10,6 +12,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.urls import reverse
@@ -21,6 +24,9 @@ from . import parameters as p
 from .collections import Collection, collection_or_404
 from .kinds import Kind
 from .responses import api_view
+
+if TYPE_CHECKING:
+    import numpy as np
 
 GPKG_BATCH = 50_000  # rows handed to pyogrio per append
 CACHE = "public, max-age=300"
@@ -93,6 +99,8 @@ def gpkg_geometry_type(kind: Kind) -> str | None:
 
 def gpkg_columns(kind: Kind, rows: list[tuple]) -> tuple[list[np.ndarray], list[np.ndarray | None]]:
     """The field arrays of a batch of rows (id and properties, typed by their JSON types) and their null masks."""
+    import numpy as np  # here, not at the top: numpy loads with the first GeoPackage, not at start-up
+
     types = ["string"] + [column.type for column in kind.columns]
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(types)
     arrays: list[np.ndarray] = []

@@ -15,7 +15,7 @@ import shapely
 from django.utils.translation import gettext as _
 from pyproj import Transformer
 
-from .options import InvalidPolicy
+from .options import POINTS, GeometryOptions, InvalidPolicy
 
 WGS84 = 4326
 POINT, LINESTRING, LINEARRING, POLYGON, MULTIPOINT, MULTILINESTRING, MULTIPOLYGON, COLLECTION = range(8)
