@@ -8,9 +8,10 @@ raises ``UnknownMapAsset`` rather than reaching a CDN.
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 import folium
-from branca.element import Element
+from branca.element import Element, Figure
 from django.conf import settings
 from django.templatetags.static import static
 from django.utils.translation import gettext
@@ -124,7 +125,7 @@ def embed(folium_map: folium.Map) -> EmbeddedMap:
                 url = _resolve(name)
                 if url not in target:
                     target.append(url)
-    figure = folium_map.get_root()
+    figure = cast(Figure, folium_map.get_root())
     figure.render()
     return EmbeddedMap(
         html=figure.html.render(),

@@ -6,6 +6,7 @@ U+FFFD) and overlong values. The open-data API's parameters (``gis.api.parameter
 """
 
 import re
+from typing import TypeVar
 
 from django.http import QueryDict
 
@@ -14,6 +15,7 @@ MAX_VALUE_LENGTH = 2000  # characters of any one query value or path segment; lo
 SLUG = re.compile(r"^[a-z0-9-]{1,50}$")
 _UNUSABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 _DESCRIBE = {"\x00": "a NUL character", "\ufffd": "bytes that are not UTF-8"}
+Default = TypeVar("Default", bound=int | None)
 
 
 class BadParameter(ValueError):
@@ -72,7 +74,7 @@ def bbox(query: QueryDict) -> tuple[float, float, float, float] | None:
     return west, south, east, north
 
 
-def integer(query: QueryDict, name: str, *, default: int | None, low: int, high: int) -> int | None:
+def integer(query: QueryDict, name: str, *, default: Default, low: int, high: int) -> int | Default:
     """An integer parameter within [low, high]."""
     text = _value(query, name)
     if text is None or text == "":

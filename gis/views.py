@@ -47,7 +47,7 @@ def place_filter(request: HttpRequest) -> selectors.PlaceFilter:
 
 
 @require_safe
-def places(request: HttpRequest) -> JsonResponse:
+def places(request: HttpRequest) -> HttpResponse:
     """GeoJSON of the places matching bbox/category/period/q. With ``zoom``, more than POINTS_MAX places come as
     grid clusters; without it, a name-sorted page (``limit``, ``offset``) with a ``next`` link."""
     try:
@@ -65,7 +65,7 @@ def places(request: HttpRequest) -> JsonResponse:
         limit, offset = POINTS_MAX, 0
     features = selectors.places_page_json(where=where, limit=limit, offset=offset)
     returned = min(limit, max(0, matched - offset))
-    members = {"numberMatched": matched, "numberReturned": returned, "clustered": False}
+    members: dict[str, object] = {"numberMatched": matched, "numberReturned": returned, "clustered": False}
     if offset + returned < matched:
         query = request.GET.copy()
         query["offset"] = str(offset + returned)

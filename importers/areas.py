@@ -6,9 +6,10 @@ all or nothing. Areas are few (hundreds), so they are written through the ORM.
 
 import json
 import time
+from typing import cast
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.contrib.gis.geos import GEOSGeometry, Polygon
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -61,7 +62,7 @@ def _union(municipality_ids: list[int] | None):
     """The union of the municipalities' boundaries (prepared for many tests), or None for no limit."""
     if municipality_ids is None:
         return None
-    union = None
+    union: GEOSGeometry | None = None
     for municipality in Municipality.objects.filter(pk__in=municipality_ids):
         union = municipality.boundary if union is None else union.union(municipality.boundary)
     return union.prepared if union is not None else Polygon().prepared
@@ -244,7 +245,7 @@ def boundaries_import(
         report = _report(source, dataset="municipalities", dry_run=dry_run)
         for number, values, footprint in _area_records(source, fields=fields, report=report):
             current = Municipality.objects.filter(code=values["id"]).first()
-            boundary = GEOSGeometry(footprint)
+            boundary = cast(MultiPolygon, GEOSGeometry(footprint))  # _area_records yields MultiPolygon EWKB
             name_en = values.get("name_en") or (current.name_en if current else "") or values["name"]
             if current and current.boundary.ewkb == boundary.ewkb and current.name_el == values["name"]:
                 report.counts["unchanged"] += 1

@@ -15,6 +15,7 @@ import shutil
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import connections, transaction
@@ -273,7 +274,7 @@ def _import(run: ImportRun, *, dry_run: bool, progress: Progress) -> ImportRepor
     options = run.options or {}
     if not run.file_path:
         raise ImporterError(_("the upload has been deleted; upload the file again"), path=run.file_name)
-    common = {
+    common: dict[str, Any] = {
         "path": run.file_path,
         "dataset": run.dataset,
         "user": run.user,

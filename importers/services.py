@@ -220,7 +220,8 @@ def places_import(
             counts={"read": 0, "rejected": 0, "notes": 0},
         )
         geometry_counts = {"z_dropped": 0, "lines": 0, "multipoints": 0, "repaired": 0}
-        unknown_categories, unknown_periods = Counter(), Counter()
+        unknown_categories: Counter[str] = Counter()
+        unknown_periods: Counter[str] = Counter()
         bulk.stage_begin(dataset_id=dataset.pk)
         for batch in source.batches(batch_size=batch_size):
             records = records_build(batch, mapping, categories=categories, periods=periods, unit=source.unit)

@@ -1,5 +1,7 @@
 """/<lang>/data/: the researchers' page — what can be downloaded, under which licence, and what every field means."""
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,7 +19,7 @@ def data_page(request: HttpRequest) -> HttpResponse:
     """Every collection with its size and download links (in the page's language), the API, licences and sources,
     and a table of fields per kind of record."""
     language = get_language() or "el"
-    rows = []
+    rows: list[dict[str, Any]] = []
     for collection in collections_all():
         downloads = []
         for fmt, (_media, extension) in links.DOWNLOADS.items():

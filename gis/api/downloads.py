@@ -61,7 +61,7 @@ def geojson_chunks(*, collection: Collection, values: dict, language: str, meta:
 def csv_chunks(*, collection: Collection, values: dict, language: str, bom: bool = False) -> Iterator[bytes]:
     """CSV (UTF-8, header row): id, properties, then lon/lat (degrees, DECIMALS places) for points or WKT for
     other geometries. With ``bom``, the file starts with a UTF-8 byte order mark (for Microsoft Excel)."""
-    geometry = "lonlat" if collection.kind.geometry_type == "Point" else "wkt"
+    geometry: queries.FlatGeometry = "lonlat" if collection.kind.geometry_type == "Point" else "wkt"
     names, _select = queries.flat_sql(collection.kind, geometry=geometry)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

@@ -8,6 +8,7 @@ columns); the views, formats and OpenAPI need no change.
 
 from dataclasses import dataclass, field
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
@@ -28,7 +29,7 @@ class Column:
     name: str
     sql: str
     type: str  # JSON Schema: string, array (of strings); "date-time" is a string with that format
-    description: str
+    description: str | Promise  # a lazy translation, read in the active language
     flat_sql: str | None = None
 
     def schema(self) -> dict:
@@ -46,8 +47,8 @@ class Kind:
     """A kind of record served as features: how to read it, filter it and describe it."""
 
     name: str
-    title: str
-    description: str
+    title: str | Promise
+    description: str | Promise
     table: str  # the records' table (integer primary key ``id``)
     from_sql: str  # FROM ... WHERE ... over alias ``r`` (the record), with %(lang)s available; "{periods}" marks
     # where the periods' join goes (PERIOD_JOINS, by how many rows are read)
@@ -63,8 +64,8 @@ class Kind:
     bbox_sql: str = "r.location"  # the stored geometry that bbox filters (GiST-indexed)
     id_pattern: str = ".+"
     # what ``id`` and the geometry are, for the data page (each kind says its own: no ``if kind == ...``)
-    id_description: str = ""
-    geometry_description: str = ""
+    id_description: str | Promise = ""
+    geometry_description: str | Promise = ""
     # the licence of each record (over r, m, d), and the FROM/WHERE clause with just the joins that needs
     licence_sql: str = "m.licence"
     licence_from_sql: str = ""
@@ -74,7 +75,8 @@ class Kind:
 
     def where(self, *, municipality: Municipality | None, values: dict) -> tuple[str, dict]:
         """Extra WHERE clauses for the parsed filter ``values`` (bbox in CRS84 degrees), with named parameters."""
-        clauses, params = [], {}
+        clauses: list[str] = []
+        params: dict[str, object] = {}
         if municipality is not None:
             clauses.append(f"{self.municipality_sql} = %(municipality)s")
             params["municipality"] = municipality.pk

@@ -151,8 +151,8 @@ def parse_datetime(text: str) -> Interval:
     if "/" not in text:
         if text.strip() in ("", ".."):
             raise BadParameter("datetime", "datetime must name an instant or an interval, got '..'")
-        start = _instant(text, end=False)
-        return Interval(start, _instant(text, end=True) if len(text.strip()) == 10 else start)
+        instant = _instant(text, end=False)
+        return Interval(instant, _instant(text, end=True) if len(text.strip()) == 10 else instant)
     parts = text.split("/")
     if len(parts) != 2:
         raise BadParameter("datetime", "a datetime interval has exactly one '/' between its start and end")
