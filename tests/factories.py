@@ -51,6 +51,7 @@ class MunicipalityFactory(DjangoModelFactory):
     class Meta:
         model = Municipality
         django_get_or_create = ("code",)
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"T{n:04d}")
     slug = factory.Sequence(lambda n: f"test-municipality-{n}")
@@ -134,11 +135,11 @@ class PlaceFactory(DjangoModelFactory):
 
 
 class PlaceTextFactory(DjangoModelFactory):
-    """What the public sees of a place in one language, as an editor's published page writes it."""
+    """What the public sees of a place in one language, as an editor's published page writes it (replacing the
+    text from the source's names, as ``gis.services.place_text_publish`` does)."""
 
     class Meta:
         model = PlaceText
-        django_get_or_create = ("place", "language")
 
     place = factory.SubFactory(PlaceFactory, texts=False)
     language = "el"
@@ -146,6 +147,11 @@ class PlaceTextFactory(DjangoModelFactory):
     summary = ""
     url = ""
     from_page = True
+
+    @classmethod
+    def _create(cls, model_class: type[PlaceText], *args: Any, **kwargs: Any) -> PlaceText:
+        place, language = kwargs.pop("place"), kwargs.pop("language")
+        return model_class.objects.update_or_create(place=place, language=language, defaults=kwargs)[0]
 
 
 def places_index_of(place: Place) -> PlaceIndexPage:
@@ -164,18 +170,22 @@ class PlacePageFactory(wagtail_factories.PageFactory):
         model = PlacePage
         skip_postgeneration_save = True
 
+    class Params:
+        published = True
+
     place = factory.SubFactory(PlaceFactory)
     parent = factory.LazyAttribute(lambda o: places_index_of(o.place))
     title = factory.LazyAttribute(lambda o: o.place.name_el)
     slug = factory.LazyAttribute(lambda o: ascii_slug(o.title))
     summary = factory.LazyAttribute(lambda o: f"Σύνοψη: {o.title}.")
     locale = factory.LazyFunction(source_locale)
+    live = factory.LazyAttribute(lambda o: o.published)
 
     @factory.post_generation
-    def published(obj: PlacePage, create: bool, extracted: Any, **kwargs: Any) -> None:
+    def revision(obj: PlacePage, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
             revision = obj.save_revision()
-            if extracted is not False:
+            if obj.live:
                 revision.publish()
 
 
