@@ -148,7 +148,7 @@ def request_is_cacheable(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME not in cookies and not any(name in cookies for name in PERSONAL_COOKIES)
 
 
-def response_is_cacheable(request: HttpRequest, response: HttpResponseBase) -> bool:
+def response_is_cacheable(request: HttpRequest, response: HttpResponse) -> bool:
     """A 200 HTML page that is the same for every anonymous visitor (no cookie set, no CSRF token, no Vary but
     Cookie)."""
     if response.status_code != 200 or response.streaming or response.cookies:
@@ -169,7 +169,7 @@ def response_is_cacheable(request: HttpRequest, response: HttpResponseBase) -> b
 
 def _key(request: HttpRequest, token: str) -> str:
     # The language is the path's prefix (/el/..., /en/...), so the full path holds it.
-    parts = "\n".join((token, request.scheme, request.get_host(), request.get_full_path()))
+    parts = "\n".join((token, request.scheme or "", request.get_host(), request.get_full_path()))
     return KEY_PREFIX + hashlib.sha256(parts.encode()).hexdigest()
 
 
@@ -225,7 +225,7 @@ class PageCacheMiddleware:
         if entry is not None:
             return _conditional(request, _from_entry(entry), entry)
         response = self.get_response(request)
-        if not response_is_cacheable(request, response):
+        if not isinstance(response, HttpResponse) or not response_is_cacheable(request, response):
             return response
         content = response.content
         entry = Entry(

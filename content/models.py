@@ -1,9 +1,9 @@
 """Pages and per-site settings of a municipality.
 
-A place is a record and a page (see README, "Places"): ``gis.Place`` holds identity, geometry and source data;
-a ``PlacePage`` holds what editors write about it, translated with wagtail-localize, all translations pointing
-at the same record. Imported places have no page until an editor writes one; until then the places index serves
-them from the record (``/<lang>/places/p/<uid>/``).
+A place is a record and a page (gis/README.md, "Places: the record"): ``gis.Place`` holds identity, geometry and
+source data; a ``PlacePage`` holds what editors write about it, translated with wagtail-localize, all translations
+pointing at the same record. Imported places have no page until an editor writes one; until then the places index
+serves them from the record (``/<lang>/places/p/<uid>/``).
 """
 
 import re

@@ -1,7 +1,7 @@
 """Which municipality a page belongs to, and which pages and places a user may see in the admin.
 
-The rules of municipality isolation in one place (README, "Municipality isolation"): an editor's rights come from
-their municipality's groups (``content.services.municipality_site_ensure``); Wagtail's page permissions decide
+The rules of municipality isolation in one place (content/README.md, "Municipality isolation"): an editor's rights
+come from their municipality's groups (``content.services.municipality_site_ensure``); Wagtail's page permissions decide
 pages, ``gis.services.municipalities_editable_by`` decides records; the admin hooks and views of ``content`` and
 ``gis`` only ask these functions.
 """

@@ -4,6 +4,7 @@ import io
 import json
 import uuid
 from functools import partial
+from typing import Any
 
 import segno
 from django.conf import settings
@@ -176,7 +177,7 @@ def place_context(request: HttpRequest, *, place: Place, page: PlacePage | None)
     summary = page.summary if page else ""
     images = list(page.gallery_images.select_related("image")) if page else []
     same_as = [url for url in (place_links(place)) if url]
-    json_ld = {
+    json_ld: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "TouristAttraction",
         "name": name,

@@ -112,7 +112,7 @@ class PlaceQuerySet(models.QuerySet):
         return self.filter(PUBLIC_PLACE)
 
 
-class Place(RevisionMixin, models.Model):
+class Place(RevisionMixin, models.Model):  # type: ignore[django-manager-missing]  # `pages` is content's PlacePage
     """One real-world place: a single identity and geometry whatever the language of its pages.
 
     Source-owned fields (geometry, names as delivered, ``source_attributes``) are written by importers;

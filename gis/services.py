@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+from django.contrib.gis.geos import GeometryCollection, GEOSGeometry, MultiPolygon, Point, Polygon
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
@@ -28,19 +28,18 @@ def as_multipolygon(geometry: Polygon | MultiPolygon) -> MultiPolygon:
         raise InvalidGeometry(f"expected EPSG:{WGS84}, got EPSG:{geometry.srid}")
     if geometry.empty:
         raise InvalidGeometry("the geometry is empty")
-    if not geometry.valid:
-        geometry = geometry.make_valid()
+    shape: GEOSGeometry = geometry if geometry.valid else geometry.make_valid()
     polygons: list[Polygon] = []
-    if isinstance(geometry, Polygon):
-        polygons = [geometry]
-    else:  # MultiPolygon, or a GeometryCollection left by make_valid: keep its areal parts
-        for part in geometry:
+    if isinstance(shape, Polygon):
+        polygons = [shape]
+    elif isinstance(shape, GeometryCollection):  # MultiPolygon, or a collection left by make_valid: its areal parts
+        for part in shape:
             if isinstance(part, Polygon):
                 polygons.append(part)
             elif isinstance(part, MultiPolygon):
-                polygons.extend(part)
+                polygons.extend(polygon for polygon in part if isinstance(polygon, Polygon))
     if not polygons:
-        raise InvalidGeometry(f"expected a polygon, got {geometry.geom_type}")
+        raise InvalidGeometry(f"expected a polygon, got {shape.geom_type}")
     return MultiPolygon(*polygons, srid=WGS84)
 
 

@@ -1,6 +1,7 @@
 """Read a municipality boundary from a vector file in any CRS, as a MultiPolygon in EPSG:4326."""
 
 from pathlib import Path
+from typing import cast
 
 import pyogrio
 import shapely
@@ -63,4 +64,4 @@ def read_boundary(path: str | Path, *, where: tuple[str, str] | None = None, sri
     polygons = [p for p in polygons if p.geom_type == "Polygon"]
     if not polygons:
         raise WrongGeometry(_("the features do not form an area"), path=path)
-    return GEOSGeometry(memoryview(shapely.to_wkb(shapely.MultiPolygon(polygons))), srid=WGS84)
+    return cast(MultiPolygon, GEOSGeometry(memoryview(shapely.to_wkb(shapely.MultiPolygon(polygons))), srid=WGS84))

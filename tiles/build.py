@@ -18,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from .archive import FolderSink, PMTilesSink, existing_build_key
 from .errors import BadBuildOptions, RasterTooLarge
@@ -195,7 +196,7 @@ def build_pyramid(
     out = Path(out)
     if key in (previous_key, existing_build_key(out)):
         return BuildResult(out, tile_format, zooms, info.lnglat_bounds, 0, key, True, time.monotonic() - started)
-    options = {"zooms": zooms, "key": key, "folder": folder, "workers": workers, "name": name}
+    options: dict[str, Any] = {"zooms": zooms, "key": key, "folder": folder, "workers": workers, "name": name}
     options.update(attribution=attribution, progress=progress)
     with tempfile.TemporaryDirectory(prefix="xenagos-tiles-") as work:
         if hillshade:

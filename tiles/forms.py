@@ -5,6 +5,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -81,7 +82,11 @@ class RasterLayerForm(WagtailAdminModelForm):
         if not (BUILD_FIELDS & set(self.changed_data)) or self.errors:
             return cleaned
         kind, bands = cleaned.get("kind") or RasterLayer.Kind.HISTORICAL_MAP, cleaned.get("bands") or ""
-        check = {"kind": kind, "bands": bands, "zooms": (low, high) if low is not None and high is not None else None}
+        check: dict[str, Any] = {
+            "kind": kind,
+            "bands": bands,
+            "zooms": (low, high) if low is not None and high is not None else None,
+        }
         upload = cleaned.get("source")
         try:
             if isinstance(upload, UploadedFile):

@@ -9,6 +9,7 @@ uint8 with alpha as the last band.
 
 import io
 from dataclasses import dataclass, field
+from typing import Any
 
 import morecantile
 import numpy as np
@@ -153,7 +154,11 @@ class BlockRenderer:
         y_end = min((by + 1) * span, grid.y0 + grid.nty)
         result = BlockResult(block=block)
         pixels = self._warp(x_start, y_start, x_end - x_start, y_end - y_start)
-        encode = {"tile_format": spec.tile_format, "png_level": spec.png_level, "webp_quality": spec.webp_quality}
+        encode: dict[str, Any] = {
+            "tile_format": spec.tile_format,
+            "png_level": spec.png_level,
+            "webp_quality": spec.webp_quality,
+        }
         level: dict[tuple[int, int], np.ndarray] = {}
         for ty in range(y_start, y_end):
             for tx in range(x_start, x_end):

@@ -1,6 +1,7 @@
 """Reads of the tiles app: the layers offered on a map, and one tile of a layer's archive."""
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.contrib.gis.geos import Polygon
 from django.core.cache import cache
@@ -60,8 +61,8 @@ def _published():
 
 
 def layer_overlay(*, layer: RasterLayer, language: str) -> MapOverlay:
-    """``layer`` as a map overlay, titled in ``language``."""
-    west, south, east, north = layer.bounds.extent
+    """``layer`` as a map overlay, titled in ``language`` (a built layer: extent and zooms are set)."""
+    west, south, east, north = cast(Polygon, layer.bounds).extent
     return MapOverlay(
         slug=layer.slug,
         title=layer.title(language),
@@ -69,8 +70,8 @@ def layer_overlay(*, layer: RasterLayer, language: str) -> MapOverlay:
         tile_url=tile_url_template(slug=layer.slug, version=layer.version, tile_format=layer.built_format),
         attribution=_attribution(layer),
         bounds=(west, south, east, north),
-        min_zoom=layer.built_min_zoom,
-        max_zoom=layer.built_max_zoom,
+        min_zoom=cast(int, layer.built_min_zoom),
+        max_zoom=cast(int, layer.built_max_zoom),
         opacity=layer.default_opacity,
     )
 
@@ -133,7 +134,7 @@ def _tile_source_from_db(slug: str) -> TileSource | None:
     layer = RasterLayer.objects.filter(slug=slug).exclude(archive="").exclude(build_key="").first()
     if layer is None:
         return None
-    return TileSource(layer.slug, layer.archive.name, layer.version, layer.built_format, layer.published)
+    return TileSource(layer.slug, cast(str, layer.archive.name), layer.version, layer.built_format, layer.published)
 
 
 def tile_source(*, slug: str, version: str) -> TileSource | None:

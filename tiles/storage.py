@@ -14,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage
@@ -37,8 +38,8 @@ def local_copy(storage: Storage, name: str, *, suffix: str = "") -> Iterator[Pat
         return
     with tempfile.TemporaryDirectory(prefix="xenagos-tiles-") as folder:
         path = Path(folder) / f"source{suffix}"
-        with storage.open(name, "rb") as remote, path.open("wb") as local:
-            shutil.copyfileobj(remote, local, 1 << 20)
+        with storage.open(name, "rb") as remote, path.open("wb") as copy:
+            shutil.copyfileobj(remote, copy, 1 << 20)
         yield path
 
 
@@ -54,7 +55,7 @@ class _StorageBytes:
     def __init__(self, storage: Storage, name: str):
         self._lock = threading.Lock()
         self._fd: int | None = None
-        self._handle = None
+        self._handle: File | None = None
         local = _local_path(storage, name)
         if local is not None:
             self._fd = os.open(local, os.O_RDONLY)
@@ -64,9 +65,10 @@ class _StorageBytes:
     def __call__(self, offset: int, length: int) -> bytes:
         if self._fd is not None:
             return os.pread(self._fd, length, offset)
+        handle = cast(File, self._handle)  # opened whenever there is no local file
         with self._lock:
-            self._handle.seek(offset)
-            return self._handle.read(length)
+            handle.seek(offset)
+            return handle.read(length)
 
     def close(self) -> None:
         if self._fd is not None:

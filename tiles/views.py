@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from . import selectors
@@ -48,7 +47,7 @@ def tile(request: HttpRequest, slug: str, version: str, z: str, x: str, y: str, 
 
 
 @require_safe
-def tilejson(request: HttpRequest, slug: str) -> JsonResponse:
+def tilejson(request: HttpRequest, slug: str) -> HttpResponse:
     """/tiles/<slug>/tilejson.json: the layer as TileJSON 3.0 (for QGIS, MapLibre and others)."""
     layer = selectors.layer_for_preview(slug=slug, user=request.user)
     if layer is None:
@@ -76,10 +75,7 @@ def _private_unless_published(response: HttpResponse, *, layer) -> HttpResponse:
 
 
 def _base_map() -> dict:
-    configured = getattr(settings, "BASEMAPS", None)
-    if configured:
-        return configured[0]
-    return {"name": _("Base map"), "url": settings.BASEMAP_URL, "attribution": settings.BASEMAP_ATTRIBUTION}
+    return settings.BASEMAPS[0]  # the settings always name at least one (XENAGOS_BASEMAPS)
 
 
 def preview(request: HttpRequest, slug: str) -> HttpResponse:

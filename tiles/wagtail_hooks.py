@@ -106,8 +106,7 @@ def layer_status(request: HttpRequest, pk: int) -> JsonResponse:
     layer = RasterLayer.objects.filter(pk=pk).values("status", "progress", "message", "tile_count").first()
     if layer is None or not request.user.has_perm("tiles.view_rasterlayer"):
         raise Http404
-    layer["status_label"] = str(RasterLayer.Status(layer["status"]).label)
-    return JsonResponse(layer)
+    return JsonResponse({**layer, "status_label": str(RasterLayer.Status(layer["status"]).label)})
 
 
 @hooks.register("register_admin_viewset")

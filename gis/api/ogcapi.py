@@ -83,7 +83,7 @@ def collection_document(request: HttpRequest, collection: Collection) -> dict:
     """A collection's description: identity, extent, CRS, licence links and links to items and downloads."""
     sources = queries.collection_sources(collection=collection)
     extent = queries.collection_extent(collection=collection)
-    document = {
+    document: dict[str, object] = {
         "id": collection.id,
         "title": collection.title,
         "description": collection.description,

@@ -52,7 +52,7 @@ def api_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespons
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         if request.method == "OPTIONS":
-            response = HttpResponse(status=204)
+            response: HttpResponseBase = HttpResponse(status=204)
             response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
             response["Access-Control-Allow-Headers"] = "Accept, Accept-Language, If-None-Match, If-Modified-Since"
             response["Access-Control-Max-Age"] = "86400"
@@ -70,7 +70,7 @@ def api_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespons
             response = exception_response(error.status, error.code, error.description)
         return _cors(response)
 
-    wrapped.csrf_exempt = True  # type: ignore[attr-defined]  (GET only; no cookies are read)
+    wrapped.csrf_exempt = True  # type: ignore[attr-defined]  # GET only; no cookies are read
     return wrapped
 
 
@@ -98,7 +98,7 @@ def conditional(request: HttpRequest, response: HttpResponse, *, last_modified=N
     patch_vary_headers(response, ["Accept"])
     # If-Modified-Since alone is not trusted: a renamed place does not change its record's timestamp
     not_modified = (
-        get_conditional_response(request, etag=etag, response=response)
+        (get_conditional_response(request, etag=etag, response=response) or response)  # None only without response
         if request.headers.get("If-None-Match")
         else response
     )

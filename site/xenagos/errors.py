@@ -111,7 +111,7 @@ def service_unavailable(request: HttpRequest) -> HttpResponse:
         response["Content-Language"] = language
     else:
         kept = _resubmittable(request)
-        extra = {"retry_after": retry_after, "resubmit": None, "had_files": False}
+        extra: dict[str, object] = {"retry_after": retry_after, "resubmit": None, "had_files": False}
         if kept is not None:
             extra["resubmit"], extra["had_files"] = kept
             extra["action"] = _same_origin_path(request)

@@ -18,7 +18,7 @@ Import uploads live outside MEDIA_ROOT (``XENAGOS_IMPORT_ROOT``) and are never s
 import posixpath
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.static import serve
@@ -44,12 +44,12 @@ def public_media_name(path: str) -> str | None:
 
 
 @require_safe
-def media(request: HttpRequest, path: str) -> HttpResponse:
+def media(request: HttpRequest, path: str) -> HttpResponseBase:
     """/media/<path>: a file of a public media folder (image renditions); anything else under MEDIA_ROOT is 404."""
     name = public_media_name(path)
     if name is None:
         raise Http404("No such file.")
-    response = serve(request, name, document_root=settings.MEDIA_ROOT)
+    response = serve(request, name, document_root=str(settings.MEDIA_ROOT))
     patch_cache_control(response, public=True, max_age=MEDIA_MAX_AGE_S)
     return response
 

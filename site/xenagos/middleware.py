@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 
 from content.models import Branding
@@ -16,7 +16,7 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
     language prefix to /<lang>/..., which the Wagtail catch-all always accepts (an OGC API exception document or
     an admin 404 would become a redirect to a page that does not exist)."""
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         if response.status_code == 404 and request.path_info.startswith(LANGUAGE_NEUTRAL_PREFIXES):
             return response
         return super().process_response(request, response)
@@ -29,7 +29,7 @@ class MunicipalityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.municipality = None
+        request.municipality = None  # type: ignore[attr-defined]  # our own attribute, read by the views
         if not request.path.startswith(LANGUAGE_NEUTRAL_PREFIXES):
-            request.municipality = Branding.for_request(request).municipality
+            request.municipality = Branding.for_request(request).municipality  # type: ignore[attr-defined]
         return self.get_response(request)

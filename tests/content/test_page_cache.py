@@ -17,10 +17,10 @@ from content.cache import _Invalidation
 from content.models import Branding, PlacePage
 from gis.api.feature_cache import feature_cache_forget_all
 from gis.models import Place, PlaceText
-from gis.services import dataset_upsert
 from importers.mapping import Mapping
 from importers.services import places_import
 from tests.browser import site_url
+from tests.factories import DatasetFactory
 
 pytestmark = pytest.mark.django_db
 ATHENS = {"HTTP_HOST": "athens.localhost"}
@@ -202,7 +202,7 @@ def test_record_change_shows_at_the_next_get(client, page_cache, django_capture_
 
 def test_an_import_shows_its_places_at_the_next_get(client, page_cache, tmp_path, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        dataset = dataset_upsert(slug="cache-test", title="Cache test", licence="CC BY 4.0", attribution="test")
+        dataset = DatasetFactory(slug="cache-test", title="Cache test", licence="CC BY 4.0", attribution="test")
     path = "/el/map/?q=Ξενοδοχείο+Δοκιμής"
     assert "Ξενοδοχείο Δοκιμής</a>" not in client.get(path, **ATHENS).content.decode()
     feature = {

@@ -12,8 +12,10 @@ from collections.abc import Callable
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
+from django.contrib.gis.geos import Point
 
 from gis.models import Category, Place, PlaceText
+from tests.factories import CategoryFactory, PlaceFactory
 
 pytestmark = pytest.mark.django_db
 HOST = {"HTTP_HOST": "athens.localhost"}
@@ -150,6 +152,20 @@ def test_a_place_saved_in_the_admin_is_public_everywhere(client, admin_place, re
 def test_a_withdrawn_place_is_public_nowhere(client, admin_place, reader):
     Place.objects.filter(pk=admin_place.pk).update(withdrawn=True)
     assert not reader(client, admin_place)
+
+
+@pytest.fixture
+def imported_place() -> Place:
+    """The same place as it comes from a source (an import): no page, texts from its source names."""
+    return PlaceFactory(name_el=NAME, location=Point(LON, LAT, srid=4326), category=CategoryFactory(slug="monument"))
+
+
+@pytest.mark.parametrize("reader", READERS, ids=lambda reader: reader.__name__)
+def test_an_imported_place_is_public_everywhere_until_withdrawn(client, imported_place, reader):
+    assert not imported_place.pages.exists()
+    assert reader(client, imported_place)
+    Place.objects.filter(pk=imported_place.pk).update(withdrawn=True)
+    assert not reader(client, imported_place)
 
 
 def test_a_place_without_texts_is_still_public(client, admin_place):

@@ -9,7 +9,7 @@ from django.db import connection
 
 from gis.models import Place
 from gis.search import matching_places_sql, search_query
-from gis.services import dataset_upsert, place_upsert
+from tests.factories import DatasetFactory, PlaceFactory
 
 pytestmark = pytest.mark.django_db
 HOST = {"HTTP_HOST": "athens.localhost"}
@@ -77,9 +77,8 @@ def test_parthenon_also_in_the_acropolis_summary(client, typed):
 
 @pytest.fixture
 def lycabettus():
-    dataset = dataset_upsert(slug="test-hills", title="Hills", licence="CC0", attribution="test")
-    return place_upsert(
-        dataset=dataset,
+    return PlaceFactory(
+        dataset=DatasetFactory(slug="test-hills"),
         source_id="1",
         location=Point(23.7434, 37.9819, srid=4326),
         name_el="Λυκαβηττός",

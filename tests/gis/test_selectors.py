@@ -8,7 +8,7 @@ from pyproj import Geod
 
 from gis import selectors
 from gis.models import Place
-from gis.services import dataset_upsert, place_upsert
+from tests.factories import CategoryFactory, DatasetFactory, PlaceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,22 +19,22 @@ SYNTAGMA = Point(23.7348, 37.9755, srid=4326)  # Syntagma Square, Athens
 def landmarks(athens):
     """Two places that are not in the demo: the Parliament (about 190 m from Syntagma Square, east) and the
     Acropolis Museum (about 1 km away, south-west)."""
-    dataset = dataset_upsert(slug="test-landmarks", title="test", licence="CC0", attribution="test")
-    parliament = place_upsert(
+    dataset = DatasetFactory(slug="test-landmarks")
+    parliament = PlaceFactory(
         dataset=dataset,
         source_id="parliament",
         location=Point(23.7369, 37.9755, srid=4326),
         name_el="Βουλή των Ελλήνων",
         name_en="Hellenic Parliament",
-        category="historic-building",
+        category=CategoryFactory(slug="historic-building"),
     )
-    museum = place_upsert(
+    museum = PlaceFactory(
         dataset=dataset,
         source_id="museum",
         location=Point(23.7285, 37.9684, srid=4326),
         name_el="Μουσείο Ακρόπολης",
         name_en="Acropolis Museum",
-        category="museum",
+        category=CategoryFactory(slug="museum"),
     )
     return parliament, museum
 

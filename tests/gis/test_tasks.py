@@ -30,13 +30,13 @@ def test_database_backend_worker_runs_a_task(database_tasks, athens):
 @pytest.mark.django_db(transaction=True)
 def test_a_places_import_queues_the_download_cache_fill_and_the_worker_runs_it(database_tasks):
     from gis.models import PlaceFeature
-    from gis.services import dataset_upsert
     from importers.mapping import Mapping
     from importers.services import places_import
+    from tests.factories import DatasetFactory
     from tests.importers.helpers import PLEIADES
 
     PlaceFeature.objects.all().delete()
-    dataset = dataset_upsert(slug="more-pleiades", title="Pleiades", licence="CC BY 3.0", attribution="Pleiades")
+    dataset = DatasetFactory(slug="more-pleiades", title="Pleiades", licence="CC BY 3.0", attribution="Pleiades")
     mapping = Mapping(fields={"source_id": "pleiades_id", "name_el": "title"})
     places_import(path=PLEIADES, dataset=dataset, mapping=mapping)
     assert not PlaceFeature.objects.exists()  # queued at commit, not run: the import does not wait for it

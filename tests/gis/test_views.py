@@ -98,12 +98,12 @@ def test_clusters_at_low_zoom_when_many_places(client, athens, settings):
     """More places than POINTS_MAX in view arrive as clusters whose counts add up."""
     from django.contrib.gis.geos import Point
 
-    from gis.services import dataset_upsert, place_upsert
     from gis.views import POINTS_MAX
+    from tests.factories import DatasetFactory, PlaceFactory
 
-    dataset = dataset_upsert(slug="test-many", title="many", licence="CC0", attribution="test")
+    dataset = DatasetFactory(slug="test-many")
     for i in range(POINTS_MAX + 20):
-        place_upsert(
+        PlaceFactory(
             dataset=dataset,
             source_id=str(i),
             location=Point(23.715 + (i % 25) * 0.001, 37.970 + (i // 25) * 0.001, srid=4326),

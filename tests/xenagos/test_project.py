@@ -67,6 +67,20 @@ def test_ruff_lint_and_format():
     assert fmt.returncode == 0, fmt.stdout
 
 
+def test_mypy():
+    """mypy with django-stubs over the project's packages (settings and strictness: pyproject.toml [tool.mypy]); its
+    cache is var/mypy-cache, so a second run reads only what changed."""
+    mypy = Path(sys.executable).with_name("mypy")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "xenagos.settings.test",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "mypy-only"),
+        "DATABASE_URL": _database_url(),
+    }
+    result = subprocess.run([mypy], capture_output=True, text=True, cwd=ROOT, env=env, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_site_is_a_source_root_not_a_package():
     """`site` is a standard-library module: the folder must not become an importable package."""
     assert not (ROOT / "site" / "__init__.py").exists()

@@ -93,7 +93,7 @@ class Command(BaseCommand):
         else:
             dataset = Dataset.objects.filter(slug=options["dataset"]).first()
             stored = mapping_for(dataset=dataset) if dataset else None
-            if stored is not None:
+            if dataset is not None and stored is not None:
                 mapping, origin = stored, f"stored with dataset '{dataset.slug}'"
             else:
                 mapping = mapping_guess_file(

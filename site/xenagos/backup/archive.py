@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 import django
 import psycopg
@@ -74,7 +74,8 @@ def backup_create(
     try:
         with os.fdopen(fd, "wb") as raw:
             compression = COMPRESSIONS.get(path.suffix.lower(), "")
-            with tarfile.open(fileobj=raw, mode=f"w|{compression}", format=tarfile.PAX_FORMAT) as archive:
+            mode = f"w|{compression}"  # "w|", "w|gz" or "w|xz"
+            with tarfile.open(fileobj=raw, mode=mode, format=tarfile.PAX_FORMAT) as archive:  # type: ignore[call-overload]
                 dump = _add_dump(archive, database=database, pg_dump=pg_dump, folder=partial.parent, progress=progress)
                 files = _add_media(archive, media=media, progress=progress)
                 manifest = _manifest(server=server, pg_dump=pg_dump, dump=dump, files=files, media=media)
@@ -117,7 +118,7 @@ def _add_media(archive: tarfile.TarFile, *, media: Mapping[str, Storage], progre
     for count, ((alias, name), size) in enumerate(zip(listed, sizes, strict=True), start=1):
         try:
             with media[alias].open(name, "rb") as handle:
-                digest = _add_stream(archive, f"{MEDIA_PREFIX}{alias}/{name}", handle, size)
+                digest = _add_stream(archive, f"{MEDIA_PREFIX}{alias}/{name}", cast(BinaryIO, handle), size)
         except OSError as error:
             raise BackupError(
                 f"Cannot read the media file {alias}:{name}, or it changed while it was being backed up ({error})."
@@ -239,7 +240,7 @@ def _verify(path: Path, *, dump: Path) -> dict[str, Any]:
                     raise ArchiveCorrupt(f"{path} is not a Xenagos backup: {member.name!r} is not a regular file.")
                 if member.name in found or (member.name == MANIFEST_MEMBER and manifest_bytes is not None):
                     raise ArchiveCorrupt(f"{path} is not a Xenagos backup: {member.name!r} appears twice.")
-                source = archive.extractfile(member)
+                source = cast(BinaryIO, archive.extractfile(member))  # a regular file (checked above)
                 if member.name == MANIFEST_MEMBER:
                     if member.size > MANIFEST_MAX_BYTES:
                         raise ArchiveCorrupt(f"{path} is not a Xenagos backup: its manifest is too large.")
@@ -320,8 +321,8 @@ def _write_media(
                 storage = targets.get((alias, name))
                 if storage is None:
                     raise ArchiveCorrupt(f"{path} changed while it was being restored: {member.name} is new.")
-                reader = Hashing(archive.extractfile(member))
-                content = File(reader, name=posixpath.basename(name))
+                reader = Hashing(cast(BinaryIO, archive.extractfile(member)))  # regular files, verified already
+                content = File(reader, name=posixpath.basename(name))  # type: ignore[arg-type]  # File only reads it
                 content.size = member.size
                 saved = storage.save(name, content)
                 written.append((storage, saved))
@@ -354,7 +355,7 @@ def _git_commit() -> str | None:
     return result.stdout.strip() if result.returncode == 0 else None
 
 
-def _size(size: int) -> str:
+def _size(size: float) -> str:
     for unit in ("B", "kB", "MB", "GB"):
         if size < 1000 or unit == "GB":
             return f"{size:,.0f} {unit}" if unit == "B" else f"{size:,.1f} {unit}"

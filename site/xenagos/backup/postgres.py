@@ -10,7 +10,7 @@ import shutil
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import psycopg
 from psycopg import sql
@@ -76,12 +76,12 @@ class Database:
 
     def connect(self, *, autocommit: bool = False) -> psycopg.Connection:
         """A psycopg connection to the database."""
-        params = {"dbname": self.name, "user": self.user, "password": self.password, "host": self.host}
-        params = {key: value for key, value in params.items() if value}
+        given = {"dbname": self.name, "user": self.user, "password": self.password, "host": self.host}
+        params: dict[str, Any] = {key: value for key, value in given.items() if value}
         if self.port:
             params["port"] = self.port
         try:
-            return psycopg.connect(**params, **self.options, autocommit=autocommit)
+            return psycopg.connect(**{**params, **self.options}, autocommit=autocommit)
         except psycopg.OperationalError as error:
             raise BackupError(f"Cannot connect to the database {self.name!r}: {first_line(error)}") from error
 
@@ -89,9 +89,12 @@ class Database:
 def server_facts(database: Database) -> dict[str, Any]:
     """The server's major version, version string, PostGIS version and extensions (name, version, schema)."""
     with database.connect() as connection:
-        version_num, version = connection.execute(
-            "SELECT current_setting('server_version_num')::int, current_setting('server_version')"
-        ).fetchone()
+        version_num, version = cast(
+            tuple[int, str],
+            connection.execute(
+                "SELECT current_setting('server_version_num')::int, current_setting('server_version')"
+            ).fetchone(),  # one row: a SELECT without FROM
+        )
         extensions = connection.execute(
             "SELECT e.extname, e.extversion, n.nspname FROM pg_extension e"
             " JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql' ORDER BY e.extname"

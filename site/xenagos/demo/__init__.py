@@ -3,6 +3,7 @@
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point
@@ -145,7 +146,7 @@ def _intro_refresh(home, item: DemoMunicipality) -> None:
 
 
 # Editorial pages for a few places (the others are shown from their records).
-PAGES = {
+PAGES: dict[str, dict[str, Any]] = {
     "638356144": {
         "el": {
             "title": "Ακρόπολη Αθηνών",
@@ -208,4 +209,6 @@ def _english():
 
 
 def _home_path(place: Place) -> str:
+    if place.municipality is None:
+        raise ValueError(f"demo place {place.source_id} lies outside the demo municipalities")
     return place.municipality.branding.site.root_page.path

@@ -32,8 +32,13 @@ def _recent(attempts: QuerySet[AccessAttempt], request: HttpRequest) -> QuerySet
     return attempts.filter(attempt_time__gte=get_cool_off_threshold(request))
 
 
+def _address(request: HttpRequest) -> str:
+    """The client's address, as axes' middleware stored it on the request."""
+    return request.axes_ip_address  # type: ignore[attr-defined]  # set by axes
+
+
 def _address_attempts(request: HttpRequest) -> QuerySet[AccessAttempt]:
-    return _recent(AccessAttempt.objects.filter(ip_address=request.axes_ip_address), request)
+    return _recent(AccessAttempt.objects.filter(ip_address=_address(request)), request)
 
 
 def address_failures(request: HttpRequest) -> int:
@@ -56,13 +61,13 @@ class LoginThrottleHandler(AxesDatabaseHandler):
         if request is None or getattr(request, "axes_locked_out", False) or not settings.AXES_LOCK_OUT_AT_FAILURE:
             return
         if address_failures(request) >= settings.XENAGOS_LOGIN_FAILURE_LIMIT_PER_ADDRESS:
-            request.axes_locked_out = True
-            request.axes_credentials = credentials
+            request.axes_locked_out = True  # type: ignore[attr-defined]  # axes' own flags on the request
+            request.axes_credentials = credentials  # type: ignore[attr-defined]
             user_locked_out.send(
                 "axes",
                 request=request,
                 username=get_client_username(request, credentials),
-                ip_address=request.axes_ip_address,
+                ip_address=_address(request),
             )
 
 

@@ -6,11 +6,10 @@ Until then the session counts as signed out everywhere outside the admin (docume
 """
 
 from collections.abc import Callable
-from typing import Literal
+from typing import Literal, Protocol, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -21,12 +20,20 @@ from xenagos.csp import ADMIN_PREFIXES
 Step = Literal["verify", "setup"]
 
 
-def two_factor_required(*, user: AbstractBaseUser) -> bool:
+class VerifiableUser(Protocol):
+    """A signed-in user as django-otp's OTPMiddleware leaves it on the request."""
+
+    is_superuser: bool
+
+    def is_verified(self) -> bool: ...
+
+
+def two_factor_required(*, user: VerifiableUser) -> bool:
     """Whether this user may not use the admin without a TOTP device (superusers, when the setting is on)."""
     return bool(user.is_superuser and settings.XENAGOS_TWO_FACTOR_REQUIRED_FOR_SUPERUSERS)
 
 
-def two_factor_step(*, user: AbstractBaseUser) -> Step | None:
+def two_factor_step(*, user: VerifiableUser) -> Step | None:
     """What a signed-in user still has to do before the admin: give a code, enrol a device, or nothing."""
     if user.is_verified():
         return None
@@ -46,11 +53,11 @@ class TwoFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated:
-            step = two_factor_step(user=user)
+            step = two_factor_step(user=cast(VerifiableUser, user))
             if step is not None:
                 if not request.path.startswith(ADMIN_PREFIXES):
                     request.user = AnonymousUser()
-                    request.user.is_verified = lambda: False  # as django-otp's middleware gives anonymous users
+                    request.user.is_verified = lambda: False  # type: ignore[attr-defined]  # as django-otp does
                 elif request.path not in self.exempt_paths():
                     target = reverse(f"xsecurity:two_factor_{step}")
                     return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")

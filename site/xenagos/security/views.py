@@ -3,6 +3,7 @@
 from base64 import b32encode
 from binascii import unhexlify
 from math import ceil
+from typing import Any
 from urllib.parse import urlencode
 
 import segno
@@ -47,7 +48,7 @@ def _with_next(name: str, request: HttpRequest) -> str:
 @require_admin_access
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """After the password: the code from the user's authenticator app (django-otp throttles wrong codes)."""
-    user = request.user
+    user: Any = request.user  # django-otp's middleware adds is_verified()
     if user.is_verified():
         return redirect(_next_url(request))
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
@@ -83,7 +84,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @require_admin_access
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator app: a new key as a QR code and as text, confirmed by one code from the app."""
-    user = request.user
+    user: Any = request.user  # django-otp's middleware adds is_verified()
     if user_has_device(user, confirmed=True) and not user.is_verified():
         # Replacing a device needs the current one: a stolen password alone must not do it.
         return redirect(_with_next("xsecurity:two_factor_verify", request))
@@ -126,7 +127,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @require_admin_access
 def two_factor_remove(request: HttpRequest) -> HttpResponse:
     """Switch two-factor sign-in off for oneself (not where it is required)."""
-    user = request.user
+    user: Any = request.user  # django-otp's middleware adds is_verified()
     if two_factor_required(user=user):
         messages.error(request, _("Your account must use two-factor sign-in; you can set up a new app instead."))
         return redirect("xsecurity:two_factor_setup")

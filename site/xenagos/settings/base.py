@@ -7,6 +7,7 @@ import json
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -321,7 +322,7 @@ XENAGOS_WORKER_MAX_BACKOFF_S = float(env("XENAGOS_WORKER_MAX_BACKOFF_S", "5"))
 XENAGOS_TASK_MAX_ATTEMPTS = int(env("XENAGOS_TASK_MAX_ATTEMPTS", "2"))
 # Logs go to stderr: journald keeps them under systemd (README, "Deploying"); `make run` pipes each process's output
 # into size-rotated files in var/log (xenagos.logpipe).
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"database_outage": {"()": "xenagos.outage.DatabaseOutageFilter"}},
@@ -359,6 +360,7 @@ AXES_RESET_ON_SUCCESS = True  # a right password clears that user name's failure
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock lasts the time the page says, not longer
 AXES_DISABLE_ACCESS_LOG = True  # no table of every sign-in's address and browser
 AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCK_OUT_AT_FAILURE = True  # axes' default, named here because the per-address limit reads it
 AXES_VERBOSE = False  # no banner on every manage.py command; failures and lockouts are still logged
 LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}  # not an INFO line per sign-in
 # The client's address: REMOTE_ADDR, unless XENAGOS_TRUSTED_PROXIES reverse proxies in front of gunicorn each
@@ -366,7 +368,7 @@ LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}  # not an INFO 
 # the client wrote itself are never used: X-Forwarded-For is not trusted by default.
 XENAGOS_TRUSTED_PROXIES = int(env("XENAGOS_TRUSTED_PROXIES", "0"))
 if XENAGOS_TRUSTED_PROXIES:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_META_PRECEDENCE_ORDER: tuple[str, ...] = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
     AXES_IPWARE_PROXY_COUNT = XENAGOS_TRUSTED_PROXIES - 1  # python-ipware counts the proxies listed in the header
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)

@@ -15,7 +15,7 @@ from django.contrib.gis.geos import Point
 from content.models import Branding, PlacePage
 from gis.api import feature_cache
 from gis.models import Place, PlaceFeature
-from gis.services import dataset_upsert, place_upsert
+from tests.factories import DatasetFactory, PlaceFactory
 
 pytestmark = pytest.mark.django_db
 API = "/api/features"
@@ -39,8 +39,8 @@ def csv_rows(body: bytes) -> list[dict]:
 @pytest.fixture
 def noisy_place(athens):
     """A place whose stored coordinates are the float sums that printed as 37.971433499999996 (the issue's)."""
-    dataset = dataset_upsert(slug="noise", title="Noise", licence="CC BY 4.0", attribution="Test")
-    return place_upsert(
+    dataset = DatasetFactory(slug="noise", title="Noise", licence="CC BY 4.0", attribution="Test")
+    return PlaceFactory(
         dataset=dataset,
         source_id="1",
         location=Point(23.7 + 0.0266784999999, 37.9 + 0.071433499999996, srid=4326),
@@ -86,11 +86,11 @@ def test_csv_for_excel_starts_with_a_bom_and_the_plain_csv_does_not(client):
 def licensed_places(athens):
     """Two places in Athens beside the demo's Pleiades ones (CC BY 3.0): one from a CC0 dataset, one from a dataset
     that names no licence (the municipality's applies)."""
-    cc0 = dataset_upsert(slug="cc0-survey", title="Survey", licence="CC0 1.0", attribution="Survey team")
-    unnamed = dataset_upsert(slug="no-licence", title="Notes", licence="", attribution="Town hall")
+    cc0 = DatasetFactory(slug="cc0-survey", title="Survey", licence="CC0 1.0", attribution="Survey team")
+    unnamed = DatasetFactory(slug="no-licence", title="Notes", licence="", attribution="Town hall")
     return {
-        "CC0 1.0": place_upsert(dataset=cc0, source_id="a", location=Point(23.73, 37.975, srid=4326), name_el="Πρώτο"),
-        athens.licence: place_upsert(
+        "CC0 1.0": PlaceFactory(dataset=cc0, source_id="a", location=Point(23.73, 37.975, srid=4326), name_el="Πρώτο"),
+        athens.licence: PlaceFactory(
             dataset=unnamed, source_id="b", location=Point(23.731, 37.976, srid=4326), name_el="Δεύτερο"
         ),
     }

@@ -1,8 +1,10 @@
 """manage.py build_tiles: a GeoTIFF to an XYZ tile pyramid (PMTiles archive or folder), for a registered layer."""
 
+from typing import cast
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tiles.build import build_pyramid, parse_zoom_range
+from tiles.build import BuildResult, build_pyramid, parse_zoom_range
 from tiles.errors import TilesError
 from tiles.selectors import municipalities_under
 from tiles.services import layer_upsert_from_file, parse_bands
@@ -53,7 +55,8 @@ class Command(BaseCommand):
                     options["source"], options["out"], folder=options["folder"], name=options["layer"], **common
                 )
             else:
-                result = layer_upsert_from_file(slug=options["layer"], source=options["source"], **common).result
+                build = layer_upsert_from_file(slug=options["layer"], source=options["source"], **common)
+                result = cast(BuildResult, build.result)  # set: a failed build raises TilesError
         except TilesError as error:
             raise CommandError(str(error)) from error
         if result.skipped:
