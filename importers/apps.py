@@ -13,9 +13,9 @@ class ImportersConfig(AppConfig):
         from django.db import transaction
         from django.db.models.signals import post_delete
 
+        from gis.api.areas import AREAS
         from gis.api.kinds import kind_register
 
-        from .api import AREAS
         from .models import ImportRun
         from .runs import run_folder_delete
 

@@ -9,9 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from gis.api import parameters as p
 from gis.api.kinds import ATTRIBUTION, UPDATED, Column, Kind, area_sql
 from gis.models import Dataset
-
-from .models import ProtectedArea
-from .selectors import AREA_NAME_SQL
+from importers.models import ProtectedArea
+from importers.selectors import AREA_NAME_SQL
 
 _AREA, _DATASET = ProtectedArea._meta.db_table, Dataset._meta.db_table
 
