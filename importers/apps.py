@@ -9,17 +9,12 @@ class ImportersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Publish protected areas in the open-data API; a deleted run (e.g. with its dataset) takes its upload."""
+        """A deleted run (e.g. with its dataset) takes its upload."""
         from django.db import transaction
         from django.db.models.signals import post_delete
 
-        from gis.api.areas import AREAS
-        from gis.api.kinds import kind_register
-
         from .models import ImportRun
         from .runs import run_folder_delete
-
-        kind_register(AREAS)
 
         def run_deleted(sender, instance, **kwargs) -> None:
             transaction.on_commit(lambda: run_folder_delete(run=instance))

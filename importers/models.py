@@ -89,4 +89,3 @@ class ImportRun(models.Model):
     def percent(self) -> int:
         """Progress in percent (0-100)."""
         return min(100, round(100 * self.progress_done / self.progress_total)) if self.progress_total else 0
-
