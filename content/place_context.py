@@ -8,7 +8,7 @@
 import io
 import json
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import segno
 from django.conf import settings
@@ -50,7 +50,7 @@ def place_language_urls(
             continue
         translation = page.get_translation_or_none(locale) if page else None
         if translation is None or not translation.live:
-            translation = place.pages.live().filter(locale=locale).order_by("path").first()
+            translation = place.pages.filter(live=True, locale=locale).order_by("path").first()
         if translation is not None:
             urls[code] = translation.get_url(request)
             continue
@@ -79,7 +79,7 @@ def place_context(request: HttpRequest, *, place: Place, page: "PlacePage | None
     summary = page.summary if page else ""
     images = list(page.gallery_images.select_related("image")) if page else []
     same_as = [url for url in (place_links(place)) if url]
-    json_ld = {
+    json_ld: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "TouristAttraction",
         "name": name,
