@@ -16,10 +16,10 @@ from wagtail.models import Locale
 from gis.maps import BaseMap, base_maps
 from gis.models import Municipality
 
+from .models import PlaceIndexPage
 from .permissions import page_municipality
 from .selectors import FeaturedPlace, places_featured
 from .services import SOURCE_LANGUAGE
-from .views import place_index_for_request
 
 TILE_PX = 256  # XYZ tile size, screen pixels
 THUMBNAIL_ZOOM = 16  # about 2.4 m a pixel at Athens' latitude: a 240 px thumbnail spans some 580 m
@@ -164,7 +164,7 @@ def home_context(request: HttpRequest, *, page) -> dict:
     language = get_language() or SOURCE_LANGUAGE
     chosen = [item.place_id for item in source.featured_places.all() if item.place_id]
     places = places_featured(municipality=municipality, language=language, chosen=chosen)
-    index = place_index_for_request(request)
+    index = PlaceIndexPage.for_request(request)
     place_base = index.get_url(request) if index else ""
     base = thumbnail_base_map()
     zoom = min(THUMBNAIL_ZOOM, base.max_zoom)

@@ -10,7 +10,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import Http404
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
@@ -19,12 +19,13 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.blocks import ImageBlock
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, Site
 from wagtail.models.audit_log import BaseLogEntry, ModelLogEntryManager
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .forms import PlacePageForm, place_municipality_error
 from .permissions import page_municipality
+from .place_context import place_context, place_record_response, qr_response
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -126,20 +127,21 @@ class PlaceIndexPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("places index")
 
+    @classmethod
+    def for_request(cls, request: HttpRequest) -> "PlaceIndexPage | None":
+        """The places index of the request's site, in the active language (None when the site has none)."""
+        site = Site.find_for_request(request)
+        index = cls.objects.child_of(site.root_page).first() if site else None
+        return index.localized if index else None
+
     @path("p/<uuid:uid>/", name="place_record")
     def place_record(self, request, uid):
         """A place from its record only (imported, no editor's page yet; or a page not in this language)."""
-        from .views import place_record_response
-
-        return place_record_response(request, index=self, uid=uid)
+        return place_record_response(request, page=self, index=PlaceIndexPage.for_request(request), uid=uid)
 
     @path("p/<uuid:uid>/qr-<str:kind>/", name="place_record_qr")
     def place_record_qr(self, request, uid, kind):
         """QR code (kind ``svg`` or ``png``) of a place served from its record."""
-        from .views import qr_response
-
-        if kind not in ("svg", "png"):
-            raise Http404
         return qr_response(request, url=request.build_absolute_uri(f"{self.get_url(request)}p/{uid}/"), kind=kind)
 
 
@@ -221,17 +223,12 @@ class PlacePage(RoutablePageMixin, Page):
     @path("qr-<str:kind>/", name="qr")
     def qr(self, request, kind):
         """QR code (``svg`` or ``png``) that opens this page in this language, for signs on site."""
-        from .views import qr_response
-
-        if kind not in ("svg", "png"):
-            raise Http404
         return qr_response(request, url=request.build_absolute_uri(self.get_url(request)), kind=kind)
 
     def get_context(self, request, *args, **kwargs):
         """The page, plus the record's facts, a small map, the nearest places, QR code and structured data."""
-        from .views import place_context
-
-        return {**super().get_context(request, *args, **kwargs), **place_context(request, place=self.place, page=self)}
+        place = place_context(request, place=self.place, page=self, index=PlaceIndexPage.for_request(request))
+        return {**super().get_context(request, *args, **kwargs), **place}
 
 
 class PlaceGalleryImage(Orderable):

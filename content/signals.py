@@ -59,7 +59,7 @@ def place_page_deleted(sender, instance, **kwargs) -> None:
 # generation of cached pages. Model signals cover ORM writes (pages, places, texts, vocabularies, branding, areas,
 # layers, images, documents, sites, locales, view restrictions); gis.signals.public_data_changed covers the bulk SQL
 # of imports and municipality reassignment.
-PUBLIC_APPS = {"content", "xgis", "importers", "tiles"}
+PUBLIC_APPS = {"content", "xgis", "tiles"}  # the importers' models are their runs and mappings: never shown
 PUBLIC_MODELS = {
     "wagtailcore.page",
     "wagtailcore.site",
@@ -69,7 +69,7 @@ PUBLIC_MODELS = {
     "wagtaildocs.document",
 }
 # Written while pages render or while work runs, and shown on no public page.
-NOT_PUBLIC_MODELS = {"xgis.placefeature", "importers.importrun", "importers.importmapping"}
+NOT_PUBLIC_MODELS = {"xgis.placefeature"}
 
 
 def shows_on_public_pages(model) -> bool:

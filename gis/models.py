@@ -249,3 +249,28 @@ class PlaceFeature(models.Model):
         Municipality, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
     feature = models.TextField()
+
+
+class ProtectedArea(models.Model):
+    """An archaeological zone or other protected area (EPSG:4326), keyed like places on (dataset, source id).
+
+    Written by the importers (``importers.areas``), shown on the map (``gis.areas``) and in the open-data API
+    (``gis.api.areas``). Moved here from ``importers`` by migration 0009, which kept its rows and ids."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="protected_areas")
+    source_id = models.CharField(max_length=200)
+    name_el = models.CharField(_("name (Greek)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=100, blank=True, help_text=_("e.g. zone A, zone B"))
+    geometry = models.MultiPolygonField(_("area"), srid=WGS84)
+    source_attributes = models.JSONField(default=dict, blank=True)
+    withdrawn = models.BooleanField(default=False, help_text=_("missing from the latest import"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("protected area")
+        verbose_name_plural = _("protected areas")
+        constraints = [models.UniqueConstraint(fields=["dataset", "source_id"], name="protectedarea_source_key")]
+
+    def __str__(self) -> str:
+        return self.name_el

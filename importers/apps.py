@@ -9,20 +9,16 @@ class ImportersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Publish protected areas in the open-data API; register the import targets (places, protected areas,
-        boundaries) and the background tasks; a deleted run (e.g. with its dataset) takes its upload."""
+        """Register the import targets (places, protected areas, boundaries) and the background tasks; a deleted run
+        (e.g. with its dataset) takes its upload."""
         from django.db import transaction
         from django.db.models.signals import post_delete
 
-        from gis.api.kinds import kind_register
-
         from . import tasks  # noqa: F401 (registers how runs reach the worker)
-        from .api import AREAS
         from .models import ImportRun
         from .registrations import targets_register
         from .runs import run_folder_delete
 
-        kind_register(AREAS)
         targets_register()
 
         def run_deleted(sender, instance, **kwargs) -> None:

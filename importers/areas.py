@@ -15,13 +15,13 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from gis.models import Dataset, Municipality
+from gis.models import Dataset, Municipality, ProtectedArea
 from gis.services import municipality_upsert, places_reassign_municipality
 
 from .errors import MappingError
 from .history import import_run_record
 from .mapping import AREA_TARGETS, AreaMapping, field_missing, field_unnamed
-from .models import ImportRun, ProtectedArea
+from .models import ImportRun
 from .readers import source_open
 from .records import text_values
 from .report import ImportReport

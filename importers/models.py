@@ -1,4 +1,5 @@
-"""Import mappings (one per dataset), the import history, and protected areas (archaeological zones)."""
+"""Import mappings (one per dataset) and the import history. The records imported live in ``gis`` (places,
+protected areas, boundaries)."""
 
 import uuid
 
@@ -7,8 +8,6 @@ from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .targets import target_label
-
-WGS84 = 4326
 
 
 class ImportMapping(models.Model):
@@ -97,25 +96,3 @@ class ImportRun(models.Model):
     def percent(self) -> int:
         """Progress in percent (0-100)."""
         return min(100, round(100 * self.progress_done / self.progress_total)) if self.progress_total else 0
-
-
-class ProtectedArea(models.Model):
-    """An archaeological zone or other protected area (EPSG:4326), keyed like places on (dataset, source id)."""
-
-    dataset = models.ForeignKey("xgis.Dataset", on_delete=models.PROTECT, related_name="protected_areas")
-    source_id = models.CharField(max_length=200)
-    name_el = models.CharField(_("name (Greek)"), max_length=300)
-    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
-    kind = models.CharField(_("kind"), max_length=100, blank=True, help_text=_("e.g. zone A, zone B"))
-    geometry = models.MultiPolygonField(_("area"), srid=WGS84)
-    source_attributes = models.JSONField(default=dict, blank=True)
-    withdrawn = models.BooleanField(default=False, help_text=_("missing from the latest import"))
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("protected area")
-        verbose_name_plural = _("protected areas")
-        constraints = [models.UniqueConstraint(fields=["dataset", "source_id"], name="protectedarea_source_key")]
-
-    def __str__(self) -> str:
-        return self.name_el

@@ -1,31 +1,13 @@
 """Reads of the importers: stored mappings and the import history, limited to what a user may see."""
 
-from dataclasses import dataclass
-
-from django.db import connection
 from django.db.models import QuerySet
 
-from gis.models import Dataset, Municipality
-from gis.selectors import ENGLISH_COLLATION, GREEK_COLLATION
+from gis.models import Dataset
 from gis.services import municipalities_editable_by
 
 from .errors import MappingError
 from .mapping import AreaMapping, Mapping
-from .models import ImportMapping, ImportRun, ProtectedArea
-
-# An area's name in the language %(lang)s (area alias r): Greek when it has no English name. The API and the map use it.
-AREA_NAME_SQL = "CASE WHEN %(lang)s = 'en' AND r.name_en <> '' THEN r.name_en ELSE r.name_el END"
-MAP_AREAS = 500  # protected areas inlined in a municipality's map (a municipality has tens)
-MAP_DECIMALS = 6  # ~10 cm: plenty for a zone drawn on a map
-
-
-@dataclass
-class MapAreas:
-    """The protected areas a municipality's map shows: a GeoJSON FeatureCollection (made by PostGIS) and, for the
-    list that is the map's accessible equivalent, each area's name and kind, in the language's alphabetical order."""
-
-    geojson: str
-    items: list[dict]
+from .models import ImportMapping, ImportRun
 
 
 def mapping_for(*, dataset: Dataset) -> Mapping | None:
@@ -57,29 +39,3 @@ def import_runs_for(*, user, dataset: Dataset | None = None) -> QuerySet[ImportR
     if dataset is not None:
         runs = runs.filter(dataset=dataset)
     return runs.order_by("-created_at")
-
-
-def protected_areas_for_map(*, municipality: Municipality, language: str) -> MapAreas:
-    """The live (not withdrawn) protected areas touching ``municipality``, named in ``language`` (English falls back
-    to Greek), at most MAP_AREAS of them."""
-    collation = GREEK_COLLATION if language == "el" else ENGLISH_COLLATION
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""WITH named AS (
-                SELECT r.id, r.kind, r.geometry, {AREA_NAME_SQL} AS name
-                FROM {ProtectedArea._meta.db_table} r
-                JOIN {Municipality._meta.db_table} m ON m.id = %(municipality)s
-                WHERE NOT r.withdrawn AND ST_Intersects(r.geometry, m.boundary)
-            ), shown AS (
-                SELECT *, row_number() OVER (ORDER BY name COLLATE "{collation}", id) AS position FROM named
-            )
-            SELECT coalesce(json_agg(json_build_object('name', name, 'kind', kind) ORDER BY position), '[]'),
-                   json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
-                       'type', 'Feature',
-                       'geometry', ST_AsGeoJSON(ST_ForcePolygonCCW(geometry), %(decimals)s)::json,
-                       'properties', json_build_object('name', name, 'kind', kind)) ORDER BY position), '[]'))::text
-            FROM shown WHERE position <= %(limit)s""",  # noqa: S608 -- our table names, a fixed collation; values are parameters
-            {"lang": language, "municipality": municipality.pk, "limit": MAP_AREAS, "decimals": MAP_DECIMALS},
-        )
-        items, geojson = cursor.fetchone()
-    return MapAreas(geojson=geojson, items=items)

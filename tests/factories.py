@@ -21,10 +21,9 @@ from wagtail.models import Locale
 
 from content.models import PlaceIndexPage, PlacePage
 from content.services import HomeTexts, ascii_slug, municipality_site_ensure
-from gis.models import WGS84, Category, Dataset, Municipality, Period, Place, PlaceText
+from gis.models import WGS84, Category, Dataset, Municipality, Period, Place, PlaceText, ProtectedArea
 from gis.selectors import municipality_containing
 from gis.services import place_texts_from_source
-from importers.models import ProtectedArea  # moving to gis.models (issue 13, "structure"): the import follows it
 
 KASTORIA_BOUNDARY = Path(__file__).resolve().parent / "importers" / "data" / "kallikratis_kastoria.geojson"
 SYNTAGMA = (23.7348, 37.9755)  # Syntagma Square, Athens: a place's default location (in the demo's Athens)

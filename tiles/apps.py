@@ -9,9 +9,13 @@ class TilesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        """Signals that keep a layer's files and the tile view's cache right; the overlays on municipalities' maps."""
         from django.db import transaction
         from django.db.models.signals import post_delete, post_save
 
+        from gis.layers import map_layer_register
+
+        from .layers import MAP_LAYER_ORDER, overlays_map_layer
         from .models import RasterLayer
         from .selectors import tile_source_forget
         from .services import layer_files_delete
@@ -29,3 +33,4 @@ class TilesConfig(AppConfig):
             weak=False,
             dispatch_uid="tiles_layer_source_forget",
         )
+        map_layer_register(key="tiles.overlays", provider=overlays_map_layer, order=MAP_LAYER_ORDER)

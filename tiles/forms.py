@@ -21,6 +21,7 @@ from .errors import BadBuildOptions, TilesError
 from .models import RasterLayer, tiles_storage
 from .selectors import municipalities_under
 from .storage import local_copy
+from .tasks import layer_build_schedule
 
 BUILD_FIELDS = {"source", "kind", "bands", "tile_format", "min_zoom", "max_zoom"}
 MB = 1024 * 1024
@@ -130,5 +131,5 @@ class RasterLayerForm(WagtailAdminModelForm):
         rebuild = bool(BUILD_FIELDS & set(self.changed_data)) or self.instance.status == RasterLayer.Status.NEW
         layer = super().save(commit=commit)
         if commit and rebuild:
-            services.layer_build_schedule(layer=layer)
+            layer_build_schedule(layer=layer)
         return layer

@@ -187,13 +187,10 @@ def layer_build(*, layer_id: int, workers: int | None = None, progress: Progress
     return LayerBuild(layer=layer, result=result)
 
 
-def layer_build_schedule(*, layer: RasterLayer) -> None:
-    """Mark ``layer`` waiting and enqueue its build once the current transaction commits."""
-    from .tasks import layer_build_task
-
+def layer_mark_queued(*, layer: RasterLayer) -> None:
+    """Mark ``layer`` waiting for its build (``tiles.tasks.layer_build_schedule`` enqueues it)."""
     RasterLayer.objects.filter(pk=layer.pk).update(status=RasterLayer.Status.QUEUED, progress=0, message="")
     layer.status, layer.progress, layer.message = RasterLayer.Status.QUEUED, 0, ""
-    transaction.on_commit(lambda: layer_build_task.enqueue(layer.pk))
 
 
 @transaction.atomic

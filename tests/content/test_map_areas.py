@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from importers.selectors import protected_areas_for_map
+from gis.areas import protected_areas_for_map
 from tests.browser import assert_accessible, site_url
 from tests.importers.helpers import CHECK_LAT, CHECK_LON, ZONE_NAMES, zones_loaded
 

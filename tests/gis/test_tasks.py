@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django_tasks import TaskResultStatus, task_backends
 
 from gis.models import Place
-from gis.tasks import places_reassign
+from tests.gis.reassign_tasks import places_reassign
 
 
 @pytest.mark.django_db(transaction=True)

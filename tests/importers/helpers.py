@@ -6,9 +6,9 @@ from pathlib import Path
 import geopandas as gpd
 from shapely.geometry import Point, box
 
+from gis.models import ProtectedArea
 from gis.services import dataset_upsert
 from importers.areas import areas_import
-from importers.models import ProtectedArea
 
 DATA = Path(__file__).resolve().parent / "data"
 PLEIADES = DATA / "pleiades_athens_nafplio.geojson"

@@ -11,13 +11,13 @@ from playwright.sync_api import expect
 from pyproj import Geod
 from shapely.geometry import box
 
-from gis.models import Dataset
+from gis.models import Dataset, ProtectedArea
 from gis.services import dataset_upsert
 from importers.areas import areas_import
 from importers.errors import ImporterError
 from importers.forms import AreaMappingForm
 from importers.mapping import AreaMapping
-from importers.models import ImportRun, ProtectedArea
+from importers.models import ImportRun
 from importers.runs import import_run_create, import_run_execute, import_run_update
 from importers.selectors import area_mapping_for
 from tests.browser import admin_log_in, assert_accessible

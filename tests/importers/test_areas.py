@@ -9,10 +9,10 @@ from django.contrib.gis.geos import Point
 from django.core.management import CommandError, call_command
 from shapely.geometry import Polygon
 
-from gis.models import Municipality, Place
+from gis.models import Municipality, Place, ProtectedArea
 from gis.services import dataset_upsert
 from importers.areas import areas_import, boundaries_import
-from importers.models import ImportRun, ProtectedArea
+from importers.models import ImportRun
 from importers.selectors import import_runs_for
 
 from .helpers import CHECK_E, CHECK_N, KASTORIA

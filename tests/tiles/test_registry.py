@@ -9,8 +9,7 @@ from django_tasks import task_backends
 
 from tests.tiles.helpers import DATA, read_pmtiles
 from tiles.models import RasterLayer, tiles_storage
-from tiles.services import layer_build_schedule
-from tiles.tasks import layer_build_task
+from tiles.tasks import layer_build_schedule, layer_build_task
 
 pytestmark = pytest.mark.django_db
 

@@ -28,7 +28,7 @@ def test_healthz_reports_the_age_of_the_oldest_due_task(client, database_tasks):
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
-    from gis.tasks import places_reassign
+    from tests.gis.reassign_tasks import places_reassign
 
     assert client.get("/healthz").json()["oldest_queued_task_age_s"] is None
     old = places_reassign.enqueue()

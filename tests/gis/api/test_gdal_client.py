@@ -5,10 +5,9 @@ import re
 import pyogrio
 import pytest
 
-from gis.models import Municipality, Place
+from gis.models import Municipality, Place, ProtectedArea
 from gis.services import dataset_upsert
 from importers.areas import areas_import
-from importers.models import ProtectedArea
 from tests.importers.helpers import zones_gpkg
 
 from .conftest import run

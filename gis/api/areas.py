@@ -1,7 +1,7 @@
 """Protected areas in the open-data API: the ``areas`` collection (OGC API - Features, downloads, data page).
 
-Registered from ImportersConfig.ready, so that gis knows nothing of this app. Areas are not one municipality's
-records: their licence and attribution are their source dataset's.
+Registered from GisConfig.ready. Areas are not one municipality's records: their licence and attribution are their
+source dataset's.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -10,10 +10,8 @@ from psycopg import sql
 from gis.api import parameters as p
 from gis.api.filters import changed_filter
 from gis.api.kinds import ATTRIBUTION, UPDATED, Column, Kind, area_sql
-from gis.models import Dataset
-
-from .models import ProtectedArea
-from .selectors import AREA_NAME_SQL
+from gis.areas import AREA_NAME_SQL
+from gis.models import Dataset, ProtectedArea
 
 _AREA, _DATASET = ProtectedArea._meta.db_table, Dataset._meta.db_table
 
