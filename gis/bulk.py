@@ -37,6 +37,7 @@ def _table(model: type[Model]) -> sql.Identifier:
 
 STAGE = sql.Identifier("xenagos_import_stage")
 PLAN = sql.Identifier("xenagos_import_plan")
+WITHDRAW = sql.Identifier("xenagos_import_withdraw")  # the stored places the plan withdraws, found once
 STAGE_COLUMNS = (
     "feature",
     "source_id",
@@ -144,7 +145,12 @@ def stage_begin(*, dataset_id: int) -> None:
     """Lock the dataset for this transaction and create an empty stage (geometry EPSG:4326)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, dataset_id])
-        _execute(cursor, sql.SQL("DROP TABLE IF EXISTS {}; DROP TABLE IF EXISTS {}").format(PLAN, STAGE))
+        _execute(
+            cursor,
+            sql.SQL("DROP TABLE IF EXISTS {}; DROP TABLE IF EXISTS {}; DROP TABLE IF EXISTS {}").format(
+                WITHDRAW, PLAN, STAGE
+            ),
+        )
         _execute(
             cursor,
             sql.SQL(
@@ -183,7 +189,6 @@ def plan_build(*, dataset_id: int, mapped: set[str], scope: Scope, locale_id: in
     if matches is not None and matches not in MATCH_ACTIONS:
         raise ValueError(f"matches must be one of {MATCH_ACTIONS}")
     plan = Plan()
-    withdraw_where, withdraw_params = _withdrawn_where(dataset_id=dataset_id, scope=scope)
     # No ANALYZE of the temporary stage or plan: at 100,000 features it cost 0.2 s and 0.3 s and made no import
     # faster (measured: first import, unchanged re-import, every feature changed).
     with connection.cursor() as cursor:
@@ -203,12 +208,12 @@ def plan_build(*, dataset_id: int, mapped: set[str], scope: Scope, locale_id: in
             plan.created = _sample(cursor, action="create")
             plan.updated = _sample(cursor, action="update")
         with _stage("withdrawals"):
-            plan.counts["withdraw"], plan.withdrawn = _withdrawals(cursor, where=withdraw_where, params=withdraw_params)
+            plan.counts["withdraw"], plan.withdrawn = _withdrawals(cursor, dataset_id=dataset_id, scope=scope)
         if scope.target is not None:
             with _stage("far"):
                 plan.far_count, plan.far = _far(cursor, target=scope.target, far_m=scope.far_m)
         with _stage("preview"):
-            plan.preview = _preview(cursor, withdraw_where=withdraw_where, withdraw_params=withdraw_params)
+            plan.preview = _preview(cursor)
     return plan
 
 
@@ -261,12 +266,23 @@ def _changed_sql(mapped: set[str]) -> sql.Composed:
 def _plan_classify(cursor: CursorWrapper, *, dataset_id: int, mapped: set[str], locale_id: int) -> None:
     """Stage: create the plan, one row per staged feature not rejected, in one CREATE TABLE … AS SELECT over the
     stage: its stored place by source key (dataset, source id), its category by slug, its municipality (the first
-    whose boundary contains the point, by the GiST index), what differs (``changed``) and so its action (create,
-    update or unchanged)."""
+    by id whose boundary contains the point), what differs (``changed``) and so its action (create, update or
+    unchanged).
+
+    The municipalities are found from their side: a GiST index on the stage's points, then one index scan of the
+    stage per municipality, so each boundary is prepared once for all its points (measured on 100,000 points and the
+    five Kallikratis boundaries: 2.3 s with the index build, against 3.4-4.5 s for one boundary-index probe per
+    point, on the loaded 2-core machine)."""
+    _execute(cursor, sql.SQL("CREATE INDEX ON {} USING gist (location)").format(STAGE))
     _execute(
         cursor,
         sql.SQL(
             """CREATE TEMP TABLE {plan} ON COMMIT DROP AS
+            WITH located AS (
+                SELECT DISTINCT ON (s.feature) s.feature, m.id
+                FROM {municipality} m JOIN {stage} s ON ST_Intersects(m.boundary, s.location)
+                WHERE NOT s.rejected ORDER BY s.feature, m.id
+            )
             SELECT *, CASE WHEN place_id IS NULL THEN 'create' WHEN cardinality(changed) > 0 THEN 'update'
                       ELSE 'unchanged' END AS action
             FROM (
@@ -278,9 +294,7 @@ def _plan_classify(cursor: CursorWrapper, *, dataset_id: int, mapped: set[str], 
                 FROM {stage} s
                 LEFT JOIN {place} p ON p.dataset_id = %(dataset)s AND p.source_id = s.source_id
                 LEFT JOIN {category} c ON c.slug = s.category_slug AND c.locale_id = %(locale)s
-                LEFT JOIN LATERAL (
-                    SELECT id FROM {municipality} WHERE ST_Intersects(boundary, s.location) ORDER BY id LIMIT 1
-                ) m ON true
+                LEFT JOIN located m ON m.feature = s.feature
                 WHERE NOT s.rejected
             ) planned"""
         ).format(
@@ -459,17 +473,25 @@ def _withdrawn_where(*, dataset_id: int, scope: Scope) -> tuple[sql.Composed, di
     return where, params
 
 
-def _withdrawals(cursor: CursorWrapper, *, where: sql.Composable, params: dict[str, Any]) -> tuple[int, list[dict]]:
-    """Stage: how many stored places the import would withdraw (``where``, see ``_withdrawn_where``) and the first
-    SAMPLE of them by source id: two reads of the place table, anti-joined to the stage."""
-    _execute(cursor, sql.SQL("SELECT count(*) FROM {} p WHERE {}").format(T_PLACE, where), params)
-    count = _count(cursor)
+def _withdrawals(cursor: CursorWrapper, *, dataset_id: int, scope: Scope) -> tuple[int, list[dict]]:
+    """Stage: find the stored places the import withdraws (``_withdrawn_where``: one read of the dataset's places,
+    anti-joined to the stage) into a temporary table that the preview and ``plan_apply`` reuse; returns their count
+    and the first SAMPLE of them by source id."""
+    where, params = _withdrawn_where(dataset_id=dataset_id, scope=scope)
     _execute(
         cursor,
-        sql.SQL("SELECT p.source_id, p.name_el FROM {} p WHERE {} ORDER BY p.source_id LIMIT %(limit)s").format(
-            T_PLACE, where
+        sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT p.id, p.source_id FROM {} p WHERE {}").format(
+            WITHDRAW, T_PLACE, where
         ),
-        {**params, "limit": SAMPLE},
+        params,
+    )
+    count = cursor.rowcount
+    _execute(
+        cursor,
+        sql.SQL(
+            "SELECT p.source_id, p.name_el FROM {} w JOIN {} p ON p.id = w.id ORDER BY w.source_id LIMIT %(limit)s"
+        ).format(WITHDRAW, T_PLACE),
+        {"limit": SAMPLE},
     )
     return count, _rows(cursor)
 
@@ -497,7 +519,7 @@ def _far(cursor: CursorWrapper, *, target: int, far_m: float) -> tuple[int, list
     return count, _rows(cursor)
 
 
-def _preview(cursor: CursorWrapper, *, withdraw_where: sql.Composable, withdraw_params: dict[str, Any]) -> list[dict]:
+def _preview(cursor: CursorWrapper) -> list[dict]:
     """Stage: GeoJSON Features (EPSG:4326, 6 decimals) for the import's preview map, built by PostgreSQL: up to 400
     changed plan rows, 100 unchanged ones and 100 places to be withdrawn, each with its action, name and feature."""
     _execute(
@@ -513,11 +535,10 @@ def _preview(cursor: CursorWrapper, *, withdraw_where: sql.Composable, withdraw_
                 (SELECT footprint, location, action, coalesce(nullif(name_el, ''), name_en), feature
                  FROM {plan} WHERE action = 'unchanged' ORDER BY feature LIMIT 100)
                 UNION ALL
-                (SELECT p.footprint, p.location, 'withdraw', p.name_el, NULL FROM {place} p
-                 WHERE {withdraw} ORDER BY p.source_id LIMIT 100)
+                (SELECT p.footprint, p.location, 'withdraw', p.name_el, NULL FROM {withdraw} w
+                 JOIN {place} p ON p.id = w.id ORDER BY w.source_id LIMIT 100)
             ) shown"""
-        ).format(plan=PLAN, place=T_PLACE, withdraw=withdraw_where),
-        withdraw_params,
+        ).format(plan=PLAN, place=T_PLACE, withdraw=WITHDRAW),
     )
     return [row[0] if isinstance(row[0], dict) else json.loads(row[0]) for row in cursor.fetchall()]
 
@@ -526,9 +547,9 @@ def _preview(cursor: CursorWrapper, *, withdraw_where: sql.Composable, withdraw_
 
 
 def plan_apply(*, dataset_id: int, mapped: set[str], scope: Scope, locale_id: int) -> dict[str, int]:
-    """Write the plan: insert new places (with their source texts and periods in the same statement), update
-    changed ones, withdraw missing ones. A PlaceText written from an editor's page is never touched. Returns rows
-    written per action."""
+    """Write the plan that ``plan_build`` made in this transaction: insert new places (with their source texts and
+    periods in the same statement), update changed ones, withdraw missing ones. A PlaceText written from an editor's
+    page is never touched. Returns rows written per action. (``dataset_id`` and ``scope`` are those of the plan.)"""
     written: dict[str, int] = {}
     languages = [code for code, _name in settings.LANGUAGES]
     with connection.cursor() as cursor:
@@ -541,14 +562,19 @@ def plan_apply(*, dataset_id: int, mapped: set[str], scope: Scope, locale_id: in
         with _stage("links"):
             written["link"] = _links_write(cursor, mapped=mapped, languages=languages)
         with _stage("withdraw"):
-            where, params = _withdrawn_where(dataset_id=dataset_id, scope=scope)
-            _execute(
-                cursor,
-                sql.SQL("UPDATE {} p SET withdrawn = true, updated_at = now() WHERE {}").format(T_PLACE, where),
-                params,
-            )
-            written["withdraw"] = cursor.rowcount
+            written["withdraw"] = _withdrawals_write(cursor)
     return written
+
+
+def _withdrawals_write(cursor: CursorWrapper) -> int:
+    """Stage: withdraw the places that plan_build found (its ``_withdrawals`` table): one UPDATE joined by id."""
+    _execute(
+        cursor,
+        sql.SQL("UPDATE {} p SET withdrawn = true, updated_at = now() FROM {} w WHERE p.id = w.id").format(
+            T_PLACE, WITHDRAW
+        ),
+    )
+    return cursor.rowcount
 
 
 def _source_name(place: str) -> sql.Composed:
