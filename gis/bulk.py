@@ -237,7 +237,7 @@ def _duplicates_reject(cursor: CursorWrapper) -> list[dict]:
 def _changed_sql(mapped: set[str]) -> sql.Composed:
     """SQL of the array of what differs between a staged feature (alias s, with c its category and m its
     municipality) and its stored place (alias p): mapped targets, always-written columns, municipality, withdrawn."""
-    checks = [
+    checks: list[sql.Composable] = [
         sql.SQL("CASE WHEN p.{} IS DISTINCT FROM {} THEN {} END").format(
             sql.Identifier(column), value, sql.Literal(target)
         )
@@ -592,7 +592,7 @@ def _creates_write(
 ) -> tuple[int, int]:
     """Stage: insert the plan's "create" rows as places, with their source texts (one per language) and, if mapped,
     their periods, in one statement (INSERT … RETURNING feeding the two other INSERTs). Returns (places, texts)."""
-    periods = sql.SQL("")
+    periods: sql.Composable = sql.SQL("")
     if "periods" in mapped:
         periods = sql.SQL(
             """, periods AS (
