@@ -243,7 +243,8 @@ def fair_peer(url: str, shapefile: Path) -> float:
     layer = shapefile.stem
     command = [
         "ogr2ogr", "-f", "PostgreSQL", pg_source(url), str(shapefile), "-append", "-nln", FAIR_TABLE,
-        "-sql", f'SELECT id AS source_id, title AS name_el FROM "{layer}"',  # noqa: S608 (our own file)
+        "-dialect", "SQLite", "-sql",
+        f'SELECT id AS source_id, title AS name_el, geometry AS location FROM "{layer}"',  # noqa: S608 (our file)
         "-nlt", "POINT",
         "-t_srs", "EPSG:4326", "--config", "PG_USE_COPY", "YES",
     ]  # fmt: skip
