@@ -6,12 +6,19 @@ into its own virtual environment under var/bench/pygeoapi-venv — not a project
 gunicorn with the same number of sync workers and driven by the same load generator (wrk, Debian package) with the
 same bbox, limit and connections. Prints both rates and their ratio (target ≥ 1.0). Never pass/fail.
 
+The raw limit: the SQL statements that our items endpoint runs for that request (the page of features and
+numberMatched), read at run time from the endpoint itself (Django's test client in a child process, queries
+captured with CaptureQueriesContext, those on the places' tables kept), replayed by PostgreSQL's ``pgbench``
+(``-f`` script, ``-c`` the same connections, ``-j 2`` threads like wrk's, ``-T`` the same seconds, ``-n``) on the
+same table: one pgbench transaction = one items request's SQL. Prints our items rate / pgbench's (target ≥ 0.5).
+
     export SECRET_KEY=x DATABASE_URL=$(scripts/pg.sh url)
     .venv/bin/python bench/items_vs_pygeoapi.py [--points 500000] [--workers 2] [--seconds 15]
 """
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -22,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from export_vs_ogr2ogr import ROOT, bench_database, free_port, gunicorn, out, seed
+from export_vs_ogr2ogr import ROOT, bench_database, django_env, free_port, gunicorn, out, seed
 
 VENV = ROOT / "var" / "bench" / "pygeoapi-venv"
 BBOX = "23.60,37.90,23.80,38.10"  # around Athens
@@ -178,6 +185,58 @@ def wrk(url: str, seconds: int, connections: int) -> float:
     return float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
 
 
+# (Child process, on the benchmark database) the SQL that the items endpoint runs for the request in argv[1]:
+# every statement on the places' tables, with its parameters bound, as a pgbench script (one per line set).
+ITEMS_SQL = """
+import json, sys
+import django
+django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from gis.models import Place
+with CaptureQueriesContext(connection) as captured:
+    response = Client().get(sys.argv[1])
+assert response.status_code == 200, response.status_code
+table = Place._meta.db_table
+print(json.dumps([query["sql"] for query in captured.captured_queries if table in query["sql"]]))
+"""
+
+
+def pgbench_path() -> str:
+    """pgbench (Debian's postgresql-client), on PATH or in /usr/lib/postgresql/*/bin."""
+    found = shutil.which("pgbench") or next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/pgbench"))), None)
+    if not found:
+        sys.exit("pgbench is needed: apt-get install postgresql-client (scripts/system-deps.sh)")
+    return str(found)
+
+
+def items_statements(url: str, path: str) -> list[str]:
+    """The SQL statements (parameters bound) that our items endpoint runs for ``path``, read from the endpoint."""
+    env = {**django_env(url), "ALLOWED_HOSTS": "*"}
+    result = subprocess.run(
+        [sys.executable, "-c", ITEMS_SQL, path], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def pgbench(url: str, statements: list[str], *, seconds: int, connections: int, workdir: Path) -> float:
+    """Transactions per second of pgbench replaying ``statements`` (one transaction: all of them), no vacuum."""
+    script = workdir / "items.pgbench.sql"
+    script.write_text("".join(statement.rstrip().rstrip(";") + ";\n" for statement in statements))
+    parts = urlsplit(url)
+    env = {**os.environ, "PGPASSWORD": parts.password or ""}
+    command = [
+        pgbench_path(), "-n", "-f", str(script), "-c", str(connections), "-j", "2", "-T", str(seconds),
+        "-h", parts.hostname or "localhost", "-p", str(parts.port or 5432), "-U", parts.username or "",
+        parts.path.lstrip("/"),
+    ]  # fmt: skip
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    failed = re.search(r"number of failed transactions: (\d+)", result.stdout)
+    assert not failed or failed.group(1) == "0", result.stdout
+    return float(re.search(r"tps = ([\d.]+)", result.stdout).group(1))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--points", type=int, default=500_000)
@@ -197,6 +256,9 @@ def main() -> None:
             matched = check(target)
             wrk(target, 3, args.connections)  # warm-up
             ours = wrk(target, args.seconds, args.connections)
+        statements = items_statements(url, f"/api/features/collections/places/items?{query}")
+        pgbench(url, statements, seconds=3, connections=args.connections, workdir=workdir)  # warm-up
+        raw = pgbench(url, statements, seconds=args.seconds, connections=args.connections, workdir=workdir)
         with pygeoapi_server(url, args.workers, workdir) as base:
             target = f"{base}/collections/places/items?{query}"
             peer_matched = check(target)
@@ -207,6 +269,12 @@ def main() -> None:
         f"{args.workers} gunicorn workers each, wrk -t2 -c{args.connections} -d{args.seconds}s"
     )
     out(f"ours {ours:,.1f} req/s, pygeoapi {peer:,.1f} req/s -> ours is {ours / peer:.2f}x pygeoapi (target >= 1.0x)")
+    shapes = ", ".join(f"{statement.split()[0]} of {len(statement):,} characters" for statement in statements)
+    out(
+        f"raw limit: pgbench -c{args.connections} -j2 -T{args.seconds} replaying the endpoint's "
+        f"{len(statements)} SQL statements ({shapes}): {raw:,.1f} tps "
+        f"-> ours is {ours / raw:.2f}x the raw limit (target >= 0.5x)"
+    )
 
 
 if __name__ == "__main__":
