@@ -128,7 +128,7 @@ def _stage(name: str) -> Iterator[None]:
 
 
 def _execute(cursor: CursorWrapper, query: sql.Composable, params: Mapping[str, Any] | list | None = None) -> None:
-    cursor.execute(query, params)  # type: ignore[arg-type]  # Django passes a Composed through to psycopg
+    cursor.execute(query, params)  # Django passes a Composed through to psycopg
 
 
 def _rows(cursor: CursorWrapper) -> list[dict]:

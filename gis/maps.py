@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.templatetags.static import static
@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 
 if TYPE_CHECKING:
     import folium
-    from branca.element import Element
+    from branca.element import Element, Figure
 
 # folium's asset names -> our static files (installed from npm, see package.json)
 STATIC_ASSETS = {
@@ -130,7 +130,7 @@ def embed(folium_map: folium.Map) -> EmbeddedMap:
                 url = _resolve(name)
                 if url not in target:
                     target.append(url)
-    figure = folium_map.get_root()
+    figure = cast("Figure", folium_map.get_root())
     figure.render()
     return EmbeddedMap(
         html=figure.html.render(),

@@ -17,5 +17,5 @@ def feature_cache_fill_task(language: str | None = None) -> int:
     if written and not connection.in_atomic_block:  # VACUUM cannot run in a transaction (the tests' immediate tasks)
         with connection.cursor() as cursor:
             # sets the new rows' hint bits and visibility map now, so the next downloads' checks are index-only
-            cursor.execute(sql.SQL("VACUUM (ANALYZE) {}").format(sql.Identifier(CACHE)))
+            cursor.execute(sql.SQL("VACUUM (ANALYZE) {}").format(CACHE))
     return written

@@ -58,7 +58,7 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         offered = targets_offered()
         kind = self.fields["kind"]
-        kind.choices = [(target.key, target.choice_label) for target in offered]  # type: ignore[attr-defined]
+        kind.choices = [(target.key, target.choice_label) for target in offered]
         kind.initial = self.default_kind = offered[0].key
         self.fields["municipality"].queryset = Municipality.objects.filter(pk__in=[m.pk for m in municipalities])
         if len(municipalities) == 1:  # an editor of one municipality need not choose

@@ -10,8 +10,9 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.contrib.gis.geos import Polygon
 from django.db import transaction
@@ -116,7 +117,7 @@ def layer_files_delete(*, layer: RasterLayer) -> None:
     storage = tiles_storage()
     for name in (layer.source.name, layer.archive.name):
         if name:
-            transaction.on_commit(lambda name=name: storage.delete(name))
+            transaction.on_commit(partial(storage.delete, name))
 
 
 @dataclass
@@ -134,6 +135,7 @@ def layer_build(*, layer_id: int, workers: int | None = None, progress: Progress
     from .build import build_pyramid  # rasterio: here, not at the top (see the module's docstring)
 
     layer = RasterLayer.objects.get(pk=layer_id)
+    source_name = cast(str, layer.source.name)  # a layer is registered with its stored source
     RasterLayer.objects.filter(pk=layer_id).update(status=RasterLayer.Status.BUILDING, progress=0, message="")
     storage = tiles_storage()
     report = _throttled(layer_id)
@@ -145,7 +147,7 @@ def layer_build(*, layer_id: int, workers: int | None = None, progress: Progress
 
     try:
         with (
-            local_copy(storage, layer.source.name, suffix=".tif") as source,
+            local_copy(storage, source_name, suffix=".tif") as source,
             tempfile.TemporaryDirectory(prefix="xenagos-tiles-") as work,
         ):
             out = Path(work) / f"{layer.slug}.pmtiles"
@@ -163,12 +165,12 @@ def layer_build(*, layer_id: int, workers: int | None = None, progress: Progress
                 previous_key=_built_key(layer),
             )
             if result.skipped:
-                layer_record_build(layer=layer, result=result, archive_name=layer.archive.name)
+                layer_record_build(layer=layer, result=result, archive_name=layer.archive.name or "")
                 return LayerBuild(layer=layer, result=result)
             old_archive = layer.archive.name if layer.archive else ""
             name = store_file(storage, f"tiles/archives/{layer.slug}-{result.build_key[:12]}.pmtiles", out)
     except TilesError as error:
-        message = f"{Path(layer.source.name).name}: {error.reason}"  # not the server's temporary path
+        message = f"{Path(source_name).name}: {error.reason}"  # not the server's temporary path
         RasterLayer.objects.filter(pk=layer_id).update(status=RasterLayer.Status.FAILED, message=message)
         layer.refresh_from_db()
         return LayerBuild(layer=layer, result=None, error=message)
@@ -250,5 +252,5 @@ def layer_upsert_from_file(
             raise
     for old in (old_archive, old_source):
         if old and old not in saved:
-            transaction.on_commit(lambda old=old: storage.delete(old))
+            transaction.on_commit(partial(storage.delete, old))
     return LayerBuild(layer=layer, result=result)
