@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from django.db import connection
 
 from gis.models import Municipality
-from gis.selectors import ENGLISH_COLLATION, GREEK_COLLATION, PlaceFilter
+from gis.languages import collate_sql
+from gis.selectors import PlaceFilter
 
 FEATURED_FALLBACK_COUNT = 6
 
@@ -38,7 +39,6 @@ def places_featured(
     """
     where = PlaceFilter(municipality=municipality, language=language)
     clauses, params = where.sql(texts=True)
-    collation = GREEK_COLLATION if language == "el" else ENGLISH_COLLATION
     columns = (
         "SELECT p.id, p.uid::text, t.name, t.summary, t.url, t.image_url, t.image_alt, "
         "ST_X(p.location), ST_Y(p.location)"
@@ -54,7 +54,7 @@ def places_featured(
         if not rows and fallback:
             cursor.execute(
                 f"{columns} {clauses} ORDER BY t.from_page AND t.image_url <> '' DESC, t.from_page DESC, "  # noqa: S608
-                f"p.wikidata <> '' DESC, t.name COLLATE \"{collation}\" LIMIT %s",
+                f"p.wikidata <> '' DESC, t.name {collate_sql(language)} LIMIT %s",
                 [*params, fallback],
             )
             rows = cursor.fetchall()

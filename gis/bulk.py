@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection
 
+from .languages import name_by_row_sql, name_columns
 from .models import Category, Dataset, Municipality, Period, Place, PlaceText
 
 STAGE = "xenagos_import_stage"
@@ -382,7 +383,7 @@ def plan_apply(*, dataset_id: int, mapped: set[str], scope: Scope, locale_id: in
                 RETURNING id, source_id, name_el, name_en
             ), texts AS (
                 INSERT INTO {T_TEXT} (place_id, language, name, summary, url, image_url, image_alt, from_page)
-                SELECT c.id, l.code, {_SOURCE_NAME.format(p="c")}, '', '', '', '', false
+                SELECT c.id, l.code, {_source_name("c")}, '', '', '', '', false
                 FROM created c CROSS JOIN unnest(%(languages)s::text[]) AS l(code)
                 RETURNING 1
             ){periods}
@@ -400,12 +401,10 @@ def plan_apply(*, dataset_id: int, mapped: set[str], scope: Scope, locale_id: in
     return written
 
 
-# A place's name from the source in language l.code (p: the place's alias); English falls back to Greek, and Greek
-# (of a source with English names only) to English.
-_SOURCE_NAME = (
-    "CASE WHEN l.code = 'en' THEN coalesce(nullif({p}.name_en, ''), {p}.name_el)"
-    " ELSE coalesce(nullif({p}.name_el, ''), {p}.name_en) END"
-)
+def _source_name(alias: str) -> str:
+    """A place's name from the source in language l.code (``alias``: the place's), by that language's name order
+    (gis.languages: English falls back to Greek, and Greek, for a source with English names only, to English)."""
+    return name_by_row_sql(columns=name_columns(alias), language_sql="l.code")
 
 
 def _links_write(cursor, mapped: set[str], languages: list[str]) -> int:
@@ -428,7 +427,7 @@ def _links_write(cursor, mapped: set[str], languages: list[str]) -> int:
     if linked:
         cursor.execute(
             f"""INSERT INTO {T_TEXT} AS t (place_id, language, name, summary, url, image_url, image_alt, from_page)
-            SELECT DISTINCT ON (p.id, l.code) p.id, l.code, {_SOURCE_NAME.format(p="p")}, '', '', '', '', false
+            SELECT DISTINCT ON (p.id, l.code) p.id, l.code, {_source_name("p")}, '', '', '', '', false
             FROM {PLAN} pl JOIN {T_PLACE} p ON p.id = pl.match_id
             CROSS JOIN unnest(%s::text[]) AS l(code)
             WHERE pl.action = 'link' AND pl.changed && ARRAY['name_el', 'name_en']
@@ -476,7 +475,7 @@ def _updates_write(cursor, mapped: set[str], locale_id: int, languages: list[str
         )
     cursor.execute(
         f"""INSERT INTO {T_TEXT} AS t (place_id, language, name, summary, url, image_url, image_alt, from_page)
-        SELECT p.id, l.code, {_SOURCE_NAME.format(p="p")}, '', '', '', '', false
+        SELECT p.id, l.code, {_source_name("p")}, '', '', '', '', false
         FROM {PLAN} pl JOIN {T_PLACE} p ON p.id = pl.place_id
         CROSS JOIN unnest(%s::text[]) AS l(code)
         WHERE pl.action = 'update' AND pl.changed && ARRAY['name_el', 'name_en']

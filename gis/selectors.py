@@ -7,18 +7,16 @@ import json
 import math
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 
+from .languages import collate_sql, fallback_order, language_params, source_language
 from .models import Category, Municipality, Period, Place, PlaceText
 from .public import public_name_sql, public_place_sql
-from .search import matching_places_sql, search_query
+from .search import matching_places_sql, search_params, search_query
 
 GEOJSON_DECIMALS = 7  # ~1 cm at Greek latitudes
-GREEK_COLLATION = "el-x-icu"  # ICU collation shipped with PostgreSQL: accents and final sigma sort right
-ENGLISH_COLLATION = "en-x-icu"
 CLUSTER_CELL_PX = 64  # grid cell of a server-side cluster, in screen pixels at the requested zoom
 WEB_MERCATOR_WORLD_M = 40075016.686  # width of the EPSG:3857 world, metres
 WALKING_M_PER_MIN = 80  # about 4.8 km/h
@@ -69,23 +67,39 @@ def places_named_like(*, queryset: QuerySet[Place], text: str) -> QuerySet[Place
     return queryset
 
 
+def _translated(model: type[Category] | type[Period], *, language: str) -> QuerySet:
+    """One row per translation key of a vocabulary: the row in the first language of ``language``'s fallback order
+    that has one (German, else English, else the Greek source row)."""
+    order = fallback_order(language)
+    rank = Case(*[When(locale__language_code=code, then=Value(index)) for index, code in enumerate(order)])
+    return (
+        model.objects.filter(locale__language_code__in=order)
+        .annotate(language_rank=rank)
+        .order_by("translation_key", "language_rank")
+        .distinct("translation_key")
+    )
+
+
 def vocabulary_choices(*, model: type[Category] | type[Period], language: str) -> list[tuple[int, str]]:
     """(pk, name) of a vocabulary's source-language rows (what places point at), each once, named in ``language``
-    when a translation exists; in editorial order."""
-    source = settings.LANGUAGE_CODE
-    names = dict(model.objects.filter(locale__language_code=language).values_list("translation_key", "name"))
-    rows = model.objects.filter(locale__language_code=source).order_by("sort_order", "name")
+    or the first of its fallbacks that has a translation; in editorial order."""
+    names = dict(_translated(model, language=language).values_list("translation_key", "name"))
+    rows = model.objects.filter(locale__language_code=source_language()).order_by("sort_order", "name")
     return [(row.pk, names.get(row.translation_key) or row.name) for row in rows]
 
 
 def categories(*, language: str) -> QuerySet[Category]:
-    """The category vocabulary in ``language`` (rows of that locale), in editorial order."""
-    return Category.objects.filter(locale__language_code=language).order_by("sort_order", "name")
+    """The category vocabulary in ``language`` (each category's row in the language, else in its first fallback
+    that has one), in editorial order."""
+    chosen = _translated(Category, language=language).values("pk")
+    return Category.objects.filter(pk__in=chosen).order_by("sort_order", "name")
 
 
 def periods(*, language: str) -> QuerySet[Period]:
-    """The period vocabulary in ``language``, in chronological (editorial) order."""
-    return Period.objects.filter(locale__language_code=language).order_by("sort_order", "name")
+    """The period vocabulary in ``language`` (with fallbacks, as ``categories``), in chronological (editorial)
+    order."""
+    chosen = _translated(Period, language=language).values("pk")
+    return Period.objects.filter(pk__in=chosen).order_by("sort_order", "name")
 
 
 @dataclass
@@ -128,13 +142,12 @@ class PlaceFilter:
             params.append(self.periods)
         if query:
             clauses.append(f"AND p.id IN ({matching_places_sql('%s')})")
-            params.extend([query] * 3)
+            params.extend(search_params(query))
         return " ".join(clauses), params
 
 
 def _feature_sql(language: str) -> str:
-    collation = GREEK_COLLATION if language == "el" else ENGLISH_COLLATION
-    name = public_name_sql(place="p", text="t", language=f"'{'en' if language == 'en' else 'el'}'")
+    name = public_name_sql(place="p", text="t", language=language)
     return f"""
         json_build_object(
             'type', 'Feature', 'id', p.uid,
@@ -143,7 +156,7 @@ def _feature_sql(language: str) -> str:
                 'name', {name}, 'url', NULLIF(t.url, ''), 'category', c.slug,
                 'image', NULLIF(t.image_url, ''), 'image_alt', COALESCE(t.image_alt, '')
             )
-        ) AS feature, ({name}) COLLATE "{collation}" AS sort_name
+        ) AS feature, ({name}) {collate_sql(language)} AS sort_name
     """
 
 
@@ -247,6 +260,7 @@ def places_near(
     """
     clauses = [public_place_sql("p")]
     params: dict = {"lon": point.x, "lat": point.y, "radius": radius_m, "limit": limit, "language": language}
+    params.update(language_params(language))
     if municipality is not None:
         clauses.append("p.municipality_id = %(municipality)s")
         params["municipality"] = municipality.pk
@@ -271,7 +285,7 @@ def places_near(
         highest = math.radians(min(89.0, abs(point.y) + metres / 110574.0))
         params["degrees"] = metres / (min(110574.0, 111320.0 * math.cos(highest)) / 1.01)
         cursor.execute(
-            f"""SELECT p.uid::text, {public_name_sql(place="p", text="t", language="%(language)s")},
+            f"""SELECT p.uid::text, {public_name_sql(place="p", text="t")},
                        COALESCE(t.url, ''), c.slug, ST_X(p.location), ST_Y(p.location), n.distance_m
                 FROM {Place._meta.db_table} p
                 CROSS JOIN LATERAL (SELECT ST_Distance(p.location::geography, {here}::geography) AS distance_m) n
@@ -290,11 +304,14 @@ def place_text(*, place: Place, language: str) -> PlaceText | None:
 
 
 def vocabulary_in(item: Category | Period | None, *, language: str) -> Category | Period | None:
-    """The ``language`` translation of a category or period (the item itself when it has none)."""
+    """The translation of a category or period in ``language``, else in the first of its fallbacks that has one
+    (the item itself when none has)."""
     if item is None:
         return None
-    translated = type(item).objects.filter(translation_key=item.translation_key, locale__language_code=language)
-    return translated.first() or item
+    order = fallback_order(language)
+    rows = type(item).objects.filter(translation_key=item.translation_key, locale__language_code__in=order)
+    by_language = {row.locale.language_code: row for row in rows.select_related("locale")}
+    return next((by_language[code] for code in order if code in by_language), item)
 
 
 def point_from_greek_grid(*, easting: float, northing: float) -> Point:

@@ -6,15 +6,16 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from gis.models import Dataset, Municipality
-from gis.selectors import ENGLISH_COLLATION, GREEK_COLLATION
+from gis.languages import collate_sql, language_params, name_columns, name_param_sql
 from gis.services import municipalities_editable_by
 
 from .errors import MappingError
 from .mapping import AreaMapping, Mapping
 from .models import ImportMapping, ImportRun, ProtectedArea
 
-# An area's name in the language %(lang)s (area alias r): Greek when it has no English name. The API and the map use it.
-AREA_NAME_SQL = "CASE WHEN %(lang)s = 'en' AND r.name_en <> '' THEN r.name_en ELSE r.name_el END"
+# An area's name in the language of the query's parameters (area alias r; gis.languages.language_params), by that
+# language's name order (English, else Greek). The API and the map use it.
+AREA_NAME_SQL = name_param_sql(columns=name_columns("r"))
 MAP_AREAS = 500  # protected areas inlined in a municipality's map (a municipality has tens)
 MAP_DECIMALS = 6  # ~10 cm: plenty for a zone drawn on a map
 
@@ -62,7 +63,6 @@ def import_runs_for(*, user, dataset: Dataset | None = None) -> QuerySet[ImportR
 def protected_areas_for_map(*, municipality: Municipality, language: str) -> MapAreas:
     """The live (not withdrawn) protected areas touching ``municipality``, named in ``language`` (English falls back
     to Greek), at most MAP_AREAS of them."""
-    collation = GREEK_COLLATION if language == "el" else ENGLISH_COLLATION
     with connection.cursor() as cursor:
         cursor.execute(
             f"""WITH named AS (
@@ -71,7 +71,7 @@ def protected_areas_for_map(*, municipality: Municipality, language: str) -> Map
                 JOIN {Municipality._meta.db_table} m ON m.id = %(municipality)s
                 WHERE NOT r.withdrawn AND ST_Intersects(r.geometry, m.boundary)
             ), shown AS (
-                SELECT *, row_number() OVER (ORDER BY name COLLATE "{collation}", id) AS position FROM named
+                SELECT *, row_number() OVER (ORDER BY name {collate_sql(language)}, id) AS position FROM named
             )
             SELECT coalesce(json_agg(json_build_object('name', name, 'kind', kind) ORDER BY position), '[]'),
                    json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
@@ -79,7 +79,7 @@ def protected_areas_for_map(*, municipality: Municipality, language: str) -> Map
                        'geometry', ST_AsGeoJSON(ST_ForcePolygonCCW(geometry), %(decimals)s)::json,
                        'properties', json_build_object('name', name, 'kind', kind)) ORDER BY position), '[]'))::text
             FROM shown WHERE position <= %(limit)s""",  # noqa: S608 -- our table names, a fixed collation; values are parameters
-            {"lang": language, "municipality": municipality.pk, "limit": MAP_AREAS, "decimals": MAP_DECIMALS},
+            {**language_params(language), "municipality": municipality.pk, "limit": MAP_AREAS, "decimals": MAP_DECIMALS},
         )
         items, geojson = cursor.fetchone()
     return MapAreas(geojson=geojson, items=items)

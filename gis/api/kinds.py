@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
+from ..languages import name_columns, name_param_sql, translated_rows_sql
 from ..models import Category, Dataset, Municipality, Period, Place, PlaceText
 from ..public import public_name_sql, public_place_sql
 from . import parameters as p
@@ -127,13 +128,14 @@ class Kind:
 _PLACE, _TEXT, _MUNICIPALITY = Place._meta.db_table, PlaceText._meta.db_table, Municipality._meta.db_table
 _CATEGORY, _PERIOD, _DATASET = Category._meta.db_table, Period._meta.db_table, Dataset._meta.db_table
 _THROUGH, _LOCALE = Place.periods.through._meta.db_table, Locale._meta.db_table
-_LOCALE_ID = f"(SELECT id FROM {_LOCALE} WHERE language_code = %(lang)s)"  # noqa: S608
-_LOCAL_NAME = "CASE WHEN %(lang)s = 'en' AND m.name_en <> '' THEN m.name_en ELSE m.name_el END"
+# names and vocabulary labels in %(lang)s by its fallback order (gis.languages.language_params)
+_LOCAL_NAME = name_param_sql(columns=name_columns("m"))
 _PERIOD_ROWS = f"""
             SELECT pp.place_id, array_agg(pe.slug ORDER BY pe.sort_order, pe.slug) AS slugs,
                    array_agg(COALESCE(pl.name, pe.name) ORDER BY pe.sort_order, pe.slug) AS names
             FROM {_THROUGH} pp JOIN {_PERIOD} pe ON pe.id = pp.period_id
-            LEFT JOIN {_PERIOD} pl ON pl.translation_key = pe.translation_key AND pl.locale_id = {_LOCALE_ID}"""  # noqa: S608
+            LEFT JOIN {translated_rows_sql(table=_PERIOD, locale_table=_LOCALE)} pl
+                ON pl.translation_key = pe.translation_key"""  # noqa: S608
 PERIOD_JOINS = {
     # a page: aggregate each place's periods as it is read (index look-ups)
     "page": f"LEFT JOIN LATERAL ({_PERIOD_ROWS} WHERE pp.place_id = r.id GROUP BY pp.place_id) per ON true",
@@ -181,7 +183,8 @@ PLACES = Kind(
         JOIN {_MUNICIPALITY} m ON m.id = r.municipality_id
         LEFT JOIN {_TEXT} t ON t.place_id = r.id AND t.language = %(lang)s
         LEFT JOIN {_CATEGORY} c ON c.id = r.category_id
-        LEFT JOIN {_CATEGORY} cl ON cl.translation_key = c.translation_key AND cl.locale_id = {_LOCALE_ID}
+        LEFT JOIN {translated_rows_sql(table=_CATEGORY, locale_table=_LOCALE)} cl
+            ON cl.translation_key = c.translation_key
         LEFT JOIN {_DATASET} d ON d.id = r.dataset_id
         {{periods}}
         WHERE {public_place_sql("r")}""",  # noqa: S608 (table names are ours)
@@ -202,7 +205,7 @@ PLACES = Kind(
     columns=[
         Column(
             "name",
-            public_name_sql(place="r", text="t", language="%(lang)s"),
+            public_name_sql(place="r", text="t"),
             "string",
             _("Name of the place in the chosen language."),
         ),

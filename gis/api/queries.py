@@ -10,6 +10,7 @@ from typing import Any, Literal
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 
+from ..languages import language_params
 from ..models import Dataset, Municipality, Place
 from .collections import Collection
 from .kinds import DECIMALS, PLACES, Kind
@@ -29,9 +30,9 @@ class Matched:
 
 
 def read_params(language: str) -> dict[str, Any]:
-    """The parameters every read of features needs besides its filters: the language and the municipalities'
-    website roots (places' ``url``)."""
-    return {"lang": language, "site_roots": site_roots_json()}
+    """The parameters every read of features needs besides its filters: the language with its fallback orders
+    (gis.languages) and the municipalities' website roots (places' ``url``)."""
+    return {**language_params(language), "site_roots": site_roots_json()}
 
 
 def _where(collection: Collection, values: dict, language: str) -> tuple[str, dict[str, Any]]:
