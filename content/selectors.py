@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from gis.models import Municipality
 from gis.languages import collate_sql
+from gis.models import Municipality
 from gis.selectors import PlaceFilter
 
 FEATURED_FALLBACK_COUNT = 6

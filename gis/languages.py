@@ -146,7 +146,9 @@ def name_param_sql(*, columns: Mapping[str, str]) -> str:
     """SQL of a record's name in the language of the query's parameters (``language_params``): as ``name_sql``, the
     order read from ``%(name_order)s`` when the query runs, so the SQL can be written once for every language."""
     whens = " ".join(
-        f"WHEN {_text(sql.Literal(code))} THEN NULLIF({columns[code]}, '')" for code in NAME_LANGUAGES if code in columns
+        f"WHEN {_text(sql.Literal(code))} THEN NULLIF({columns[code]}, '')"
+        for code in NAME_LANGUAGES
+        if code in columns
     )
     slots = [f"CASE (%(name_order)s::text[])[{index}] {whens} END" for index in range(1, len(NAME_LANGUAGES) + 1)]
     return f"COALESCE({', '.join(slots)}, '')"
@@ -193,7 +195,9 @@ def search_groups() -> list[tuple[str, list[str], bool]]:
 
 def unknown_database_names(connection) -> list[str]:
     """The configured collations and text-search configurations that the database of ``connection`` lacks, as
-    readable phrases (empty when all exist)."""
+    readable phrases (empty when all exist). Our own configurations (``xenagos_el``, ``xenagos_en``) are made by our
+    migrations, which the start-up check runs before."""
+    ours = {*STORED_SEARCH_CONFIGS.values(), STORED_SEARCH_DEFAULT}  # made by our migrations (0001), maybe not yet run
     missing = []
     with connection.cursor() as cursor:
         for code in language_codes():
@@ -201,6 +205,8 @@ def unknown_database_names(connection) -> list[str]:
             cursor.execute("SELECT 1 FROM pg_collation WHERE collname = %s", [rules.collation])
             if cursor.fetchone() is None:
                 missing.append(f"collation '{rules.collation}' (language '{code}')")
+            if rules.search_config in ours:
+                continue
             cursor.execute("SELECT 1 FROM pg_ts_config WHERE cfgname = %s", [rules.search_config])
             if cursor.fetchone() is None:
                 missing.append(f"text search configuration '{rules.search_config}' (language '{code}')")

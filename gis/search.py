@@ -42,9 +42,8 @@ def _branches(param: str) -> list[str]:
             language = f"s.language NOT IN ({_languages(others)})" if others else "true"
         else:
             language = f"s.language IN ({_languages(codes)})"
-        vector = "s.search" if stored else (
-            f"to_tsvector({sql.Literal(config).as_string()}, COALESCE(s.name, '') || ' ' || COALESCE(s.summary, ''))"
-        )
+        text = "COALESCE(s.name, '') || ' ' || COALESCE(s.summary, '')"  # as Django's SearchVector("name", "summary")
+        vector = "s.search" if stored else f"to_tsvector({sql.Literal(config).as_string()}, {text})"
         branches.append(f"{language} AND {vector} @@ {query}")
     latin = sql.Literal(TRANSLITERATED).as_string()
     branches.append(f"s.language = {latin} AND s.search_latin @@ to_tsquery('xenagos_en', xenagos_elot743({param}))")

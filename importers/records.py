@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
+
 from gis.languages import NAME_LANGUAGES
 
 from .mapping import Mapping

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import QuerySet
 
-from gis.models import Dataset, Municipality
 from gis.languages import collate_sql, language_params, name_columns, name_param_sql
+from gis.models import Dataset, Municipality
 from gis.services import municipalities_editable_by
 
 from .errors import MappingError
@@ -79,7 +79,12 @@ def protected_areas_for_map(*, municipality: Municipality, language: str) -> Map
                        'geometry', ST_AsGeoJSON(ST_ForcePolygonCCW(geometry), %(decimals)s)::json,
                        'properties', json_build_object('name', name, 'kind', kind)) ORDER BY position), '[]'))::text
             FROM shown WHERE position <= %(limit)s""",  # noqa: S608 -- our table names, a fixed collation; values are parameters
-            {**language_params(language), "municipality": municipality.pk, "limit": MAP_AREAS, "decimals": MAP_DECIMALS},
+            {
+                **language_params(language),
+                "municipality": municipality.pk,
+                "limit": MAP_AREAS,
+                "decimals": MAP_DECIMALS,
+            },
         )
         items, geojson = cursor.fetchone()
     return MapAreas(geojson=geojson, items=items)

@@ -6,6 +6,7 @@ from django.core.files.storage import default_storage, storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
 from gis.languages import localized
 
 

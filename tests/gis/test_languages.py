@@ -63,9 +63,10 @@ def _names(where: selectors.PlaceFilter, wanted: set[str]) -> list[str]:
 
 def _api_feature(language: str, uid: str) -> dict:
     collection = Collection(kind=PLACES)
-    features = [json.loads(text) for text in queries.features_page(
-        collection=collection, values={}, language=language, limit=10000, offset=0
-    )]
+    features = [
+        json.loads(text)
+        for text in queries.features_page(collection=collection, values={}, language=language, limit=10000, offset=0)
+    ]
     return next(feature for feature in features if feature["id"] == uid)
 
 
@@ -87,7 +88,11 @@ def test_rules_of_a_third_language_come_from_settings(three_languages, settings)
     assert collate_sql("de") == 'COLLATE "de-x-icu"'
     settings.XENAGOS_LANGUAGE_RULES = {}
     rules = language_rules("de")  # without a rule: searched as stored, sorted by its ICU locale, English then Greek
-    assert (rules.search_config, rules.collation, fallback_order("de")) == ("xenagos_en", "de-x-icu", ["de", "en", "el"])
+    assert (rules.search_config, rules.collation, fallback_order("de")) == (
+        "xenagos_en",
+        "de-x-icu",
+        ["de", "en", "el"],
+    )
     with translation.override("de"):
         assert localized({"el": "Ακρόπολη", "en": "Acropolis"}) == "Acropolis"
         assert localized({"el": "Ακρόπολη", "en": ""}) == "Ακρόπολη"
@@ -100,18 +105,24 @@ def test_a_place_with_greek_and_english_names_is_named_in_english_in_german(germ
     with translation.override("de"):
         assert (both.name, greek.name, athens.name) == ("Old Bathhouse", "Μόνο Ελληνικά", "Athens")
     with translation.override("el"):
-        assert (both.name, athens.name) == ("Παλιό Λουτρό", "Αθηνών")
+        assert (both.name, athens.name) == ("Παλιό Λουτρό", "Αθηναίων")
     PlaceText.objects.filter(language="de").delete()  # a language added after the import: no German rows yet
     where = selectors.PlaceFilter(municipality=athens, language="de")
-    assert _names(where, {"Old Bathhouse", "Μόνο Ελληνικά", "Παλιό Λουτρό"}) == ["Μόνο Ελληνικά", "Old Bathhouse"]
+    assert _names(where, {"Old Bathhouse", "Μόνο Ελληνικά", "Παλιό Λουτρό"}) == [
+        "Old Bathhouse",
+        "Μόνο Ελληνικά",
+    ]  # de-x-icu: Latin script first
     near = selectors.places_near(point=both.location, language="de", radius_m=50, limit=5)
     assert {item.name for item in near} == {"Old Bathhouse", "Μόνο Ελληνικά"}
     feature = _api_feature("de", str(both.uid))
     assert feature["properties"]["name"] == "Old Bathhouse"
     assert feature["properties"]["municipality_name"] == "Athens"
-    boundaries = [json.loads(t) for t in queries.features_page(
-        collection=Collection(kind=BOUNDARIES), values={}, language="de", limit=10, offset=0
-    )]
+    boundaries = [
+        json.loads(t)
+        for t in queries.features_page(
+            collection=Collection(kind=BOUNDARIES), values={}, language="de", limit=10, offset=0
+        )
+    ]
     assert {f["properties"]["name"] for f in boundaries} >= {"Athens", "Nafplio"}
 
 
