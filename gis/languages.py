@@ -24,11 +24,13 @@ What a third language gets without a migration:
   language's rows only (``search_sql``).
 """
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.translation import get_language
 from psycopg import sql
 
@@ -116,9 +118,23 @@ def localized(names: Mapping[str, str], *, language: str | None = None) -> str:
 
 
 def language_params(language: str) -> dict[str, object]:
-    """The query parameters the SQL of this module reads: ``lang`` (the language), ``lang_order`` (its fallback
-    order, for text and vocabulary rows) and ``name_order`` (for name columns)."""
-    return {"lang": language, "lang_order": fallback_order(language), "name_order": name_order(language)}
+    """The query parameters the SQL of this module reads: ``lang`` (the language) and ``languages`` (every
+    configured language's fallback orders, ``languages_json``)."""
+    return {"lang": language, "languages": languages_json()}
+
+
+def languages_json() -> str:
+    """The ``%(languages)s`` parameter: per configured language its fallback order (``order``, for text and
+    vocabulary rows) and name order (``names``, for name columns), as JSON. It does not depend on the language
+    asked for, so a query's parameters can be made before the language is known (the feature cache's COPY)."""
+    rules = {code: {"order": fallback_order(code), "names": name_order(code)} for code in language_codes()}
+    return json.dumps(rules, separators=(",", ":"))
+
+
+def _rules_sql() -> str:
+    """SQL of the ``%(lang)s`` entry of ``%(languages)s`` (the source language's for a language not configured)."""
+    source = _text(sql.Literal(source_language()))
+    return f"COALESCE(%(languages)s::jsonb -> %(lang)s, %(languages)s::jsonb -> {source})"
 
 
 def _text(composed: sql.Composable) -> str:
@@ -144,13 +160,11 @@ def name_sql(*, columns: Mapping[str, str], language: str) -> str:
 
 def name_param_sql(*, columns: Mapping[str, str]) -> str:
     """SQL of a record's name in the language of the query's parameters (``language_params``): as ``name_sql``, the
-    order read from ``%(name_order)s`` when the query runs, so the SQL can be written once for every language."""
-    whens = " ".join(
-        f"WHEN {_text(sql.Literal(code))} THEN NULLIF({columns[code]}, '')"
-        for code in NAME_LANGUAGES
-        if code in columns
-    )
-    slots = [f"CASE (%(name_order)s::text[])[{index}] {whens} END" for index in range(1, len(NAME_LANGUAGES) + 1)]
+    order read from ``%(languages)s`` for ``%(lang)s`` when the query runs (a constant there, which PostgreSQL
+    folds), so that the SQL can be written once for every language."""
+    present = [code for code in NAME_LANGUAGES if code in columns]
+    whens = " ".join(f"WHEN {_text(sql.Literal(code))} THEN NULLIF({columns[code]}, '')" for code in present)
+    slots = [f"CASE {_rules_sql()} -> 'names' ->> {index} {whens} END" for index in range(len(NAME_LANGUAGES))]
     return f"COALESCE({', '.join(slots)}, '')"
 
 
@@ -165,14 +179,17 @@ def name_by_row_sql(*, columns: Mapping[str, str], language_sql: str) -> str:
 
 def translated_rows_sql(*, table: str, locale_table: str) -> str:
     """A derived table ``(translation_key, name)`` of a translatable vocabulary ``table`` (Wagtail
-    ``TranslatableMixin``): per translation key, the row in the first language of ``%(lang_order)s`` that has one.
-    Join it on the source row's ``translation_key`` and fall back to the source row's name."""
+    ``TranslatableMixin``): per translation key, the row in the first language of ``%(lang)s``'s fallback order (from
+    ``%(languages)s``) that has one. Join it on the source row's ``translation_key`` and fall back to the source
+    row's name. Vocabularies are small (tens of rows): PostgreSQL builds it once per query."""
     return _text(
         sql.SQL(
             "(SELECT DISTINCT ON (v.translation_key) v.translation_key, v.name FROM {table} v "
-            "JOIN {locale} lo ON lo.id = v.locale_id WHERE lo.language_code = ANY(%(lang_order)s::text[]) "
-            "ORDER BY v.translation_key, array_position(%(lang_order)s::text[], lo.language_code::text))"
-        ).format(table=sql.Identifier(table), locale=sql.Identifier(locale_table))
+            "JOIN {locale} lo ON lo.id = v.locale_id "
+            "JOIN jsonb_array_elements_text({rules} -> 'order') WITH ORDINALITY AS o(code, position) "
+            "ON o.code = lo.language_code "
+            "ORDER BY v.translation_key, o.position)"
+        ).format(table=sql.Identifier(table), locale=sql.Identifier(locale_table), rules=sql.SQL(_rules_sql()))
     )
 
 
@@ -193,7 +210,7 @@ def search_groups() -> list[tuple[str, list[str], bool]]:
     return [(c, codes, True) for c, codes in stored.items()] + [(c, codes, False) for c, codes in computed.items()]
 
 
-def unknown_database_names(connection) -> list[str]:
+def unknown_database_names(connection: BaseDatabaseWrapper) -> list[str]:
     """The configured collations and text-search configurations that the database of ``connection`` lacks, as
     readable phrases (empty when all exist). Our own configurations (``xenagos_el``, ``xenagos_en``) are made by our
     migrations, which the start-up check runs before."""

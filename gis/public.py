@@ -28,7 +28,8 @@ def public_name_sql(*, place: str, text: str, language: str | None = None) -> st
     """SQL of the name a place is shown by: its public text in the language (``text``, a LEFT JOINed
     gis.PlaceText, from an editor's page or the source), else the source's name in the language's name order
     (gis.languages: German -> English -> Greek). ``language`` is the code when it is known as the SQL is written;
-    without it the order comes from the query's ``%(name_order)s`` parameter (``gis.languages.language_params``)."""
+    without it the order comes from the query's ``%(lang)s`` and ``%(languages)s`` parameters
+    (``gis.languages.language_params``)."""
     columns = name_columns(place)
     names = name_sql(columns=columns, language=language) if language else name_param_sql(columns=columns)
     return f"COALESCE({text}.name, {names})"

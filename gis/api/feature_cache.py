@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from django.db import connection, transaction
 
+from ..languages import languages_json
 from ..models import Place, PlaceFeature
 from . import queries
 from .collections import Collection
@@ -102,7 +103,7 @@ def stream_sql(*, collection: Collection, values: dict, complete: bool) -> tuple
         GROUP BY x.id / %(block)s"""  # noqa: S608
     blocks = stored if complete else f"{stored} UNION ALL {missing}"
     sql = f"SELECT s FROM ({blocks}) blocks(s) WHERE s IS NOT NULL"  # noqa: S608
-    return sql, {**params, "block": BLOCK_IDS, "site_roots": site_roots_json()}
+    return sql, {**params, "block": BLOCK_IDS, "site_roots": site_roots_json(), "languages": languages_json()}
 
 
 def stream(*, collection: Collection, values: dict, language: str) -> Iterator[bytes]:
