@@ -25,7 +25,7 @@ BBOX = (23.60, 37.90, 23.80, 38.10)  # around Athens, as bench/items_vs_pygeoapi
 def before(sql: str) -> str:
     """``sql`` with the language SQL of gis.languages replaced by what it replaced (commit e487236)."""
     from gis.api.kinds import _CATEGORY, _LOCALE, _PERIOD
-    from gis.languages import name_columns, name_param_sql, translated_rows_sql
+    from gis.languages import name_columns, name_param_sql, translated_name_sql, translated_rows_sql
     from gis.public import public_name_sql
 
     locale_id = f"(SELECT id FROM {_LOCALE} WHERE language_code = %(lang)s)"  # noqa: S608
@@ -36,9 +36,14 @@ def before(sql: str) -> str:
             f"LEFT JOIN {_CATEGORY} cl ON cl.translation_key = c.translation_key AND cl.locale_id = {locale_id}",
         ),
         (
-            f"LEFT JOIN {translated_rows_sql(table=_PERIOD, locale_table=_LOCALE)} pl\n"
-            "                ON pl.translation_key = pe.translation_key",
-            f"LEFT JOIN {_PERIOD} pl ON pl.translation_key = pe.translation_key AND pl.locale_id = {locale_id}",
+            f"COALESCE({translated_name_sql(table=_PERIOD, locale_table=_LOCALE, key_sql='pe.translation_key')}, "
+            "pe.name)",
+            "COALESCE(pl.name, pe.name)",
+        ),
+        (
+            f"JOIN {_PERIOD} pe ON pe.id = pp.period_id",
+            f"JOIN {_PERIOD} pe ON pe.id = pp.period_id LEFT JOIN {_PERIOD} pl"
+            f" ON pl.translation_key = pe.translation_key AND pl.locale_id = {locale_id}",
         ),
         (
             public_name_sql(place="r", text="t"),

@@ -193,6 +193,14 @@ def translated_rows_sql(*, table: str, locale_table: str) -> str:
     )
 
 
+def translated_name_sql(*, table: str, locale_table: str, key_sql: str) -> str:
+    """SQL of the name of the vocabulary row with translation key ``key_sql`` in ``%(lang)s``'s fallback order (NULL
+    when none: fall back to the source row's name). The names are gathered once per query (an uncorrelated
+    subquery: PostgreSQL runs it once, also inside a LATERAL join), then each row is a JSON look-up."""
+    rows = translated_rows_sql(table=table, locale_table=locale_table)
+    return f"((SELECT jsonb_object_agg(x.translation_key, x.name) FROM {rows} x) ->> ({key_sql})::text)"  # noqa: S608
+
+
 def stored_search_config(language: str) -> str:
     """The configuration gis.PlaceText.search holds ``language``'s text in (STORED_SEARCH_CONFIGS)."""
     return STORED_SEARCH_CONFIGS.get(language, STORED_SEARCH_DEFAULT)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
-from ..languages import name_columns, name_param_sql, translated_rows_sql
+from ..languages import name_columns, name_param_sql, translated_name_sql, translated_rows_sql
 from ..models import Category, Dataset, Municipality, Period, Place, PlaceText
 from ..public import public_name_sql, public_place_sql
 from . import parameters as p
@@ -130,12 +130,11 @@ _CATEGORY, _PERIOD, _DATASET = Category._meta.db_table, Period._meta.db_table, D
 _THROUGH, _LOCALE = Place.periods.through._meta.db_table, Locale._meta.db_table
 # names and vocabulary labels in %(lang)s by its fallback order (gis.languages.language_params)
 _LOCAL_NAME = name_param_sql(columns=name_columns("m"))
+_PERIOD_NAME = translated_name_sql(table=_PERIOD, locale_table=_LOCALE, key_sql="pe.translation_key")
 _PERIOD_ROWS = f"""
             SELECT pp.place_id, array_agg(pe.slug ORDER BY pe.sort_order, pe.slug) AS slugs,
-                   array_agg(COALESCE(pl.name, pe.name) ORDER BY pe.sort_order, pe.slug) AS names
-            FROM {_THROUGH} pp JOIN {_PERIOD} pe ON pe.id = pp.period_id
-            LEFT JOIN {translated_rows_sql(table=_PERIOD, locale_table=_LOCALE)} pl
-                ON pl.translation_key = pe.translation_key"""  # noqa: S608
+                   array_agg(COALESCE({_PERIOD_NAME}, pe.name) ORDER BY pe.sort_order, pe.slug) AS names
+            FROM {_THROUGH} pp JOIN {_PERIOD} pe ON pe.id = pp.period_id"""  # noqa: S608
 PERIOD_JOINS = {
     # a page: aggregate each place's periods as it is read (index look-ups)
     "page": f"LEFT JOIN LATERAL ({_PERIOD_ROWS} WHERE pp.place_id = r.id GROUP BY pp.place_id) per ON true",
