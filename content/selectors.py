@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from django.db import connection
 from psycopg import sql
 
+from gis.languages import collate_sql
 from gis.models import Municipality
-from gis.selectors import ENGLISH_COLLATION, GREEK_COLLATION, PlaceFilter
+from gis.selectors import PlaceFilter
 
 FEATURED_FALLBACK_COUNT = 6
 
@@ -38,7 +39,6 @@ def places_featured(
     featured, even when chosen.
     """
     source = PlaceFilter(municipality=municipality, language=language).sql(texts=True)
-    collation = GREEK_COLLATION if language == "el" else ENGLISH_COLLATION
     columns = sql.SQL(
         "SELECT r.id, r.uid::text, t.name, t.summary, t.url, t.image_url, t.image_alt, "
         "ST_X(r.location), ST_Y(r.location) {}"
@@ -55,8 +55,8 @@ def places_featured(
             cursor.execute(
                 sql.SQL(
                     "{} ORDER BY t.from_page AND t.image_url <> '' DESC, t.from_page DESC, "
-                    "r.wikidata <> '' DESC, t.name COLLATE {} LIMIT %(fallback)s"
-                ).format(columns, sql.Identifier(collation)),
+                    "r.wikidata <> '' DESC, t.name {} LIMIT %(fallback)s"
+                ).format(columns, sql.SQL(collate_sql(language))),
                 {**source.params, "fallback": fallback},
             )
             rows = cursor.fetchall()

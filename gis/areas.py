@@ -11,15 +11,16 @@ from django.db import connection
 from django.utils.translation import gettext as _
 from psycopg import sql
 
+from .languages import collate_sql, language_params, name_columns, name_param_sql
 from .layers import Bounds, MapLayer
 from .models import Municipality, ProtectedArea
-from .selectors import ENGLISH_COLLATION, GREEK_COLLATION
 
 if TYPE_CHECKING:
     import folium
 
-# An area's name in the language %(lang)s (area alias r): Greek when it has no English name. The API and the map use it.
-AREA_NAME_SQL = "CASE WHEN %(lang)s = 'en' AND r.name_en <> '' THEN r.name_en ELSE r.name_el END"
+# An area's name in the language of the query's parameters (area alias r; gis.languages.language_params), by that
+# language's name order (English, else Greek). The API and the map use it.
+AREA_NAME_SQL = name_param_sql(columns=name_columns("r"))
 MAP_AREAS = 500  # protected areas inlined in a municipality's map (a municipality has tens)
 MAP_DECIMALS = 6  # ~10 cm: plenty for a zone drawn on a map
 MAP_LAYER_ORDER = 100  # drawn before the historical-map overlays (tiles, 200)
@@ -31,7 +32,7 @@ _MAP_AREAS_SQL = sql.SQL(
         JOIN {municipalities} m ON m.id = %(municipality)s
         WHERE NOT r.withdrawn AND ST_Intersects(r.geometry, m.boundary)
     ), shown AS (
-        SELECT *, row_number() OVER (ORDER BY name COLLATE {collation}, id) AS position FROM named
+        SELECT *, row_number() OVER (ORDER BY name {collate}, id) AS position FROM named
     )
     SELECT coalesce(json_agg(json_build_object('name', name, 'kind', kind) ORDER BY position), '[]'),
            json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
@@ -54,17 +55,21 @@ class MapAreas:
 def protected_areas_for_map(*, municipality: Municipality, language: str) -> MapAreas:
     """The live (not withdrawn) protected areas touching ``municipality``, named in ``language`` (English falls back
     to Greek), at most MAP_AREAS of them."""
-    collation = GREEK_COLLATION if language == "el" else ENGLISH_COLLATION
     query = _MAP_AREAS_SQL.format(
         name=sql.SQL(AREA_NAME_SQL),
         areas=sql.Identifier(ProtectedArea._meta.db_table),
         municipalities=sql.Identifier(Municipality._meta.db_table),
-        collation=sql.Identifier(collation),
+        collate=sql.SQL(collate_sql(language)),
     )
     with connection.cursor() as cursor:
         cursor.execute(
             query,
-            {"lang": language, "municipality": municipality.pk, "limit": MAP_AREAS, "decimals": MAP_DECIMALS},
+            {
+                **language_params(language),
+                "municipality": municipality.pk,
+                "limit": MAP_AREAS,
+                "decimals": MAP_DECIMALS,
+            },
         )
         items, geojson = cursor.fetchone()
     return MapAreas(geojson=geojson, items=items)

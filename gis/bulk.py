@@ -26,6 +26,7 @@ from django.db.backends.utils import CursorWrapper
 from django.db.models import Model
 from psycopg import sql
 
+from .languages import name_by_row_sql, name_columns
 from .models import Category, Dataset, Municipality, Period, Place, PlaceText
 
 log = logging.getLogger(__name__)
@@ -577,14 +578,11 @@ def _withdrawals_write(cursor: CursorWrapper) -> int:
     return cursor.rowcount
 
 
-def _source_name(place: str) -> sql.Composed:
-    """SQL of a place's name from the source in language ``l.code`` (``place``: the place's alias): English falls
-    back to Greek, and Greek (of a source with English names only) to English."""
-    p = sql.Identifier(place)
-    return sql.SQL(
-        "CASE WHEN l.code = 'en' THEN coalesce(nullif({p}.name_en, ''), {p}.name_el)"
-        " ELSE coalesce(nullif({p}.name_el, ''), {p}.name_en) END"
-    ).format(p=p)
+def _source_name(place: str) -> sql.SQL:
+    """SQL of a place's name from the source in language ``l.code`` (``place``: the place's alias), by that
+    language's name order (gis.languages: English falls back to Greek, and Greek, for a source with English names
+    only, to English)."""
+    return sql.SQL(name_by_row_sql(columns=name_columns(place), language_sql="l.code"))
 
 
 def _creates_write(

@@ -1,9 +1,12 @@
-"""Start-up check: the database must be PostGIS. Run by `manage.py check --database default`."""
+"""Start-up checks: the database must be PostGIS, and have the languages' collations and text-search configurations
+(gis.languages). The database checks run with `manage.py check --database default`."""
 
 from typing import Any
 
 from django.core.checks import CheckMessage, Error, Tags, register
 from django.db import DatabaseError, connections
+
+from .languages import invalid_rules, unknown_database_names
 
 
 @register(Tags.database)
@@ -39,4 +42,34 @@ def check_postgis(app_configs: Any = None, databases: Any = None, **kwargs: Any)
                     id="xgis.E003",
                 )
             )
+    return errors
+
+
+@register()
+def check_language_rules(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Fail on language rules (settings.XENAGOS_LANGUAGE_RULES) that name unknown languages or keys."""
+    return [Error(problem, id="xgis.E004") for problem in invalid_rules()]
+
+
+@register(Tags.database)
+def check_language_database(app_configs: Any = None, databases: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Fail when a language's ICU collation or text-search configuration (gis.languages) is not in the database."""
+    errors: list[CheckMessage] = []
+    for alias in databases or []:
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            continue  # xgis.E001 says so
+        try:
+            missing = unknown_database_names(connection)
+        except DatabaseError:
+            continue  # xgis.E002 says so
+        errors += [
+            Error(
+                f"Database '{alias}' has no {name}.",
+                hint="Name one that PostgreSQL has in XENAGOS_LANGUAGE_RULES (collations: SELECT collname FROM "
+                "pg_collation; text search: SELECT cfgname FROM pg_ts_config), or create it in a migration.",
+                id="xgis.E005",
+            )
+            for name in missing
+        ]
     return errors

@@ -8,19 +8,13 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import RegexValidator
 from django.db.models import Case, Value, When
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import RevisionMixin, TranslatableMixin
 
+from .languages import STORED_SEARCH_CONFIGS, STORED_SEARCH_DEFAULT, localized
 from .public import PUBLIC_PLACE
 
 WGS84 = 4326
-
-
-def localized_name(name_el: str, name_en: str) -> str:
-    """``name_en`` when English is active and it is set, else the Greek name (or the English one when there is no
-    Greek name, as for a source with English names only)."""
-    return name_en if name_en and ((get_language() or "el").startswith("en") or not name_el) else name_el
 
 
 class Municipality(models.Model):
@@ -47,8 +41,8 @@ class Municipality(models.Model):
 
     @property
     def name(self) -> str:
-        """The name in the active language (Greek unless English is active)."""
-        return localized_name(self.name_el, self.name_en)
+        """The name in the active language, by its name order (gis.languages: German -> English -> Greek)."""
+        return localized({"el": self.name_el, "en": self.name_en})
 
 
 class Dataset(models.Model):
@@ -175,8 +169,8 @@ class Place(RevisionMixin, models.Model):  # type: ignore[django-manager-missing
 
     @property
     def name(self) -> str:
-        """The name in the active language, falling back to Greek."""
-        return localized_name(self.name_el, self.name_en)
+        """The name in the active language, by its name order (gis.languages: German -> English -> Greek)."""
+        return localized({"el": self.name_el, "en": self.name_en})
 
 
 class PlaceText(models.Model):
@@ -196,8 +190,8 @@ class PlaceText(models.Model):
     from_page = models.BooleanField(default=False, help_text=_("written from an editor's page, not from the source"))
     search = models.GeneratedField(
         expression=Case(
-            When(language="el", then=SearchVector("name", "summary", config=Value("xenagos_el"))),
-            default=SearchVector("name", "summary", config=Value("xenagos_en")),
+            When(language="el", then=SearchVector("name", "summary", config=Value(STORED_SEARCH_CONFIGS["el"]))),
+            default=SearchVector("name", "summary", config=Value(STORED_SEARCH_DEFAULT)),
         ),
         output_field=SearchVectorField(),
         db_persist=True,

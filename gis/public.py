@@ -12,6 +12,8 @@ applies them.
 
 from django.db.models import Q
 
+from .languages import name_columns, name_param_sql, name_sql
+
 PUBLIC_PLACE = Q(withdrawn=False, municipality__isnull=False)
 
 
@@ -22,8 +24,12 @@ def public_place_sql(alias: str) -> str:
     return f"(NOT {alias}.withdrawn AND {alias}.municipality_id IS NOT NULL)"
 
 
-def public_name_sql(*, place: str, text: str, language: str) -> str:
+def public_name_sql(*, place: str, text: str, language: str | None = None) -> str:
     """SQL of the name a place is shown by: its public text in the language (``text``, a LEFT JOINed
-    gis.PlaceText, from an editor's page or the source), else the source's name in that language, else the Greek
-    one. ``language`` is an SQL expression (a parameter placeholder such as ``%(lang)s``)."""
-    return f"COALESCE({text}.name, CASE WHEN {language} = 'en' THEN NULLIF({place}.name_en, '') END, {place}.name_el)"
+    gis.PlaceText, from an editor's page or the source), else the source's name in the language's name order
+    (gis.languages: German -> English -> Greek). ``language`` is the code when it is known as the SQL is written;
+    without it the order comes from the query's ``%(lang)s`` and ``%(languages)s`` parameters
+    (``gis.languages.language_params``)."""
+    columns = name_columns(place)
+    names = name_sql(columns=columns, language=language) if language else name_param_sql(columns=columns)
+    return f"COALESCE({text}.name, {names})"

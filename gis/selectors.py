@@ -9,22 +9,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from psycopg import sql
 
 from .api import filters as f
 from .api.kinds import PLACES
 from .geojson import collection_sql
+from .languages import collate_sql, fallback_order, language_params, source_language
 from .models import Category, Municipality, Period, Place, PlaceText
 from .public import public_name_sql
 from .search import search_query
 
 GEOJSON_DECIMALS = 7  # ~1 cm at Greek latitudes
-GREEK_COLLATION = "el-x-icu"  # ICU collation shipped with PostgreSQL: accents and final sigma sort right
-ENGLISH_COLLATION = "en-x-icu"
 CLUSTER_CELL_PX = 64  # grid cell of a server-side cluster, in screen pixels at the requested zoom
 WEB_MERCATOR_WORLD_M = 40075016.686  # width of the EPSG:3857 world, metres
 WALKING_M_PER_MIN = 80  # about 4.8 km/h
@@ -80,23 +78,39 @@ def places_named_like(*, queryset: QuerySet[Place], text: str) -> QuerySet[Place
     return queryset
 
 
+def _translated(model: type[Category] | type[Period], *, language: str) -> QuerySet:
+    """One row per translation key of a vocabulary: the row in the first language of ``language``'s fallback order
+    that has one (German, else English, else the Greek source row)."""
+    order = fallback_order(language)
+    rank = Case(*[When(locale__language_code=code, then=Value(index)) for index, code in enumerate(order)])
+    return (
+        model.objects.filter(locale__language_code__in=order)
+        .annotate(language_rank=rank)
+        .order_by("translation_key", "language_rank")
+        .distinct("translation_key")
+    )
+
+
 def vocabulary_choices(*, model: type[Category] | type[Period], language: str) -> list[tuple[int, str]]:
     """(pk, name) of a vocabulary's source-language rows (what places point at), each once, named in ``language``
-    when a translation exists; in editorial order."""
-    source = settings.LANGUAGE_CODE
-    names = dict(model.objects.filter(locale__language_code=language).values_list("translation_key", "name"))
-    rows = model.objects.filter(locale__language_code=source).order_by("sort_order", "name")
+    or the first of its fallbacks that has a translation; in editorial order."""
+    names = dict(_translated(model, language=language).values_list("translation_key", "name"))
+    rows = model.objects.filter(locale__language_code=source_language()).order_by("sort_order", "name")
     return [(row.pk, names.get(row.translation_key) or row.name) for row in rows]
 
 
 def categories(*, language: str) -> QuerySet[Category]:
-    """The category vocabulary in ``language`` (rows of that locale), in editorial order."""
-    return Category.objects.filter(locale__language_code=language).order_by("sort_order", "name")
+    """The category vocabulary in ``language`` (each category's row in the language, else in its first fallback
+    that has one), in editorial order."""
+    chosen = _translated(Category, language=language).values("pk")
+    return Category.objects.filter(pk__in=chosen).order_by("sort_order", "name")
 
 
 def periods(*, language: str) -> QuerySet[Period]:
-    """The period vocabulary in ``language``, in chronological (editorial) order."""
-    return Period.objects.filter(locale__language_code=language).order_by("sort_order", "name")
+    """The period vocabulary in ``language`` (with fallbacks, as ``categories``), in chronological (editorial)
+    order."""
+    chosen = _translated(Period, language=language).values("pk")
+    return Period.objects.filter(pk__in=chosen).order_by("sort_order", "name")
 
 
 @dataclass
@@ -132,12 +146,13 @@ class PlaceFilter:
                 " LEFT JOIN {} c ON c.id = r.category_id"
             ).format(source, sql.Identifier(PlaceText._meta.db_table), sql.Identifier(Category._meta.db_table))
         where = self.where()
-        return f.Clause(sql.SQL("{} WHERE {}").format(source, where.sql), {**where.params, "lang": self.language})
+        return f.Clause(
+            sql.SQL("{} WHERE {}").format(source, where.sql), {**where.params, **language_params(self.language)}
+        )
 
 
 def _feature_sql(language: str) -> sql.Composed:
-    collation = GREEK_COLLATION if language == "el" else ENGLISH_COLLATION
-    name = sql.SQL(public_name_sql(place="r", text="t", language="%(lang)s"))
+    name = sql.SQL(public_name_sql(place="r", text="t"))
     return sql.SQL(
         """
         json_build_object(
@@ -147,9 +162,9 @@ def _feature_sql(language: str) -> sql.Composed:
                 'name', {name}, 'url', NULLIF(t.url, ''), 'category', c.slug,
                 'image', NULLIF(t.image_url, ''), 'image_alt', COALESCE(t.image_alt, '')
             )
-        ) AS feature, ({name}) COLLATE {collation} AS sort_name
+        ) AS feature, ({name}) {collate} AS sort_name
     """
-    ).format(decimals=sql.Literal(GEOJSON_DECIMALS), name=name, collation=sql.Identifier(collation))
+    ).format(decimals=sql.Literal(GEOJSON_DECIMALS), name=name, collate=sql.SQL(collate_sql(language)))
 
 
 def places_count(*, where: PlaceFilter) -> int:
@@ -259,7 +274,7 @@ def places_near(
     if exclude is not None:
         clauses.append(f.Clause(sql.SQL("r.id <> %(exclude)s"), {"exclude": exclude.pk}))
     where = f.all_of(clauses)
-    params: dict = {"lon": point.x, "lat": point.y, "radius": radius_m, "limit": limit, "lang": language}
+    params: dict = {"lon": point.x, "lat": point.y, "radius": radius_m, "limit": limit, **language_params(language)}
     params.update(where.params)
     here = sql.SQL("ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)")  # a constant, so the GiST index serves <->
     place, text, category = (sql.Identifier(model._meta.db_table) for model in (Place, PlaceText, Category))
@@ -291,7 +306,7 @@ def places_near(
                 WHERE {where} AND ST_DWithin(r.location, {here}, %(degrees)s) AND n.distance_m <= %(radius)s
                 ORDER BY n.distance_m LIMIT %(limit)s"""
             ).format(
-                name=sql.SQL(public_name_sql(place="r", text="t", language="%(lang)s")),
+                name=sql.SQL(public_name_sql(place="r", text="t")),
                 here=here,
                 place=place,
                 text=text,
@@ -309,11 +324,14 @@ def place_text(*, place: Place, language: str) -> PlaceText | None:
 
 
 def vocabulary_in(item: Category | Period | None, *, language: str) -> Category | Period | None:
-    """The ``language`` translation of a category or period (the item itself when it has none)."""
+    """The translation of a category or period in ``language``, else in the first of its fallbacks that has one
+    (the item itself when none has)."""
     if item is None:
         return None
-    translated = type(item).objects.filter(translation_key=item.translation_key, locale__language_code=language)
-    return translated.first() or item
+    order = fallback_order(language)
+    rows = type(item).objects.filter(translation_key=item.translation_key, locale__language_code__in=order)
+    by_language = {row.locale.language_code: row for row in rows.select_related("locale")}
+    return next((by_language[code] for code in order if code in by_language), item)
 
 
 def point_from_greek_grid(*, easting: float, northing: float) -> Point:

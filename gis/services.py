@@ -2,13 +2,13 @@
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.contrib.gis.geos import GeometryCollection, GEOSGeometry, MultiPolygon, Point, Polygon
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
 from . import vocabularies
+from .languages import language_codes, localized
 from .models import WGS84, Category, Dataset, Municipality, Period, Place, PlaceText
 from .selectors import municipality_containing
 from .signals import public_data_changed
@@ -102,11 +102,10 @@ def vocabularies_ensure() -> None:
 
 
 def _source_texts(place: Place) -> dict[str, str]:
-    """Names as delivered by the source, per site language (Greek as the fallback, English where there is no Greek
-    name)."""
-    fallback = place.name_el or place.name_en
-    names = {"el": fallback, "en": place.name_en or place.name_el}
-    return {code: names.get(code) or fallback for code, _name in settings.LANGUAGES}
+    """Names as delivered by the source, per site language, each by its name order (gis.languages: English falls
+    back to Greek, German to English then Greek, and Greek to English for a source with English names only)."""
+    names = {"el": place.name_el, "en": place.name_en}
+    return {code: localized(names, language=code) for code in language_codes()}
 
 
 def place_texts_from_source(places: Iterable[Place]) -> None:

@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
 
+from gis.languages import NAME_LANGUAGES
+
 from .mapping import Mapping
 from .readers import FeatureBatch
 
@@ -88,7 +90,7 @@ def records_build(
             reasons.setdefault(index, Issue(int(numbers[index]), mapping.fields["source_id"], empty_id))
         elif len(value) > MAX_ID:
             reasons.setdefault(index, Issue(int(numbers[index]), mapping.fields["source_id"], long_id))
-    names = [target for target in ("name_el", "name_en") if target in column]
+    names = [f"name_{code}" for code in NAME_LANGUAGES if f"name_{code}" in column]
     for index in range(count if names else 0):  # a name in one language at least (Greek falls back to English)
         if not any(column[target][index] for target in names):
             reasons.setdefault(index, Issue(int(numbers[index]), mapping.fields[names[0]], empty_name))

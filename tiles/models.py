@@ -7,6 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gis.languages import localized
+
 
 def tiles_storage():
     """Where sources and archives live: ``STORAGES["tiles"]`` when configured (e.g. django-storages' S3 backend),
@@ -115,8 +117,8 @@ class RasterLayer(models.Model):
         return self.title_el or self.slug
 
     def title(self, language: str) -> str:
-        """The title in ``language`` ('el' or 'en'), falling back to Greek."""
-        return (self.title_en if language == "en" else "") or self.title_el
+        """The title in ``language``, by its name order (gis.languages: English, else Greek)."""
+        return localized({"el": self.title_el, "en": self.title_en}, language=language)
 
     @property
     def period(self) -> str:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from django.db import connection, transaction
 from psycopg import sql
 
+from ..languages import languages_json
 from ..models import PlaceFeature
 from . import queries
 from .collections import Collection
@@ -129,7 +130,7 @@ def stream_sql(*, collection: Collection, values: dict, complete: bool) -> tuple
     ).format(feature=feature_sql(PLACES), source=PLACES.from_clause("page"), where=building.sql, missing=_missing())
     blocks = stored if complete else sql.SQL("{} UNION ALL {}").format(stored, missing)
     query = sql.SQL("SELECT s FROM ({}) blocks(s) WHERE s IS NOT NULL").format(blocks)
-    return query, {**params, "block": BLOCK_IDS, "site_roots": site_roots_json()}
+    return query, {**params, "block": BLOCK_IDS, "site_roots": site_roots_json(), "languages": languages_json()}
 
 
 def stream(*, collection: Collection, values: dict, language: str) -> Iterator[bytes]:

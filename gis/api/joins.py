@@ -10,6 +10,7 @@ from django.db.models import ManyToManyField
 from psycopg import sql
 from wagtail.models import Locale
 
+from ..languages import translated_name_sql
 from .filters import record_column, related_table, through_table
 
 # how many records a read takes: one page (aggregate each record's rows as it is read, by index look-ups), a whole
@@ -17,14 +18,12 @@ from .filters import record_column, related_table, through_table
 # parameter ``lo`` (feature_cache.feature_cache_fill); blocks and ranges are ``block`` ids long (a parameter)
 Reach = Literal["page", "table", "block", "range"]
 
-# the id of the locale of the read's language (the parameter ``lang``)
-LOCALE_ID = sql.SQL("(SELECT id FROM {} WHERE language_code = %(lang)s)").format(sql.Identifier(Locale._meta.db_table))
-
 
 @dataclass(frozen=True)
 class VocabularyList:
     """The vocabulary terms of each record through a many-to-many ``field`` (a place's periods), in editorial order:
-    ``<alias>.slugs`` and ``<alias>.names`` (names in the read's language when translated, else the source's)."""
+    ``<alias>.slugs`` and ``<alias>.names`` (names in the read's language by its fallback order, gis.languages, else
+    the source's)."""
 
     field: ManyToManyField
     alias: str
@@ -32,15 +31,20 @@ class VocabularyList:
     def _rows(self) -> sql.Composed:
         return sql.SQL(
             "SELECT x.{record}, array_agg(pe.slug ORDER BY pe.sort_order, pe.slug) AS slugs,"
-            " array_agg(COALESCE(pl.name, pe.name) ORDER BY pe.sort_order, pe.slug) AS names"
+            " array_agg(COALESCE({name}, pe.name) ORDER BY pe.sort_order, pe.slug) AS names"
             " FROM {through} x JOIN {term} pe ON pe.id = x.{term_id}"
-            " LEFT JOIN {term} pl ON pl.translation_key = pe.translation_key AND pl.locale_id = {locale}"
         ).format(
             record=self._key(),
+            name=sql.SQL(
+                translated_name_sql(
+                    table=self.field.related_model._meta.db_table,
+                    locale_table=Locale._meta.db_table,
+                    key_sql="pe.translation_key",
+                )
+            ),
             through=through_table(self.field),
             term=related_table(self.field),
             term_id=sql.Identifier(self.field.m2m_reverse_name()),
-            locale=LOCALE_ID,
         )
 
     def _key(self) -> sql.Identifier:

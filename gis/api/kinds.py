@@ -19,11 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from psycopg import sql
 from wagtail.models import Locale
 
+from ..languages import name_columns, name_param_sql, translated_rows_sql
 from ..models import Category, Dataset, Municipality, Period, Place, PlaceFeature, PlaceText
 from ..public import public_name_sql, public_place_sql
 from . import filters as f
 from . import parameters as p
-from .joins import LOCALE_ID, Reach, VocabularyList
+from .joins import Reach, VocabularyList
 
 DECIMALS = 7  # about 1 cm at Greek latitudes
 GRID_DEG = 10**-DECIMALS
@@ -249,7 +250,8 @@ class Kind:
 _PLACE, _TEXT, _MUNICIPALITY = Place._meta.db_table, PlaceText._meta.db_table, Municipality._meta.db_table
 _CATEGORY, _PERIOD, _DATASET = Category._meta.db_table, Period._meta.db_table, Dataset._meta.db_table
 _THROUGH, _LOCALE = Place.periods.through._meta.db_table, Locale._meta.db_table
-_LOCAL_NAME = "CASE WHEN %(lang)s = 'en' AND m.name_en <> '' THEN m.name_en ELSE m.name_el END"
+# names and vocabulary labels in %(lang)s by its fallback order (gis.languages.language_params)
+_LOCAL_NAME = name_param_sql(columns=name_columns("m"))
 _CACHE = PlaceFeature._meta.db_table
 # columns that several kinds share (the record's alias is r, its dataset's d)
 UPDATED = Column(
@@ -337,14 +339,14 @@ PLACES = Kind(
         JOIN {municipality} m ON m.id = r.municipality_id
         LEFT JOIN {text} t ON t.place_id = r.id AND t.language = %(lang)s
         LEFT JOIN {category} c ON c.id = r.category_id
-        LEFT JOIN {category} cl ON cl.translation_key = c.translation_key AND cl.locale_id = {locale}
+        LEFT JOIN {category_names} cl ON cl.translation_key = c.translation_key
         LEFT JOIN {dataset} d ON d.id = r.dataset_id"""
     ).format(
         place=sql.Identifier(_PLACE),
         municipality=sql.Identifier(_MUNICIPALITY),
         text=sql.Identifier(_TEXT),
         category=sql.Identifier(_CATEGORY),
-        locale=LOCALE_ID,
+        category_names=sql.SQL(translated_rows_sql(table=_CATEGORY, locale_table=_LOCALE)),
         dataset=sql.Identifier(_DATASET),
     ),
     where_sql=sql.SQL(public_place_sql("r")),
@@ -378,7 +380,7 @@ PLACES = Kind(
     columns=[
         Column(
             "name",
-            public_name_sql(place="r", text="t", language="%(lang)s"),
+            public_name_sql(place="r", text="t"),
             "string",
             _("Name of the place in the chosen language."),
             reads={_PLACE: ("name_el", "name_en"), _TEXT: ("name", "language")},

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from psycopg import sql
 
 from ..geojson import collection_sql
+from ..languages import language_params
 from ..models import Dataset, Municipality
 from .collections import Collection
 from .filters import Clause, record_column
@@ -32,9 +33,9 @@ class Matched:
 
 
 def read_params(language: str) -> dict[str, Any]:
-    """The parameters every read of features needs besides its filters: the language and the municipalities'
-    website roots (places' ``url``)."""
-    return {"lang": language, "site_roots": site_roots_json()}
+    """The parameters every read of features needs besides its filters: the language with its fallback orders
+    (gis.languages) and the municipalities' website roots (places' ``url``)."""
+    return {**language_params(language), "site_roots": site_roots_json()}
 
 
 def _where(collection: Collection, values: Mapping[str, Any]) -> Clause:

@@ -128,6 +128,12 @@ LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = WAGTAILADMIN_PERMITTED_LANGUAGES = [
     ("el", "Ελληνικά"),
     ("en", "English"),
 ]
+# --- Language rules (gis/languages.py): per language its PostgreSQL text-search configuration, ICU collation and
+# fallback order, e.g. {"de": {"search_config": "german", "collation": "de-x-icu", "fallback": ["en", "el"]}}.
+# Greek and English need none (xenagos_el / el-x-icu; xenagos_en / en-x-icu, falling back to Greek); a language
+# added to LANGUAGES without a rule searches as English, sorts with "<code>-x-icu" and falls back to English, then
+# Greek. `manage.py check --database default` fails on a collation or configuration the database lacks.
+XENAGOS_LANGUAGE_RULES: dict[str, dict] = {}
 WAGTAIL_I18N_ENABLED = True
 USE_I18N = True
 USE_TZ = True
