@@ -18,24 +18,29 @@ if TYPE_CHECKING:
 AREAS_ONLY = ReaderOptions(geometry_types=frozenset({"Polygon", "MultiPolygon"}))
 
 
+def _job_arguments(job: ImportJob, *, dry_run: bool) -> dict[str, Any]:
+    """What every import service takes from the run's job: the file, dataset, who and where, reader options, the
+    dry run flag, progress and the run itself."""
+    return {
+        "path": job.path,
+        "dataset": job.dataset,
+        "user": job.user,
+        "municipality": job.municipality,
+        "layer": job.layer,
+        "srid": job.srid,
+        "encoding": job.encoding,
+        "dry_run": dry_run,
+        "progress": job.progress,
+        "display_name": job.display_name,
+        "run": job.run,
+    }
+
+
 def _places(job: ImportJob, *, dry_run: bool) -> "ImportReport":
     from .mapping import Mapping
     from .services import places_import
 
-    return places_import(
-        path=job.path,
-        dataset=job.dataset,
-        mapping=Mapping.from_dict(job.mapping),
-        user=job.user,
-        municipality=job.municipality,
-        layer=job.layer,
-        srid=job.srid,
-        encoding=job.encoding,
-        dry_run=dry_run,
-        progress=job.progress,
-        display_name=job.display_name,
-        run=job.run,
-    )
+    return places_import(**_job_arguments(job, dry_run=dry_run), mapping=Mapping.from_dict(job.mapping))
 
 
 def _places_mapping(*, run: ImportRun, info: dict, data: Any) -> tuple[MappingForm, dict]:  # noqa: ANN401
@@ -65,22 +70,12 @@ def _areas(job: ImportJob, *, dry_run: bool) -> "ImportReport":
 
     mapping = AreaMapping.from_dict(job.mapping)
     return areas_import(
-        path=job.path,
-        dataset=job.dataset,
+        **_job_arguments(job, dry_run=dry_run),
         id_field=mapping.fields.get("source_id", ""),
         name_field=mapping.fields.get("name_el", ""),
         name_en_field=mapping.fields.get("name_en", ""),
         kind_field=mapping.fields.get("kind", ""),
         invalid=mapping.invalid,
-        user=job.user,
-        municipality=job.municipality,
-        layer=job.layer,
-        srid=job.srid,
-        encoding=job.encoding,
-        dry_run=dry_run,
-        progress=job.progress,
-        display_name=job.display_name,
-        run=job.run,
     )
 
 

@@ -1,6 +1,7 @@
 """OGC API - Features Part 1 views (Core, GeoJSON, HTML, OpenAPI 3.0): parse, call the queries, serialise."""
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from . import links, openapi, queries
 from . import parameters as p
 from .collections import Collection, collection_or_404, collections_all
+from .kinds import Kind
 from .responses import GEOJSON, JSON, OPENAPI, api_view, conditional, json_response, negotiate, not_found
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -129,28 +131,27 @@ def collection(request: HttpRequest, collection_id: str) -> HttpResponse:
     return json_response(request, data)
 
 
-@api_view
-def schema(request: HttpRequest, collection_id: str) -> HttpResponse:
-    """The JSON Schema of a collection's features (their properties)."""
+def _schema_response(request: HttpRequest, collection_id: str, build: Callable[[Kind], dict]) -> HttpResponse:
+    """A JSON Schema about a collection's features, made by ``build`` in the asked language, with its $id."""
     found = collection_or_404(collection_id)
     values = p.parse_query(request.GET, [p.LANG])
     with translation.override(values["lang"]):
-        data = openapi.feature_schema(found.kind)
+        data = build(found.kind)
     data["$schema"] = "https://json-schema.org/draft/2019-09/schema"
     data["$id"] = request.build_absolute_uri(request.path)
     return json_response(request, data, content_type="application/schema+json")
+
+
+@api_view
+def schema(request: HttpRequest, collection_id: str) -> HttpResponse:
+    """The JSON Schema of a collection's features (their properties)."""
+    return _schema_response(request, collection_id, openapi.feature_schema)
 
 
 @api_view
 def queryables(request: HttpRequest, collection_id: str) -> HttpResponse:
     """What a collection's items can be filtered on (OGC API - Features Part 3 queryables, as JSON Schema)."""
-    found = collection_or_404(collection_id)
-    values = p.parse_query(request.GET, [p.LANG])
-    with translation.override(values["lang"]):
-        data = openapi.queryables_schema(found.kind)
-    data["$schema"] = "https://json-schema.org/draft/2019-09/schema"
-    data["$id"] = request.build_absolute_uri(request.path)
-    return json_response(request, data, content_type="application/schema+json")
+    return _schema_response(request, collection_id, openapi.queryables_schema)
 
 
 def _page_url(request: HttpRequest, collection: Collection, *, offset: int, limit: int, fmt: str) -> str:

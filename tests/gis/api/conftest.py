@@ -1,8 +1,10 @@
 """Helpers of the open-data API tests: real GDAL tools and the RFC 7946 validator from npm."""
 
 import json
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,42 @@ def run(*command: str, timeout: int = 300) -> subprocess.CompletedProcess:
         f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
     )
     return result
+
+
+SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
+SCHEMATHESIS_CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
+
+
+def schemathesis_run(api_url: str, *, report_dir: Path, paths: str | None = None) -> subprocess.CompletedProcess:
+    """Fuzz the OpenAPI document at ``api_url`` with schemathesis (every phase; ``stateful`` follows the items ->
+    item links with real ids), optionally only the operations whose path matches the regex ``paths``; fail with its
+    output on any failed check."""
+    assert SCHEMATHESIS.exists(), "schemathesis is a dev dependency: pip install -e .[dev]"
+    selection = ["--include-path-regex", paths] if paths else []
+    return run(
+        str(SCHEMATHESIS),
+        "run",
+        api_url,
+        *selection,
+        "--checks",
+        SCHEMATHESIS_CHECKS,
+        "--max-examples",
+        os.environ.get("XENAGOS_SCHEMATHESIS_EXAMPLES", "10"),
+        "--phases",
+        "examples,coverage,fuzzing,stateful",
+        "--workers",
+        "1",
+        "--seed",
+        "5",
+        "--request-timeout",
+        "60",
+        "--generation-database",
+        "none",
+        "--report-dir",
+        str(report_dir),
+        "--no-color",
+        timeout=900,
+    )
 
 
 @pytest.fixture(scope="session")

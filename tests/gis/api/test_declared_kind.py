@@ -7,11 +7,8 @@ reads it. A kind without a location and one with several geometry types are decl
 import csv
 import io
 import json
-import os
-import sys
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import pyogrio
 import pytest
@@ -25,11 +22,10 @@ from gis.api.kinds import DECIMALS, GRID_DEG, UPDATED, Column, Kind, kind_regist
 from gis.api.openapi import geometry_schema
 from gis.models import Municipality
 
-from .conftest import run
+from .conftest import run, schemathesis_run
 
 API = "/api/features"
 TABLE = "test_trails"
-SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 # (name, steps, lit, municipality slug, WKT in EPSG:4326 lon/lat)
 TRAILS = [
     ("Φιλοπάππου", 120, True, "athens", "LINESTRING(23.7197 37.9680, 23.7210 37.9672, 23.7235 37.9668)"),
@@ -261,30 +257,4 @@ def test_gdal_and_schemathesis_read_it_from_a_live_server(committed_trails, live
     copy = tmp_path / "copy.gpkg"
     run("ogr2ogr", "-f", "GPKG", "-oo", "PAGE_SIZE=2", str(copy), source, "trails")
     assert pyogrio.read_info(copy)["features"] == 3
-    assert SCHEMATHESIS.exists(), "schemathesis is a dev dependency: pip install -e .[dev]"
-    checks = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
-    run(
-        str(SCHEMATHESIS),
-        "run",
-        f"{live_server.url}{API}/api",
-        "--include-path-regex",
-        "^/collections/(trails|notes)",
-        "--checks",
-        checks,
-        "--max-examples",
-        os.environ.get("XENAGOS_SCHEMATHESIS_EXAMPLES", "10"),
-        "--phases",
-        "examples,coverage,fuzzing,stateful",
-        "--workers",
-        "1",
-        "--seed",
-        "5",
-        "--request-timeout",
-        "60",
-        "--generation-database",
-        "none",
-        "--report-dir",
-        str(tmp_path),
-        "--no-color",
-        timeout=900,
-    )
+    schemathesis_run(f"{live_server.url}{API}/api", report_dir=tmp_path, paths="^/collections/(trails|notes)")
