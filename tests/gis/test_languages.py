@@ -63,10 +63,8 @@ def _names(where: selectors.PlaceFilter, wanted: set[str]) -> list[str]:
 
 def _api_feature(language: str, uid: str) -> dict:
     collection = Collection(kind=PLACES)
-    features = [
-        json.loads(text)
-        for text in queries.features_page(collection=collection, values={}, language=language, limit=10000, offset=0)
-    ]
+    page = queries.features_page(collection=collection, values={}, language=language, limit=10000, offset=0, members={})
+    features = json.loads(page)["features"]
     return next(feature for feature in features if feature["id"] == uid)
 
 
@@ -117,12 +115,11 @@ def test_a_place_with_greek_and_english_names_is_named_in_english_in_german(germ
     feature = _api_feature("de", str(both.uid))
     assert feature["properties"]["name"] == "Old Bathhouse"
     assert feature["properties"]["municipality_name"] == "Athens"
-    boundaries = [
-        json.loads(t)
-        for t in queries.features_page(
-            collection=Collection(kind=BOUNDARIES), values={}, language="de", limit=10, offset=0
+    boundaries = json.loads(
+        queries.features_page(
+            collection=Collection(kind=BOUNDARIES), values={}, language="de", limit=10, offset=0, members={}
         )
-    ]
+    )["features"]
     assert {f["properties"]["name"] for f in boundaries} >= {"Athens", "Nafplio"}
 
 
