@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from psycopg import sql
 from wagtail.models import Locale
 
-from ..languages import name_columns, name_param_sql, translated_rows_sql
+from ..languages import name_columns, name_param_sql, translated_name_sql
 from ..models import Category, Dataset, Municipality, Period, Place, PlaceFeature, PlaceText
 from ..public import public_name_sql, public_place_sql
 from . import filters as f
@@ -339,14 +339,12 @@ PLACES = Kind(
         JOIN {municipality} m ON m.id = r.municipality_id
         LEFT JOIN {text} t ON t.place_id = r.id AND t.language = %(lang)s
         LEFT JOIN {category} c ON c.id = r.category_id
-        LEFT JOIN {category_names} cl ON cl.translation_key = c.translation_key
         LEFT JOIN {dataset} d ON d.id = r.dataset_id"""
     ).format(
         place=sql.Identifier(_PLACE),
         municipality=sql.Identifier(_MUNICIPALITY),
         text=sql.Identifier(_TEXT),
         category=sql.Identifier(_CATEGORY),
-        category_names=sql.SQL(translated_rows_sql(table=_CATEGORY, locale_table=_LOCALE)),
         dataset=sql.Identifier(_DATASET),
     ),
     where_sql=sql.SQL(public_place_sql("r")),
@@ -411,7 +409,10 @@ PLACES = Kind(
         ),
         Column(
             "category_name",
-            "COALESCE(cl.name, c.name)",
+            # the names gathered once per query, then a JSON look-up per row (a derived table joined per record of
+            # an items page sorted the vocabulary 100 times: 1,744 -> 1,645 buffers, about 11.5 -> 9 ms)
+            f"COALESCE({translated_name_sql(table=_CATEGORY, locale_table=_LOCALE, key_sql='c.translation_key')},"
+            " c.name)",
             "string",
             _("Name of the category in the language."),
             reads={_PLACE: ("category_id",), _CATEGORY: _NAMED, _LOCALE: ("language_code",)},
