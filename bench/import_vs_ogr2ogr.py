@@ -236,15 +236,27 @@ def fair_table(url: str) -> None:
             )
 
 
+def fair_dataset(url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        return int(connection.execute("SELECT id FROM xgis_dataset WHERE slug = %s", [DATASET]).fetchone()[0])
+
+
 def fair_peer(url: str, shapefile: Path) -> float:
     """Seconds for ogr2ogr to append the file, reprojected, into the emptied fair peer table (COPY mode)."""
     psql(url, f"TRUNCATE {FAIR_TABLE}")
     psql(url, f"VACUUM ANALYZE {FAIR_TABLE}")
     layer = shapefile.stem
+    # Every column with a default gets a value: GDAL falls back from COPY to one INSERT per row otherwise.
+    dataset = fair_dataset(url)
     command = [
         "ogr2ogr", "-f", "PostgreSQL", pg_source(url), str(shapefile), "-append", "-nln", FAIR_TABLE,
         "-dialect", "SQLite", "-sql",
-        f'SELECT id AS source_id, title AS name_el, geometry AS location FROM "{layer}"',  # noqa: S608 (our file)
+        f"SELECT id AS source_id, title AS name_el, geometry AS location, lower(hex(randomblob(16))) AS uid, "  # noqa: S608
+        f"'' AS name_en, '' AS step_free, '' AS wikidata, '' AS pleiades, '{{}}' AS source_attributes, "
+        f"0 AS withdrawn, datetime('now') AS created_at, datetime('now') AS updated_at, {dataset} AS dataset_id "
+        f'FROM "{layer}"',  # (our own file and dataset id)
         "-nlt", "POINT",
         "-t_srs", "EPSG:4326", "--config", "PG_USE_COPY", "YES",
     ]  # fmt: skip
