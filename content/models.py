@@ -8,6 +8,7 @@ serves them from the record (``/<lang>/places/p/<uid>/``).
 
 import re
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
@@ -273,11 +274,26 @@ class Branding(BaseSiteSetting):
         verbose_name = _("branding")
 
 
+SITE_ROOTS_CACHE_KEY = "xenagos:municipality-site-roots"
+SITE_ROOTS_CACHE_SECONDS = 600  # a bound on staleness should a change bypass the signals (e.g. QuerySet.update)
+
+
 def municipality_site_roots() -> dict[int, str]:
     """{municipality id: root URL of its Wagtail site, e.g. "http://athens.localhost:8000"} (``Site.root_url``, as
-    Wagtail's own full URLs use it)."""
-    brandings = Branding.objects.filter(municipality__isnull=False).select_related("site")
-    return {branding.municipality_id: branding.site.root_url for branding in brandings}
+    Wagtail's own full URLs use it). Every open-data read of places needs it, so it is kept in the cache (shared by
+    the web processes) and forgotten when a site or a branding changes (content.signals), as Wagtail keeps its own
+    site root paths."""
+    roots = cache.get(SITE_ROOTS_CACHE_KEY)
+    if roots is None:
+        brandings = Branding.objects.filter(municipality__isnull=False).select_related("site")
+        roots = {branding.municipality_id: branding.site.root_url for branding in brandings}
+        cache.set(SITE_ROOTS_CACHE_KEY, roots, SITE_ROOTS_CACHE_SECONDS)
+    return roots
+
+
+def municipality_site_roots_forget() -> None:
+    """Drop the cached site roots (the next read builds them again)."""
+    cache.delete(SITE_ROOTS_CACHE_KEY)
 
 
 class MunicipalLogEntryManager(ModelLogEntryManager):

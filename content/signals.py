@@ -13,7 +13,7 @@ from gis.services import place_text_publish, place_text_unpublish
 from gis.signals import public_data_changed
 
 from .cache import pages_invalidate_on_commit
-from .models import Branding, PlaceIndexPage, PlacePage
+from .models import Branding, PlaceIndexPage, PlacePage, municipality_site_roots_forget
 
 THUMBNAIL = "fill-480x320"
 
@@ -128,9 +128,12 @@ def _purge(urls: list[str]) -> None:
 @receiver(post_save, sender=Branding)
 @receiver(post_delete, sender=Branding)
 def place_features_forget(sender, **kwargs) -> None:
-    """A site moved (hostname, port) or changed municipality: the open-data features stored with their page
-    addresses on it (gis.PlaceFeature) are built again, once per transaction however many rows it writes."""
+    """A site moved (hostname, port) or changed municipality: the cached site roots are forgotten and the open-data
+    features stored with their page addresses on it (gis.PlaceFeature) are built again, once per transaction however
+    many rows it writes."""
+    municipality_site_roots_forget()  # now, and again once committed: a read in between may have cached old roots
     connection = transaction.get_connection()
     if connection.in_atomic_block and any(entry[1] is feature_cache_forget_all for entry in connection.run_on_commit):
         return
+    transaction.on_commit(municipality_site_roots_forget)
     transaction.on_commit(feature_cache_forget_all)

@@ -175,6 +175,9 @@ def test_page_addresses_are_on_the_owning_municipalitys_site_whatever_the_host(
         site.save()
     path = "/" + page.full_url.split("/", 3)[3]  # /en/…/tiryns/
     assert tiryns_url() == "https://nafplio.example.gr" + path
+    # and so do the items read live (the site roots are cached between requests, and forgotten when a site changes)
+    item = client.get(f"{API}/collections/places/items/{tiryns.uid}", {"lang": "en"}, HTTP_HOST="athens.localhost")
+    assert item.json()["properties"]["url"] == "https://nafplio.example.gr" + path
     # a place without a page has no address (it is served from its record on its own site's places index)
     other = Place.objects.filter(municipality__slug="athens", pages__isnull=True).first()
     item = client.get(f"{API}/collections/places/items/{other.uid}").json()
