@@ -14,7 +14,7 @@ from . import links, openapi, queries
 from . import parameters as p
 from .collections import Collection, collection_or_404, collections_all
 from .kinds import Kind
-from .responses import GEOJSON, JSON, OPENAPI, api_view, conditional, json_response, negotiate, not_found
+from .responses import GEOJSON, JSON, OPENAPI, api_view, conditional, json_response, negotiate, not_found, weak_etag
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 CONFORMANCE = [
@@ -211,21 +211,23 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
         "timeStamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "links": page_links,
     }
-    body = queries.features_page(
+    features = queries.features_page(
         collection=found, values=values, language=language, limit=limit, offset=offset, members=members
     )
     if fmt == "html":
         context = {
             "collection": found,
-            "features": json.loads(body)["features"],
+            "features": json.loads(features.document)["features"],
             "matched": matched.count,
             "offset": offset,
             "links": {item["rel"]: item["href"] for item in html_links},
         }
         return _html(request, "items.html", context, language=language)
-    response = HttpResponse(body, content_type=GEOJSON)
+    response = HttpResponse(features.document, content_type=GEOJSON)
     response["Content-Language"] = language
-    return conditional(request, response, last_modified=matched.last_modified)
+    # the same features, count and links are the same page whatever the second of its timeStamp
+    etag = weak_etag(language, str(matched.count), json.dumps(page_links), features.features_md5)
+    return conditional(request, response, last_modified=matched.last_modified, etag=etag)
 
 
 @api_view

@@ -21,7 +21,7 @@ from .links import site_roots_json
 STREAM_BATCH = 2000  # rows fetched per round trip from the server-side cursor (CSV, GeoPackage)
 BLOCK_IDS = 5000  # GeoJSON streams blocks of this many consecutive record ids, each one text made by PostGIS
 FlatGeometry = Literal["lonlat", "wkt", "wkb"]
-RETURNED = sql.SQL("count(*)")  # a member of ``features_page``'s collection: how many features the page holds
+RETURNED = sql.SQL("summary.returned")  # a member of ``features_page``'s collection: the number of features on the page
 
 
 @dataclass(frozen=True)
@@ -106,9 +106,18 @@ def features_matched(*, collection: Collection, values: Mapping[str, Any]) -> Ma
     return Matched(count, last_modified)
 
 
+@dataclass(frozen=True)
+class FeaturesPage:
+    """A page of features: the GeoJSON FeatureCollection's text, and the MD5 of its ``features`` array's text (what
+    the page says of the data, without the members around it, for the response's ETag)."""
+
+    document: str
+    features_md5: str
+
+
 def features_page(
     *, collection: Collection, values: Mapping[str, Any], language: str, limit: int, offset: int, members: Mapping
-) -> str:
+) -> FeaturesPage:
     """One page of matching features, in a stable order, as the text of a GeoJSON FeatureCollection made by
     PostgreSQL, with the foreign ``members`` before the features (``geojson.collection_sql``; ``RETURNED`` as a
     member's value is the number of features on the page)."""
@@ -127,15 +136,18 @@ def features_page(
         records=kind.count_from(),
         where=where.sql,
     )
-    document = collection_sql(
-        members=members, features=sql.SQL("COALESCE(json_agg(page.feature ORDER BY page.sort_key), '[]'::json)")
-    )
-    query = sql.SQL("SELECT {}::text FROM ({}) page").format(document.sql, page)
+    document = collection_sql(members=members, features=sql.SQL("summary.features"))
+    query = sql.SQL(
+        "SELECT {}::text, md5(summary.features::text) FROM ("
+        "SELECT COALESCE(json_agg(page.feature ORDER BY page.sort_key), '[]'::json) AS features, count(*) AS returned"
+        " FROM ({}) page) summary"
+    ).format(document.sql, page)
     with connection.cursor() as cursor:
         cursor.execute(
             query, {**read_params(language), **where.params, **document.params, "limit": limit, "offset": offset}
         )
-        return cursor.fetchone()[0]
+        text, features_md5 = cursor.fetchone()
+    return FeaturesPage(text, features_md5)
 
 
 def feature_one(*, collection: Collection, feature_id: str, language: str) -> tuple[str, datetime | None] | None:

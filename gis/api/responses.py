@@ -87,10 +87,22 @@ def negotiate(request: HttpRequest, chosen: str | None, formats: Sequence[str]) 
     return next(name for name in formats if MEDIA_TYPES[name] == preferred)
 
 
-def conditional(request: HttpRequest, response: HttpResponse, *, last_modified=None) -> HttpResponse:
-    """Add a strong ETag (the body's hash), Last-Modified when known, caching and ``Vary``; answer 304 when the
-    client already has this body (If-None-Match)."""
-    etag = '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"'
+def weak_etag(*parts: str) -> str:
+    """A weak ETag (RFC 9110 8.8.3) from the texts that decide what a response says, for a body that also carries
+    something that changes on every request (an items page's ``timeStamp``): equal ``parts``, equivalent bodies."""
+    digest = hashlib.md5(usedforsecurity=False)
+    for part in parts:
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return 'W/"' + digest.hexdigest() + '"'
+
+
+def conditional(
+    request: HttpRequest, response: HttpResponse, *, last_modified=None, etag: str | None = None
+) -> HttpResponse:
+    """Add an ETag (``etag``, or a strong one: the body's hash), Last-Modified when known, caching and ``Vary``;
+    answer 304 when the client already has this body or an equivalent one (If-None-Match)."""
+    etag = etag or '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"'
     response["ETag"] = etag
     response["Cache-Control"] = CACHE
     if last_modified is not None:

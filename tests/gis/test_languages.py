@@ -64,7 +64,7 @@ def _names(where: selectors.PlaceFilter, wanted: set[str]) -> list[str]:
 def _api_feature(language: str, uid: str) -> dict:
     collection = Collection(kind=PLACES)
     page = queries.features_page(collection=collection, values={}, language=language, limit=10000, offset=0, members={})
-    features = json.loads(page)["features"]
+    features = json.loads(page.document)["features"]
     return next(feature for feature in features if feature["id"] == uid)
 
 
@@ -118,7 +118,7 @@ def test_a_place_with_greek_and_english_names_is_named_in_english_in_german(germ
     boundaries = json.loads(
         queries.features_page(
             collection=Collection(kind=BOUNDARIES), values={}, language="de", limit=10, offset=0, members={}
-        )
+        ).document
     )["features"]
     assert {f["properties"]["name"] for f in boundaries} >= {"Athens", "Nafplio"}
 

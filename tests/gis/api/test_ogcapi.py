@@ -1,6 +1,7 @@
 """OGC API - Features through Django's client on the demo: documents, items, filters, paging, ids, caching, errors."""
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -147,6 +148,15 @@ def test_etag_gives_304_and_changes_with_the_data(client):
     response = client.get(API + "/collections/places-athens/items")
     etag = response["ETag"]
     assert client.get(API + "/collections/places-athens/items", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    # a page's timeStamp says when it was made; the same page made a second later is still the client's copy
+    time.sleep(1.1)
+    later = client.get(API + "/collections/places-athens/items")
+    assert json.loads(later.content)["timeStamp"] != json.loads(response.content)["timeStamp"]
+    assert later["ETag"] == etag
+    assert client.get(API + "/collections/places-athens/items", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    # another page, language or filter is another ETag
+    others = [{"offset": 1}, {"lang": "en"}, {"bbox": "23.72,37.96,23.74,37.98"}]
+    assert all(client.get(API + "/collections/places-athens/items", query)["ETag"] != etag for query in others)
     Place.objects.filter(source_id=ACROPOLIS_PLEIADES).update(wikidata="Q42")
     again = client.get(API + "/collections/places-athens/items", HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 200 and again["ETag"] != etag
