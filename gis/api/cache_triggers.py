@@ -6,8 +6,10 @@ declare they read (``Column.reads``); the kind's ``FeatureCache.watches`` say ho
 finds the features to forget. From these this module makes, with ``psycopg.sql``:
 
 - for a record's own rows (``Watch.by``): a trigger per event calling ``<cache>_forget(transition table, column)``;
-- for another table: one function whose DELETE runs over ``changed``, the updated rows whose read columns differ
-  from before (so renaming a category forgets its places' features, touching a column no feature shows does not);
+- for another table: one function whose DELETE runs over ``changed``: after an UPDATE, the rows whose read columns
+  differ from before (so renaming a category forgets its places' features, touching a column no feature shows does
+  not); after an INSERT or DELETE, when the watch asks for them, the rows written or deleted (a category's new
+  English name is a new row: its places' English features fell back to the Greek one);
 - TRUNCATE of a record's own tables empties the cache (TRUNCATE fires no row or DELETE trigger).
 
 Each trigger first takes ROW EXCLUSIVE on the cache, so it waits for a fill in progress (which holds SHARE ROW
@@ -92,7 +94,9 @@ def triggers(kind: Kind) -> list[Trigger]:
                 result.append(Trigger(name, watch.table, event, _function_name(cache), (rows, watch.by)))
             result.append(Trigger(f"{prefix}_truncate", watch.table, "TRUNCATE", f"{cache.table}_forget_all"))
         else:
-            result.append(Trigger(f"{prefix}_{watch.name}_update", watch.table, "UPDATE", _function_name(cache, watch)))
+            for event in watch.events:
+                name = f"{prefix}_{watch.name}_{event.lower()}"
+                result.append(Trigger(name, watch.table, event, _function_name(cache, watch)))
     return result
 
 
@@ -119,12 +123,22 @@ def function_bodies(kind: Kind) -> dict[str, sql.Composable]:
         if watch.by is not None:
             continue
         columns = read_columns(kind, watch.table)
-        changed = sql.SQL(
-            "WITH changed AS (SELECT n.* FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE {} IS DISTINCT FROM {}) "
-        ).format(_compared("n", columns), _compared("o", columns))
         names = {"cache": cache.table, "table": watch.table, "records": kind.table, **watch.identifiers}
         forget = sql.SQL(watch.forget).format(**{key: sql.Identifier(value) for key, value in names.items()})
-        bodies[_function_name(cache, watch)] = sql.Composed([changed, forget, sql.SQL(";")])
+        changed = {
+            "UPDATE": sql.SQL(
+                "SELECT n.* FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE {} IS DISTINCT FROM {}"
+            ).format(_compared("n", columns), _compared("o", columns)),
+            "INSERT": sql.SQL("SELECT * FROM new_rows"),  # a new row (say, a name's translation) may be shown
+            "DELETE": sql.SQL("SELECT * FROM old_rows"),
+        }
+        branches = [
+            sql.SQL("{} TG_OP = {} THEN WITH changed AS ({}) {};").format(
+                sql.SQL("IF" if index == 0 else "ELSIF"), sql.Literal(event), changed[event], forget
+            )
+            for index, event in enumerate(watch.events)
+        ]
+        bodies[_function_name(cache, watch)] = sql.Composed([*branches, sql.SQL(" END IF;")])
     return {name: sql.Composed([lock, sql.SQL(" "), body]) for name, body in bodies.items()}
 
 

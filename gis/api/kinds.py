@@ -101,8 +101,9 @@ class Watch:
 
     ``by``: the column of this table holding the record's id; then every INSERT/UPDATE/DELETE in ``events``
     forgets those records' features, whatever columns it changed (the record's own rows: its table, its texts, its
-    relations). Else ``forget`` is the DELETE run after an UPDATE, over ``changed``: the updated rows whose read
-    columns (those the kind's columns declare in ``reads``) differ from before. It is a ``psycopg.sql`` template:
+    relations). Else ``forget`` is the DELETE run after each statement in ``events`` over ``changed``: for an UPDATE
+    the updated rows whose read columns (those the kind's columns declare in ``reads``) differ from before, for an
+    INSERT the new rows, for a DELETE the deleted ones. It is a ``psycopg.sql`` template:
     ``{cache}``, ``{table}`` (this one) and ``{records}`` (the kind's) are filled in as identifiers, and so is
     each name in ``identifiers``."""
 
@@ -291,6 +292,8 @@ def area_sql(column: str) -> str:
 
 # What a place's feature reads besides the place's own rows, and how a change there finds the features to forget
 # (over ``changed``, the updated rows whose read columns differ; see Watch).
+# a translation of a name is a row of its own (translation_key, locale): adding or deleting one changes the names
+VOCABULARY_EVENTS = ("INSERT", "UPDATE", "DELETE")
 _VOCABULARY_FORGET = (  # a category or period shows its slug and, per language through translation_key, its name
     "DELETE FROM {cache} c USING {links} r WHERE c.place_id = r.{link} AND r.{fk} IN ("
     "SELECT k.id FROM {table} k JOIN changed n ON n.translation_key = k.translation_key)"
@@ -305,12 +308,14 @@ PLACE_CACHE = FeatureCache(
         Watch(
             "category",
             _CATEGORY,
+            events=VOCABULARY_EVENTS,
             forget=_VOCABULARY_FORGET,
             identifiers={"links": _PLACE, "link": "id", "fk": "category_id"},
         ),
         Watch(
             "period",
             _PERIOD,
+            events=VOCABULARY_EVENTS,
             forget=_VOCABULARY_FORGET,
             identifiers={"links": _THROUGH, "link": "place_id", "fk": "period_id"},
         ),

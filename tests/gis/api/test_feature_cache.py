@@ -99,6 +99,23 @@ def _rename_category(place: Place) -> set[int]:
     return set(Place.objects.filter(category=place.category).values_list("id", flat=True))
 
 
+def _untranslate_category(place: Place) -> set[int]:
+    Category.objects.filter(translation_key=place.category.translation_key, locale__language_code="en").delete()
+    return set(Place.objects.filter(category=place.category).values_list("id", flat=True))
+
+
+def _translate_category(place: Place) -> set[int]:
+    """A category's English name added as a new row (the English features had fallen back to the Greek name)."""
+    english = Category.objects.get(translation_key=place.category.translation_key, locale__language_code="en")
+    english.delete()
+    for language in ("el", "en"):
+        feature_cache.feature_cache_fill(language=language)
+    english.pk = None
+    english.name = "Translated anew"
+    english.save()
+    return set(Place.objects.filter(category=place.category).values_list("id", flat=True))
+
+
 def _rename_period(place: Place) -> set[int]:
     period = place.periods.first()
     period.name = "Μετονομασμένη"
@@ -185,6 +202,8 @@ WRITES = {
     "period added": _add_period,
     "periods cleared": _remove_periods,
     "category renamed": _rename_category,
+    "category translation deleted": _untranslate_category,
+    "category translated": _translate_category,
     "period renamed": _rename_period,
     "municipality licence": _licence,
     "dataset attribution": _attribution,
