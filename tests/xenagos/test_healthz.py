@@ -1,4 +1,4 @@
-"""/healthz answers 200 with versions when the database is up, 503 when it cannot be reached."""
+"""/healthz answers 200 when the database (with PostGIS) is up, naming no versions; 503 when it cannot be reached."""
 
 import json
 import os
@@ -8,17 +8,19 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 
 @pytest.mark.django_db
-def test_healthz_reports_database_and_postgis_versions(client):
+def test_healthz_says_the_database_answers_and_names_no_versions(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
-    assert body["status"] == "ok"
-    assert body["postgresql"].split(".")[0].isdigit() and int(body["postgresql"].split(".")[0]) >= 15
-    assert body["postgis"].startswith("3.")
-    assert body["oldest_queued_task_age_s"] is None  # the tests' tasks run at once: no queue
+    assert body == {"status": "ok", "database": "ok", "oldest_queued_task_age_s": None}  # tests' tasks run at once
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('server_version'), postgis_lib_version()")
+        versions = cursor.fetchone()
+    assert not any(version in response.content.decode() for version in versions)
 
 
 @pytest.mark.django_db
