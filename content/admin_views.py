@@ -3,17 +3,23 @@ source page's own permissions (and so its municipality and its review workflow),
 ``submit_translation`` permission that wagtail-localize checks. Registered before wagtail-localize's URLs, at the
 same addresses, by ``content.wagtail_hooks``."""
 
+import tempfile
+
+import polib
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.pages.create import CreateView as WagtailPageCreateView
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.models import Page
 from wagtail.snippets.permissions import get_permission_name
 from wagtail_localize.models import Translation
+from wagtail_localize.views.edit_translation import upload_pofile, user_can_edit_instance
 from wagtail_localize.views.report import TranslationsReportView
 from wagtail_localize.views.submit_translations import SubmitPageTranslationView, SubmitSnippetTranslationView
 from wagtail_localize.views.update_translations import UpdateTranslationsView
@@ -144,3 +150,48 @@ class PageCreateView(WagtailPageCreateView):
     def post(self, request, *args, **kwargs):
         self.autosave_enabled = False
         return super().post(request, *args, **kwargs)
+
+
+PO_MAX_BYTES = 5 * 1024 * 1024  # a page's strings: a PO file of many pages is still well under this
+PO_TRANSLATION_HEADER = "X-WagtailLocalize-TranslationID"  # what wagtail-localize's PO files name their translation by
+
+
+def _po_problem(upload) -> str:
+    """Why an uploaded file is not a PO file that wagtail-localize can import ('' when it is one). polib is given
+    a file's path, never its contents: given text, polib would read a file named by it."""
+    if upload is None:
+        return _("Choose a PO file to upload.")
+    if upload.size > PO_MAX_BYTES:
+        return _("That file is too large to be a PO file of translations.")
+    with tempfile.NamedTemporaryFile(suffix=".po") as copy:
+        for chunk in upload.chunks():
+            copy.write(chunk)
+        copy.flush()
+        upload.seek(0)
+        try:
+            catalogue = polib.pofile(copy.name)
+        except (OSError, UnicodeDecodeError, ValueError):
+            return _("Please upload a valid PO file.")
+    if PO_TRANSLATION_HEADER not in catalogue.metadata:
+        return _("This PO file was not downloaded from a translation here: it does not say which translation it is.")
+    return ""
+
+
+@require_POST
+def pofile_upload(request: HttpRequest, translation_id: int) -> HttpResponse:
+    """wagtail-localize's PO file upload, with bad input told to the user: without a file, or with a PO file that
+    names no translation, wagtail-localize's own view fails with a server error. Its permission check (edit rights
+    on the translated page, so its municipality) is repeated here before anything is read."""
+    translation = get_object_or_404(Translation, id=translation_id)
+    instance = translation.get_target_instance()
+    if not user_can_edit_instance(request.user, instance):
+        raise PermissionDenied
+    problem = _po_problem(request.FILES.get("file"))
+    if not problem:
+        return upload_pofile(request, translation_id)
+    messages.error(request, problem)
+    if next_url := get_valid_next_url_from_request(request):
+        return redirect(next_url)
+    if isinstance(instance, Page):
+        return redirect("wagtailadmin_pages:edit", instance.pk)
+    return redirect("wagtailadmin_home")

@@ -44,6 +44,11 @@ def register_localize_overrides():
             name="xenagos_localize_update_translations",
         ),
         path(
+            "localize/translate/<int:translation_id>/pofile/upload/",
+            admin_views.pofile_upload,
+            name="xenagos_localize_upload_pofile",
+        ),
+        path(
             "localize/reports/translations/",
             admin_views.ScopedTranslationsReportView.as_view(),
             name="xenagos_localize_translations_report",

@@ -256,7 +256,7 @@ RULES: dict[str, Rule] = {
     "wagtail_localize:edit_string_translation": pages(EDIT, method="put"),
     "wagtail_localize:edit_override": pages(EDIT, method="put"),
     "wagtail_localize:download_pofile": pages(EDIT),
-    "wagtail_localize:upload_pofile": pages(EDIT, skip="a POST without a file is wagtail-localize's own 500"),
+    "wagtail_localize:upload_pofile": pages(EDIT, method="post"),  # answered by xenagos_localize_upload_pofile
     "wagtail_localize:machine_translate": pages(EDIT, skip="no machine translator is configured"),
     "wagtail_localize:preview_translation": pages(EDIT, args={"mode": "x"}, skip="see test_isolation"),
     "wagtail_localize:stop_translation": pages(EDIT, skip="disables the translation; refusal tested by name below"),
@@ -272,6 +272,7 @@ RULES: dict[str, Rule] = {
         SUPERUSER, args={"app_label": "xgis", "model_name": "category", "pk": "@category"}
     ),
     "xenagos_localize_update_translations": pages(EDIT, args={"translation_source_id": "@source"}),
+    "xenagos_localize_upload_pofile": pages(EDIT, method="post"),
     "xenagos_localize_translations_report": Rule(STAFF),
     "xenagos_localize_translations_report_results": Rule(STAFF),
     # form pages (no form page type is installed), redirects, settings, embeds: superusers
