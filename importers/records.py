@@ -4,6 +4,7 @@ Pure: the vocabularies' slugs are passed in. Values are text, trimmed; a whole-n
 numeric fields often give) becomes "12".
 """
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -53,8 +54,19 @@ def text_values(values: np.ndarray | None, count: int) -> np.ndarray:
         out = np.where(np.isfinite(values), values.astype(str), "").astype(object)
         out[whole] = values[whole].astype(np.int64).astype(str)
         return out
-    series = pd.Series(values, dtype=object)
-    return series.where(series.notna(), "").astype(str).str.strip().to_numpy(dtype=object)
+    return np.fromiter(map(_trimmed, values), dtype=object, count=len(values))
+
+
+def _trimmed(value: object) -> str:
+    """A value as trimmed text; '' for a missing one (None, NaN)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def _lengths(values: np.ndarray) -> np.ndarray:
+    """The length of each text of ``values`` (an object array of str), as an integer array."""
+    return np.fromiter(map(len, values), dtype=np.int64, count=len(values))
 
 
 def _attributes(fields: dict[str, np.ndarray]) -> list[str]:
@@ -85,19 +97,19 @@ def records_build(
     empty_name, long_name = _("empty name"), _("name over %(n)s characters") % {"n": MAX_NAME}
     for problem in batch.rejected:
         reasons.setdefault(problem.index, Issue(int(numbers[problem.index]), problem.field, problem.message))
-    for index, value in enumerate(ids):
-        if not value:
-            reasons.setdefault(index, Issue(int(numbers[index]), mapping.fields["source_id"], empty_id))
-        elif len(value) > MAX_ID:
-            reasons.setdefault(index, Issue(int(numbers[index]), mapping.fields["source_id"], long_id))
+    id_lengths = _lengths(ids)
+    for index in np.flatnonzero((id_lengths == 0) | (id_lengths > MAX_ID)).tolist():
+        reason = empty_id if not ids[index] else long_id
+        reasons.setdefault(index, Issue(int(numbers[index]), mapping.fields["source_id"], reason))
     names = [f"name_{code}" for code in NAME_LANGUAGES if f"name_{code}" in column]
-    for index in range(count if names else 0):  # a name in one language at least (Greek falls back to English)
-        if not any(column[target][index] for target in names):
+    name_lengths = {target: _lengths(column[target]) for target in names}
+    if names:  # a name in one language at least (Greek falls back to English)
+        nameless = np.logical_and.reduce([lengths == 0 for lengths in name_lengths.values()])
+        for index in np.flatnonzero(nameless).tolist():
             reasons.setdefault(index, Issue(int(numbers[index]), mapping.fields[names[0]], empty_name))
     for target in names:
-        for index, value in enumerate(column[target]):
-            if len(value) > MAX_NAME:
-                reasons.setdefault(index, Issue(int(numbers[index]), mapping.fields[target], long_name))
+        for index in np.flatnonzero(name_lengths[target] > MAX_NAME).tolist():
+            reasons.setdefault(index, Issue(int(numbers[index]), mapping.fields[target], long_name))
     for index, issue in sorted(reasons.items()):
         issue.source_id = ids[index]
         out.rejected.append(issue)
@@ -112,27 +124,29 @@ def records_build(
     name_el = column.get("name_el", np.full(count, "", dtype=object))
     name_en = column.get("name_en", np.full(count, "", dtype=object))
     location, footprint = batch.geometry.location, batch.geometry.footprint
-    for index in range(count):
-        if index in reasons:
-            if ids[index]:  # kept so that the place is not withdrawn for a problem in this file
-                out.rows.append((int(numbers[index]), ids[index], True) + (None,) * 9)
-            continue
-        out.rows.append(
-            (
-                int(numbers[index]),
-                ids[index],
-                False,
-                name_el[index],
-                name_en[index],
-                category_slugs[index],
-                period_lists[index],
-                wikidata[index],
-                pleiades[index],
-                location[index],
-                footprint[index],
-                attributes[index],
-            )
-        )
+    rows = zip(
+        numbers.tolist(),
+        ids,
+        [False] * count,
+        name_el,
+        name_en,
+        category_slugs,
+        period_lists,
+        wikidata,
+        pleiades,
+        location,
+        footprint,
+        attributes,
+        strict=True,
+    )
+    if not reasons:
+        out.rows = list(rows)
+        return out
+    for index, staged in enumerate(rows):
+        if index not in reasons:
+            out.rows.append(staged)
+        elif ids[index]:  # kept so that the place is not withdrawn for a problem in this file
+            out.rows.append((staged[0], ids[index], True) + (None,) * 9)
     return out
 
 
