@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from wagtail.models import Locale, Page
 
-from gis import selectors
+from gis import maps, selectors
 from gis.models import Municipality, Place
 
 if TYPE_CHECKING:
@@ -63,8 +63,6 @@ def place_language_urls(
 def place_context(request: HttpRequest, *, place: Place, page: "PlacePage | None", index: Page | None) -> dict:
     """What a place's public page shows, from ``page`` (an editor's page) or from the record alone (``page`` None);
     ``index`` is the site's places index in the active language, if it has one."""
-    from gis import maps  # folium is loaded when a map is drawn, not when the models are
-
     language = get_language() or "el"
     text = selectors.place_text(place=place, language=language)
     name = page.title if page else (text.name if text else place.name)
