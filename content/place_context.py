@@ -10,7 +10,6 @@ import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
-import segno
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -156,6 +155,8 @@ def qr_response(request: HttpRequest, *, url: str, kind: str) -> HttpResponse:
     """A QR code (``svg`` or ``png``, for signs on site) that opens ``url`` (absolute); 404 for another kind."""
     if kind not in ("svg", "png"):
         raise Http404
+    import segno  # here, not at the top: only QR codes need it, not every web process's start
+
     code = segno.make(url, error="m")
     buffer = io.BytesIO()
     if kind == "svg":

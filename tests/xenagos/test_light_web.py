@@ -37,6 +37,9 @@ HEAVY = (
     "folium",
     "branca",
 )
+# Installed (by the dev extra, or by Wagtail for HEIC/AVIF images that our settings refuse), imported by other
+# libraries only if they can, and needed by no request: xenagos/wsgi.py hides them while Django sets up.
+NOT_NEEDED = ("jinja2", "yaml", "pygments", "pillow_heif")
 
 FIRST_REQUESTS = """
 import io, json, sys
@@ -71,7 +74,7 @@ print(json.dumps({"answers": answers, "loaded": sorted(name for name in heavy if
 # none of the heavy libraries either. Through Django's test client, in a fresh process that has imported the WSGI
 # application as a gunicorn worker does.
 MAP_PAGES = """
-import json, sys
+import io, json, sys
 
 from xenagos.wsgi import application  # noqa: F401  (as a gunicorn worker starts: it sets Django up)
 
@@ -82,6 +85,13 @@ answers = {}
 for host, path in json.loads(sys.argv[2]):
     response = client.get(path, HTTP_HOST=host)
     answers[path] = [response.status_code, b"data-xenagos-map" in response.content]
+# Wagtail's images still open and resize (a PNG through Willow, as a rendition does) without pillow_heif.
+from PIL import Image as PILImage
+from willow.image import Image
+
+png = io.BytesIO()
+PILImage.new("RGB", (4, 2), "#0b5394").save(png, "PNG")
+answers["willow"] = list(Image.open(png).resize((2, 1)).get_size())
 heavy = json.loads(sys.argv[1])
 print(json.dumps({"answers": answers, "loaded": sorted(name for name in heavy if name in sys.modules)}))
 """
@@ -109,7 +119,7 @@ def test_web_process_loads_no_gis_or_data_library():
         "SECRET_KEY": settings.SECRET_KEY,
     }
     result = subprocess.run(
-        [sys.executable, "-c", FIRST_REQUESTS, json.dumps(HEAVY)],
+        [sys.executable, "-c", FIRST_REQUESTS, json.dumps(HEAVY + NOT_NEEDED)],
         env=env,
         capture_output=True,
         text=True,
@@ -133,7 +143,7 @@ def test_map_and_place_pages_load_no_gis_or_data_library():
         "SECRET_KEY": settings.SECRET_KEY,
     }
     result = subprocess.run(
-        [sys.executable, "-c", MAP_PAGES, json.dumps(HEAVY), json.dumps(PAGES_WITH_MAPS)],
+        [sys.executable, "-c", MAP_PAGES, json.dumps(HEAVY + NOT_NEEDED), json.dumps(PAGES_WITH_MAPS)],
         env=env,
         capture_output=True,
         text=True,
@@ -141,7 +151,12 @@ def test_map_and_place_pages_load_no_gis_or_data_library():
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
-    assert report["answers"] == {path: [200, True] for _host, path in PAGES_WITH_MAPS}  # each page has its map
+    assert report["answers"] == {path: [200, True] for _host, path in PAGES_WITH_MAPS} | {"willow": [2, 1]}
     assert report["loaded"] == [], (
         f"rendering a map page or a place page loaded {report['loaded']}: import them where they are used"
     )
+
+
+def test_the_images_that_would_need_pillow_heif_are_refused():
+    """pillow_heif is hidden from web processes only because no HEIC or AVIF image can be uploaded."""
+    assert not {"heic", "avif"} & set(settings.WAGTAILIMAGES_EXTENSIONS)
