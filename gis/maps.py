@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -57,7 +58,8 @@ class UnknownMapAsset(LookupError):
 
 @cache
 def _known(path: str) -> bool:
-    return "//" not in path and finders.find(path) is not None
+    """Whether ``path`` is one of our static files: collected (what production serves) or among the sources."""
+    return "//" not in path and (staticfiles_storage.exists(path) or finders.find(path) is not None)
 
 
 def asset_url(path: str) -> str:
