@@ -10,7 +10,6 @@ import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
-import segno
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -18,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from wagtail.models import Locale, Page
 
-from gis import selectors
+from gis import maps, selectors
 from gis.models import Municipality, Place
 
 if TYPE_CHECKING:
@@ -63,8 +62,6 @@ def place_language_urls(
 def place_context(request: HttpRequest, *, place: Place, page: "PlacePage | None", index: Page | None) -> dict:
     """What a place's public page shows, from ``page`` (an editor's page) or from the record alone (``page`` None);
     ``index`` is the site's places index in the active language, if it has one."""
-    from gis import maps  # folium is loaded when a map is drawn, not when the models are
-
     language = get_language() or "el"
     text = selectors.place_text(place=place, language=language)
     name = page.title if page else (text.name if text else place.name)
@@ -158,6 +155,8 @@ def qr_response(request: HttpRequest, *, url: str, kind: str) -> HttpResponse:
     """A QR code (``svg`` or ``png``, for signs on site) that opens ``url`` (absolute); 404 for another kind."""
     if kind not in ("svg", "png"):
         raise Http404
+    import segno  # here, not at the top: only QR codes need it, not every web process's start
+
     code = segno.make(url, error="m")
     buffer = io.BytesIO()
     if kind == "svg":

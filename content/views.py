@@ -1,8 +1,6 @@
 """Public views of a municipality's site that are not plain Wagtail page renders: the map (a place's own page and
 its record's page are in ``content.place_context``)."""
 
-from functools import partial
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,7 +10,7 @@ from django.utils.translation import gettext as _
 from gis import maps, selectors
 from gis.api import parameters as params
 from gis.formats import plural_forms
-from gis.layers import map_layers, map_layers_add
+from gis.layers import map_layers
 
 from .models import PlaceIndexPage
 from .place_context import municipality_for_request
@@ -42,7 +40,7 @@ def _map_state(request: HttpRequest) -> tuple[dict, tuple[float, float, int] | N
 
 
 def municipality_map(request: HttpRequest) -> HttpResponse:
-    """/<lang>/map/: the municipality's places on a folium map (fetched by view, clustered), filters, search,
+    """/<lang>/map/: the municipality's places on a Leaflet map (fetched by view, clustered), filters, search,
     "near me", and the same results as a list — the accessible equivalent of the map."""
     municipality = municipality_for_request(request)
     language = get_language() or "el"
@@ -76,7 +74,7 @@ def municipality_map(request: HttpRequest) -> HttpResponse:
         boundary_label=_("Municipal boundary"),
         places_config=config,
         view=view,
-        decorate=partial(map_layers_add, layers=layers) if layers else None,
+        layers=layers,
     )
     where = selectors.PlaceFilter(
         municipality=municipality,

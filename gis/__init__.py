@@ -1,1 +1,1 @@
-"""Spatial records (municipalities, places), spatial queries, GeoJSON and the folium map builders."""
+"""Spatial records (municipalities, places), spatial queries, GeoJSON and the map builders (Leaflet, from JSON)."""

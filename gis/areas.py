@@ -5,7 +5,6 @@ Geometry is EPSG:4326 (lon/lat degrees). The open-data collection of areas is de
 
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.utils.translation import gettext as _
@@ -13,10 +12,8 @@ from psycopg import sql
 
 from .languages import collate_sql, language_params, name_columns, name_param_sql
 from .layers import Bounds, MapLayer
+from .maps import LeafletMap, areas_layer
 from .models import Municipality, ProtectedArea
-
-if TYPE_CHECKING:
-    import folium
 
 # An area's name in the language of the query's parameters (area alias r; gis.languages.language_params), by that
 # language's name order (English, else Greek). The API and the map use it.
@@ -88,7 +85,5 @@ def areas_map_layer(*, municipality: Municipality, language: str, bounds: Bounds
     )
 
 
-def _areas_add(folium_map: "folium.Map", *, geojson: str, label: str) -> None:
-    from .maps import add_areas  # folium is loaded when a map is drawn, not when the app starts
-
-    add_areas(folium_map, geojson=geojson, label=label)
+def _areas_add(leaflet_map: LeafletMap, *, geojson: str, label: str) -> None:
+    leaflet_map.add(areas_layer(geojson=geojson, label=label))

@@ -11,7 +11,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.snippets.widgets import AdminSnippetChooser
 
-from .maps import STATIC_ASSETS, leaflet_icon_options, leaflet_labels
+from .maps import LEAFLET_CSS, LEAFLET_JS, leaflet_icon_options, leaflet_labels
 from .models import WGS84, Category, Period, Place
 from .selectors import municipalities_outline_geojson, places_named_like, point_from_greek_grid, vocabulary_choices
 from .services import municipalities_editable_by
@@ -30,8 +30,8 @@ class PointWidget(forms.Widget):
     outline: dict | None = None  # GeoJSON FeatureCollection (EPSG:4326) of the editor's municipalities, drawn
 
     class Media:
-        css = {"all": [STATIC_ASSETS["leaflet_css"], "gis/point-widget.css"]}
-        js = [STATIC_ASSETS["leaflet"], "gis/leaflet-labels.js", "gis/point-widget.js"]
+        css = {"all": [LEAFLET_CSS, "gis/point-widget.css"]}
+        js = [LEAFLET_JS, "gis/leaflet-labels.js", "gis/point-widget.js"]
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

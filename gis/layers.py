@@ -2,17 +2,16 @@
 
 gis registers its protected areas, tiles its historical-map overlays (routes and archive items will register theirs).
 The map page (``content.views.municipality_map``) asks every provider, in their order, for its layer on one
-municipality's map, so it shows them without importing the apps that own them. folium is not imported here: a
-layer's ``add`` imports its map builder when the map is drawn.
+municipality's map, so it shows them without importing the apps that own them. A layer's ``add`` puts its steps
+on the map's description (``gis.maps.LeafletMap``).
 """
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    import folium
-
+    from .maps import LeafletMap
     from .models import Municipality
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north in EPSG:4326 degrees
@@ -20,11 +19,11 @@ Bounds = tuple[float, float, float, float]  # west, south, east, north in EPSG:4
 
 @dataclass(frozen=True)
 class MapLayer:
-    """One provider's layer on one map: ``add`` puts it on the folium map (before the layer switcher); when
+    """One provider's layer on one map: ``add`` puts it on the map (before the layer switcher); when
     ``template`` is set the page includes it after the list of places, with ``context`` as the variable ``layer``
     (the layer's accessible equivalent, e.g. the list of protected areas)."""
 
-    add: Callable[["folium.Map"], object]
+    add: Callable[["LeafletMap"], object]
     template: str = ""
     context: Mapping[str, Any] = field(default_factory=dict)
 
@@ -62,9 +61,3 @@ def map_layers(*, municipality: "Municipality", language: str, bounds: Bounds) -
         if layer is not None:
             layers.append(layer)
     return layers
-
-
-def map_layers_add(folium_map: "folium.Map", *, layers: Sequence[MapLayer]) -> None:
-    """Put ``layers`` on ``folium_map``, in their order (a ``decorate`` for ``gis.maps.municipality_map``)."""
-    for layer in layers:
-        layer.add(folium_map)

@@ -1,15 +1,16 @@
-"""The small preview map of an import: features coloured by what would happen to them (folium, our own assets).
+"""The small preview map of an import: features coloured by what would happen to them (``gis.maps``, our own assets).
 
-folium is imported when a preview map is built and shapely when the worker reads the preview features, so that the
-admin's import screens, which import this module, load neither when a web process starts.
+shapely is imported when the worker reads the preview features, so that the admin's import screens, which import
+this module, do not load it when a web process starts.
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, cast
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from gis.maps import EmbeddedMap, base_maps, embed
+from gis.maps import EmbeddedMap, LeafletMap, base_layer, base_maps, fit_bounds, geojson_layer
 
 if TYPE_CHECKING:
     from .readers import FeatureBatch
@@ -22,6 +23,21 @@ COLOURS = {
     "read": "#0b5394",
     "link": "#5e3c99",
     "skip": "#737373",
+}
+# folium's CircleMarker(radius=5, weight=1, fill_opacity=0.8), as the preview has always drawn points
+CIRCLE_MARKER = {
+    "stroke": True,
+    "color": "#3388ff",
+    "weight": 1,
+    "opacity": 1.0,
+    "lineCap": "round",
+    "lineJoin": "round",
+    "fill": False,
+    "fillColor": "#3388ff",
+    "fillOpacity": 0.8,
+    "fillRule": "evenodd",
+    "bubblingMouseEvents": True,
+    "radius": 5,
 }
 
 
@@ -47,23 +63,32 @@ def preview_map(features: list[dict]) -> EmbeddedMap | None:
     """A map of ``features`` (GeoJSON dicts in EPSG:4326 with an ``action`` property), fitted to them."""
     if not features:
         return None
-    import folium  # here, not at the top: folium loads with the first map built (see the module's docstring)
-
-    collection = {"type": "FeatureCollection", "features": features}
-    folium_map = folium.Map(tiles=None, width="100%", height="100%", control_scale=True)
-    base = base_maps()[0]
-    folium.TileLayer(tiles=base.url, attr=base.attribution, name=base.name, max_zoom=base.max_zoom).add_to(folium_map)
-    layer = folium.GeoJson(
-        collection,
+    leaflet_map = LeafletMap(element_id="importers-preview-map", center=(0.0, 0.0), zoom=1)
+    leaflet_map.add(base_layer(base_maps()[0]))
+    by_action = {action: {"color": colour, "fillColor": colour} for action, colour in COLOURS.items()}
+    layer = geojson_layer(
+        data={"type": "FeatureCollection", "features": features},
         name="preview",
-        marker=folium.CircleMarker(radius=5, weight=1, fill_opacity=0.8),
-        style_function=lambda feature: {
-            "color": COLOURS.get(feature["properties"]["action"], "#0b5394"),
-            "fillColor": COLOURS.get(feature["properties"]["action"], "#0b5394"),
-            "weight": 2,
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["feature", "name", "action"], labels=False),
-    ).add_to(folium_map)
-    # [[south, west], [north, east]] from the GeoJSON's coordinates, in pure Python (every feature has a geometry)
-    folium_map.fit_bounds(cast("list[list[float]]", layer.get_bounds()), max_zoom=16)
-    return embed(folium_map)
+        style={"color": "#0b5394", "fillColor": "#0b5394", "weight": 2},
+        style_by=("action", by_action),
+        tooltip_fields=["feature", "name", "action"],
+        circle_markers=CIRCLE_MARKER,
+    )
+    leaflet_map.add(layer)
+    lons, lats = zip(*_positions(features), strict=True)
+    leaflet_map.add(fit_bounds(south=min(lats), west=min(lons), north=max(lats), east=max(lons), maxZoom=16))
+    return leaflet_map.embed()
+
+
+def _positions(features: list[dict]) -> Iterator[tuple[float, float]]:
+    """Every (lon, lat) of the features' geometries (every feature has one)."""
+
+    def walk(coordinates) -> Iterator[tuple[float, float]]:
+        if coordinates and isinstance(coordinates[0], int | float):
+            yield coordinates[0], coordinates[1]
+        else:
+            for part in coordinates:
+                yield from walk(part)
+
+    for feature in features:
+        yield from walk(feature["geometry"]["coordinates"])

@@ -6,12 +6,12 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from gis.layers import Bounds, MapLayer
+from gis.maps import LeafletMap
 
+from .maps import add_overlays, overlay_labels
 from .selectors import MapOverlay, layers_for_map
 
 if TYPE_CHECKING:
-    import folium
-
     from gis.models import Municipality
 
 MAP_LAYER_ORDER = 200  # after gis' protected areas (100), as the switcher has always listed them
@@ -26,7 +26,5 @@ def overlays_map_layer(*, municipality: "Municipality", language: str, bounds: B
     return MapLayer(add=partial(_overlays_add, overlays=overlays))
 
 
-def _overlays_add(folium_map: "folium.Map", *, overlays: list[MapOverlay]) -> None:
-    from .maps import add_overlays, overlay_labels  # folium is loaded when a map is drawn, not when the app starts
-
-    add_overlays(folium_map, layers=overlays, labels=overlay_labels(), layer_control=False)
+def _overlays_add(leaflet_map: LeafletMap, *, overlays: list[MapOverlay]) -> None:
+    add_overlays(leaflet_map, layers=overlays, labels=overlay_labels())

@@ -1,11 +1,11 @@
 """The map-layer registry (gis.layers): what an app registers from its AppConfig.ready reaches every municipality's
 map page, in order, with its list after the map, without content importing that app."""
 
-import folium
 import pytest
 
 from gis import layers
 from gis.layers import MapLayer, map_layer_register, map_layers
+from gis.maps import geojson_layer
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def test_layers_come_in_order_and_a_provider_with_nothing_gives_none(registry):
     def provider(name):
         def give(*, municipality, language, bounds):
             asked.append((name, municipality, language, bounds))
-            return None if name == "empty" else MapLayer(add=lambda folium_map: None, context={"name": name})
+            return None if name == "empty" else MapLayer(add=lambda leaflet_map: None, context={"name": name})
 
         return give
 
@@ -58,7 +58,7 @@ def test_a_registered_layer_is_drawn_on_the_map_page_and_listed_after_it(registr
         west, south, east, north = bounds
         line = {"type": "LineString", "coordinates": [[west, south], [east, north]]}
         return MapLayer(
-            add=lambda folium_map: folium.GeoJson(line, name=f"Test routes {language}").add_to(folium_map),
+            add=lambda leaflet_map: leaflet_map.add(geojson_layer(data=line, name=f"Test routes {language}", style={})),
             template="gis/map_areas.html",  # any template that lists ``layer.areas``
             context={"areas": [{"name": "Περίπατος στην Πλάκα", "kind": "διαδρομή"}]},
         )
@@ -66,6 +66,6 @@ def test_a_registered_layer_is_drawn_on_the_map_page_and_listed_after_it(registr
     map_layer_register(key="tests.routes", provider=routes, order=150)
     page = client.get("/el/map/", HTTP_HOST="athens.localhost").content.decode()
     assert "Test routes el" in page and "Περίπατος στην Πλάκα (διαδρομή)" in page
-    assert "L.control.layers" in page  # the layer switcher that lets a visitor hide it
+    assert '"type": "layerControl"' in page  # the layer switcher that lets a visitor hide it (gis/leaflet-map.js)
     nafplio = client.get("/el/map/", HTTP_HOST="nafplio.localhost").content.decode()
     assert "Test routes" not in nafplio and "Περίπατος" not in nafplio

@@ -21,7 +21,7 @@ from django.db import connection
 
 # Loaded only by readers, tile builds, the worker and the builders of a map or GeoPackage, never by starting up:
 # data frames, vector I/O and geometry of the importers, rasters of the tile build (with boto3, which rasterio loads
-# for its S3 sessions), the tile grid, and folium (with branca) that builds maps.
+# for its S3 sessions), the tile grid, and folium (with branca), which once built the maps.
 HEAVY = (
     "geopandas",
     "pandas",
@@ -37,6 +37,9 @@ HEAVY = (
     "folium",
     "branca",
 )
+# Installed (by the dev extra, or by Wagtail for HEIC/AVIF images that our settings refuse), imported by other
+# libraries only if they can, and needed by no request: xenagos/wsgi.py hides them while Django sets up.
+NOT_NEEDED = ("jinja2", "yaml", "pygments", "pillow_heif")
 
 FIRST_REQUESTS = """
 import io, json, sys
@@ -67,6 +70,39 @@ print(json.dumps({"answers": answers, "loaded": sorted(name for name in heavy if
 """
 
 
+# Maps are drawn by our own script from a JSON configuration (gis.maps): rendering the pages that show them loads
+# none of the heavy libraries either. Through Django's test client, in a fresh process that has imported the WSGI
+# application as a gunicorn worker does.
+MAP_PAGES = """
+import io, json, sys
+
+from xenagos.wsgi import application  # noqa: F401  (as a gunicorn worker starts: it sets Django up)
+
+from django.test import Client
+
+client = Client()
+answers = {}
+for host, path in json.loads(sys.argv[2]):
+    response = client.get(path, HTTP_HOST=host)
+    answers[path] = [response.status_code, b"data-xenagos-map" in response.content]
+# Wagtail's images still open and resize (a PNG through Willow, as a rendition does) without pillow_heif.
+from PIL import Image as PILImage
+from willow.image import Image
+
+png = io.BytesIO()
+PILImage.new("RGB", (4, 2), "#0b5394").save(png, "PNG")
+answers["willow"] = list(Image.open(png).resize((2, 1)).get_size())
+heavy = json.loads(sys.argv[1])
+print(json.dumps({"answers": answers, "loaded": sorted(name for name in heavy if name in sys.modules)}))
+"""
+PAGES_WITH_MAPS = [
+    ("athens.localhost", "/el/map/"),
+    ("nafplio.localhost", "/en/map/"),
+    ("athens.localhost", "/el/places/akropoli-athinon/"),
+    ("nafplio.localhost", "/el/places/tiryntha/"),
+]
+
+
 def database_url_for_tests() -> str:
     """DATABASE_URL of the test database (with the demo), for a separate process."""
     db = connection.settings_dict
@@ -83,7 +119,7 @@ def test_web_process_loads_no_gis_or_data_library():
         "SECRET_KEY": settings.SECRET_KEY,
     }
     result = subprocess.run(
-        [sys.executable, "-c", FIRST_REQUESTS, json.dumps(HEAVY)],
+        [sys.executable, "-c", FIRST_REQUESTS, json.dumps(HEAVY + NOT_NEEDED)],
         env=env,
         capture_output=True,
         text=True,
@@ -96,3 +132,31 @@ def test_web_process_loads_no_gis_or_data_library():
         f"the web process loaded {report['loaded']}: import them where they are used (find the chain with "
         "python -X importtime -c 'from xenagos.wsgi import application')"
     )
+
+
+@pytest.mark.django_db(transaction=True)  # the demo committed, so the other process sees it
+def test_map_and_place_pages_load_no_gis_or_data_library():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "xenagos.settings.test",
+        "DATABASE_URL": database_url_for_tests(),
+        "SECRET_KEY": settings.SECRET_KEY,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", MAP_PAGES, json.dumps(HEAVY + NOT_NEEDED), json.dumps(PAGES_WITH_MAPS)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["answers"] == {path: [200, True] for _host, path in PAGES_WITH_MAPS} | {"willow": [2, 1]}
+    assert report["loaded"] == [], (
+        f"rendering a map page or a place page loaded {report['loaded']}: import them where they are used"
+    )
+
+
+def test_the_images_that_would_need_pillow_heif_are_refused():
+    """pillow_heif is hidden from web processes only because no HEIC or AVIF image can be uploaded."""
+    assert not {"heic", "avif"} & set(settings.WAGTAILIMAGES_EXTENSIONS)

@@ -6,7 +6,6 @@ from math import ceil
 from typing import Any
 from urllib.parse import urlencode
 
-import segno
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -108,6 +107,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             messages.success(request, _("Two-factor sign-in is on: after your password you will be asked for a code."))
             return redirect(_next_url(request))
+    import segno  # here, not at the top: only this screen and place QR codes draw one, not every process's start
+
     unsaved = TOTPDevice(user=user, name=TOTP_DEVICE_NAME, key=key_hex)  # only for its otpauth:// URL
     secret = b32encode(unhexlify(key_hex)).decode()
     context = {

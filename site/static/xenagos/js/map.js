@@ -1,4 +1,5 @@
-/* Xenagos map behaviour, started from the folium-generated script with `xenagos.placesLayer(map, config)`.
+/* Xenagos map behaviour: the map's "places" step (gis.maps, built by gis/leaflet-map.js) calls
+ * `xenagos.placesLayer(map, config)`.
  * Places are fetched for the map's view from our GeoJSON endpoint (never inlined), filtered, listed, and
  * searched "near me". Every text node is built with textContent: names never go through innerHTML. */
 (function () {
@@ -6,6 +7,10 @@
   var xenagos = (window.xenagos = window.xenagos || {});
 
   var pageLanguage = document.documentElement.lang || undefined;
+
+  (xenagos.mapSteps = xenagos.mapSteps || {}).places = function (map, step) {
+    xenagos.placesLayer(map, step.config);
+  };
 
   // Numbers are written as the page's language writes them (Greek: 1.234).
   function format(template, values) {

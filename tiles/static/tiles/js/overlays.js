@@ -1,4 +1,5 @@
-/* Xenagos raster overlays, started from the folium script with `xenagos.tileOverlays(map, {name: layer}, config)`.
+/* Xenagos raster overlays: the map's "overlays" step (tiles.maps, built by gis/leaflet-map.js) calls
+ * `xenagos.tileOverlays(map, {name: layer}, config)` with the overlay tile layers its earlier steps made.
  * The overlay tile layers live in their own map pane; Leaflet.Control.Opacity gives each a slider, and
  * leaflet-compare clips the whole pane to one side of a divider ("swipe") to compare the old map with today's.
  * Names reach the plugins already HTML-escaped (they put them in innerHTML). */
@@ -64,6 +65,12 @@
     }
   });
 
+  (xenagos.mapSteps = xenagos.mapSteps || {}).overlays = function (map, step, built) {
+    var layers = {};
+    Object.keys(step.layers).forEach(function (name) { layers[name] = built.layers[step.layers[name]]; });
+    xenagos.tileOverlays(map, layers, step.config);
+  };
+
   xenagos.tileOverlays = function (map, layers, config) {
     var labels = config.labels;
     // Stands for the whole overlay pane in leaflet-compare, which clips `layer.getPane()` of what it is given.
@@ -105,7 +112,7 @@
     map.on("layeradd layerremove", syncControls);
     syncControls();
 
-    // The layer switcher (folium's LayerControl, added after this script) lists the overlays, collapsed.
+    // The layer switcher (the map's layerControl step, before or after this one) lists the overlays, collapsed.
     function switcher() {
       var found = null;
       map.getContainer().querySelectorAll(".leaflet-control-layers").forEach(function (element) {
