@@ -11,6 +11,9 @@ answer a request, so they are hidden while Django sets up (NOT_AT_START_UP) and 
   jinja2 is there; we have no Jinja2 templates. Only the dev extra installs it.
 - yaml, pygments: Django REST framework's optional YAML support and code highlighting of its browsable API
   (``rest_framework.compat``; Wagtail's admin API answers JSON). Only the dev extra installs them.
+- requests (with urllib3, charset_normalizer and idna): Django REST framework's compatibility module imports it if it
+  can, for its test client only (``rest_framework.test.RequestsClient``); Wagtail imports DRF for its admin API.
+  (Wagtail's oEmbed finder would import it too: settings configure no embed finder, WAGTAILEMBEDS_FINDERS.)
 - pillow_heif (with its own libheif, libde265 and x265): Willow's HEIC/AVIF support, which Wagtail installs. Our
   settings accept no HEIC or AVIF upload (WAGTAILIMAGES_EXTENSIONS), so no such image exists to render; it is
   hidden only while those settings leave both out.
@@ -26,7 +29,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
-NOT_AT_START_UP = ("numpy", "jinja2", "yaml", "pygments")
+NOT_AT_START_UP = ("numpy", "jinja2", "yaml", "pygments", "requests")
 HEIF_EXTENSIONS = {"heic", "avif"}
 
 

@@ -37,9 +37,10 @@ HEAVY = (
     "folium",
     "branca",
 )
-# Installed (by the dev extra, or by Wagtail for HEIC/AVIF images that our settings refuse), imported by other
-# libraries only if they can, and needed by no request: xenagos/wsgi.py hides them while Django sets up.
-NOT_NEEDED = ("jinja2", "yaml", "pygments", "pillow_heif")
+# Installed (by the dev extra, or by Wagtail: for HEIC/AVIF images that our settings refuse, for oEmbed that our
+# settings do not configure), imported by other libraries only if they can, and needed by no request of these:
+# xenagos/wsgi.py hides them while Django sets up.
+NOT_NEEDED = ("jinja2", "yaml", "pygments", "pillow_heif", "requests", "urllib3")
 
 FIRST_REQUESTS = """
 import io, json, sys

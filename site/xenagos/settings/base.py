@@ -144,6 +144,10 @@ WAGTAIL_USER_TIME_ZONES = ["Europe/Athens", "UTC"]
 # No Gravatar: an account with an e-mail address would make every admin page ask gravatar.com for its avatar (a
 # third-party request, refused by our CSP); Wagtail shows its own default avatar or the uploaded picture.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# No oEmbed: our rich text and blocks offer no embeds (a video player from another host would be a third-party
+# request, refused by our CSP), so Wagtail's embed finders fetch nothing; without a finder configured, Wagtail would
+# load its oEmbed finder (and requests with it) into every process at start.
+WAGTAILEMBEDS_FINDERS: list[dict] = []
 LOCALE_PATHS = [BASE_DIR / "site" / "locale"]
 # --- Greek for third-party apps: Wagtail's and wagtail-localize's Greek catalogues lack about half their strings
 # (and Django's lacks timesince's plurals). site/locale-overrides supplies them; LOCALE_PATHS win over the apps'
