@@ -111,8 +111,9 @@ def database_url_for_tests() -> str:
     return f"postgres://{user}:{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.mark.django_db(transaction=True)  # the demo committed, so the other process sees it
-def test_web_process_loads_no_gis_or_data_library():
+def fresh_web_process(script: str, *arguments: object) -> dict:
+    """Run ``script`` (which imports the WSGI application as gunicorn does) in a new Python process on the test
+    database, with the modules that must not load as its first argument; its report, the JSON of its last line."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "xenagos.settings.test",
@@ -120,14 +121,19 @@ def test_web_process_loads_no_gis_or_data_library():
         "SECRET_KEY": settings.SECRET_KEY,
     }
     result = subprocess.run(
-        [sys.executable, "-c", FIRST_REQUESTS, json.dumps(HEAVY + NOT_NEEDED)],
+        [sys.executable, "-c", script, json.dumps(HEAVY + NOT_NEEDED), *(json.dumps(a) for a in arguments)],
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.django_db(transaction=True)  # the demo committed, so the other process sees it
+def test_web_process_loads_no_gis_or_data_library():
+    report = fresh_web_process(FIRST_REQUESTS)
     assert report["answers"] == {"/healthz": "200 OK", "/el/": "200 OK", "/admin/login/": "200 OK"}
     assert report["loaded"] == [], (
         f"the web process loaded {report['loaded']}: import them where they are used (find the chain with "
@@ -137,21 +143,7 @@ def test_web_process_loads_no_gis_or_data_library():
 
 @pytest.mark.django_db(transaction=True)  # the demo committed, so the other process sees it
 def test_map_and_place_pages_load_no_gis_or_data_library():
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "xenagos.settings.test",
-        "DATABASE_URL": database_url_for_tests(),
-        "SECRET_KEY": settings.SECRET_KEY,
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", MAP_PAGES, json.dumps(HEAVY + NOT_NEEDED), json.dumps(PAGES_WITH_MAPS)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout.strip().splitlines()[-1])
+    report = fresh_web_process(MAP_PAGES, PAGES_WITH_MAPS)
     assert report["answers"] == {path: [200, True] for _host, path in PAGES_WITH_MAPS} | {"willow": [2, 1]}
     assert report["loaded"] == [], (
         f"rendering a map page or a place page loaded {report['loaded']}: import them where they are used"
