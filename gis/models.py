@@ -4,6 +4,7 @@ import uuid
 
 from django.contrib.auth.models import Group
 from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import RegexValidator
@@ -268,3 +269,191 @@ class ProtectedArea(models.Model):
 
     def __str__(self) -> str:
         return self.name_el
+
+
+class Theme(TranslatableMixin, models.Model):
+    """A theme of routes (controlled, editable vocabulary, e.g. Byzantine heritage); translated with Wagtail's
+    locales like categories and periods."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(help_text=_("stable identifier used in URLs and exports"))
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("route theme")
+        verbose_name_plural = _("route themes")
+        ordering = ["sort_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["slug", "locale"], name="theme_slug_locale")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RouteMode(models.TextChoices):
+    WALK = "walk", _("on foot")
+    BIKE = "bike", _("by bicycle")
+    CAR = "car", _("by car")
+    BOAT = "boat", _("by boat")
+
+
+class Difficulty(models.TextChoices):
+    EASY = "easy", _("easy")
+    MODERATE = "moderate", _("moderate")
+    HARD = "hard", _("hard")
+
+
+class ProfileSource(models.TextChoices):
+    NONE = "", _("no elevation profile")
+    DEM = "dem", _("the municipality's elevation model (DEM)")
+    TRACK = "track", _("the elevations recorded in the track")
+
+
+class Season(models.TextChoices):
+    SPRING = "spring", _("spring")
+    SUMMER = "summer", _("summer")
+    AUTUMN = "autumn", _("autumn")
+    WINTER = "winter", _("winter")
+
+
+class RouteQuerySet(models.QuerySet):
+    def public(self) -> "RouteQuerySet":
+        """The routes the public sees (gis.public: in a municipality, not withdrawn)."""
+        return self.filter(PUBLIC_PLACE)
+
+
+class Route(RevisionMixin, models.Model):  # type: ignore[django-manager-missing]  # `pages` is content's RoutePage
+    """A themed route: one line (EPSG:4326, a MultiLineString whose parts are walked in order) with ordered stops
+    that are places. Its identity, line, stops and measured facts are held here once, whatever the language of its
+    pages; the editorial text lives on content's RoutePage.
+
+    Measured facts are never typed: ``length_m`` is the line's geodesic length (PostgreSQL computes it on every
+    write), the profile and its ascent come from the municipality's DEM or the track's own elevations
+    (gis.routes), and the duration and suggested difficulty from those (gis.routes.route_measures)."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The municipality whose editors keep the record (its pages are in that municipality's tree); the route
+    # belongs to every municipality it crosses (``municipalities``), which gis.routes computes from the line.
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="routes",
+        null=True,
+        blank=True,
+        db_index=False,  # indexed by route_municipality_live
+    )
+    municipalities = models.ManyToManyField(
+        Municipality,
+        verbose_name=_("municipalities it crosses"),
+        blank=True,
+        related_name="routes_crossing",
+        editable=False,
+    )
+    geometry = models.MultiLineStringField(_("line"), srid=WGS84)
+    length_m = models.GeneratedField(
+        expression=models.Func(
+            models.Func(models.F("geometry"), template="%(expressions)s::geography", output_field=models.Field()),
+            function="ST_Length",
+            output_field=models.FloatField(),
+        ),
+        output_field=models.FloatField(),
+        db_persist=True,
+        verbose_name=_("length (m)"),
+    )
+    name_el = models.CharField(_("name (Greek)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    theme = models.ForeignKey(
+        Theme, verbose_name=_("theme"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    mode = models.CharField(_("travelled"), max_length=8, choices=RouteMode.choices, default=RouteMode.WALK)
+    circular = models.BooleanField(_("circular"), default=False, help_text=_("ends where it starts"))
+    difficulty = models.CharField(
+        _("difficulty"),
+        max_length=10,
+        choices=Difficulty.choices,
+        blank=True,
+        help_text=_("leave empty to use the difficulty suggested from the length and the ascent"),
+    )
+    step_free = models.CharField(_("physical access"), max_length=8, choices=StepFree.choices, blank=True)
+    seasons = ArrayField(
+        models.CharField(max_length=8, choices=Season.choices), verbose_name=_("best seasons"), default=list, blank=True
+    )
+    stops = models.ManyToManyField(Place, through="RouteStop", related_name="routes", blank=True)
+    # The elevations the source track carried, one list per part of ``geometry`` and one value (metres, or null)
+    # per vertex; cleared when the line is redrawn, since they belong to the vertices they came with.
+    track_elevations_m = models.JSONField(null=True, blank=True, editable=False)
+    # The profile, sampled every gis.routes.PROFILE_STEP_M along the line: [[distance m, elevation m or null], ...]
+    profile = models.JSONField(default=list, blank=True, editable=False)
+    profile_source = models.CharField(max_length=8, choices=ProfileSource.choices, blank=True, editable=False)
+    profile_partial = models.BooleanField(default=False, editable=False, help_text=_("the DEM covers part of it"))
+    ascent_m = models.FloatField(_("ascent (m)"), null=True, blank=True, editable=False)
+    descent_m = models.FloatField(_("descent (m)"), null=True, blank=True, editable=False)
+    lowest_m = models.FloatField(_("lowest point (m)"), null=True, blank=True, editable=False)
+    highest_m = models.FloatField(_("highest point (m)"), null=True, blank=True, editable=False)
+    steepest_pct = models.FloatField(_("steepest sustained gradient (%)"), null=True, blank=True, editable=False)
+    duration_min = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True, editable=False)
+    suggested_difficulty = models.CharField(max_length=10, choices=Difficulty.choices, blank=True, editable=False)
+    dataset = models.ForeignKey(
+        Dataset, verbose_name=_("dataset"), on_delete=models.PROTECT, null=True, blank=True, db_index=False
+    )
+    source_id = models.CharField(_("source id"), max_length=200, blank=True)
+    source_attributes = models.JSONField(default=dict, blank=True)
+    withdrawn = models.BooleanField(
+        _("withdrawn from the source"), default=False, help_text=_("missing from the latest import")
+    )
+    created_at = models.DateTimeField(_("date created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    objects = RouteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("route")
+        verbose_name_plural = _("routes")
+        indexes = [models.Index(fields=["municipality", "withdrawn"], name="route_municipality_live")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "source_id"],
+                condition=models.Q(dataset__isnull=False),
+                name="route_unique_source_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The name in the active language, by its name order (gis.languages: German -> English -> Greek)."""
+        return localized({"el": self.name_el, "en": self.name_en})
+
+    @property
+    def difficulty_shown(self) -> str:
+        """The editor's difficulty if set, else the suggested one ('' when neither is known)."""
+        return self.difficulty or self.suggested_difficulty
+
+
+class RouteStop(models.Model):
+    """A stop of a route: a place, its position on the route (0, 1, ...) and an optional note, held on the record so
+    that every translation of the route's page shows the same stops."""
+
+    route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="route_stops")
+    place = models.ForeignKey(Place, verbose_name=_("place"), on_delete=models.PROTECT, related_name="route_stops")
+    position = models.PositiveIntegerField(_("position"))
+    note_el = models.CharField(_("note (Greek)"), max_length=300, blank=True)
+    note_en = models.CharField(_("note (English)"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("stop")
+        verbose_name_plural = _("stops")
+        ordering = ["route", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["route", "position"], name="routestop_route_position"),
+            models.UniqueConstraint(fields=["route", "place"], name="routestop_route_place"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position + 1}. {self.place}"
+
+    @property
+    def note(self) -> str:
+        return localized({"el": self.note_el, "en": self.note_en})

@@ -9,7 +9,7 @@ from wagtail.models import Locale
 
 from . import vocabularies
 from .languages import language_codes, localized
-from .models import WGS84, Category, Dataset, Municipality, Period, Place, PlaceText
+from .models import WGS84, Category, Dataset, Municipality, Period, Place, PlaceText, Theme
 from .selectors import municipality_containing
 from .signals import public_data_changed
 
@@ -83,7 +83,8 @@ def dataset_upsert(*, slug: str, title: str, licence: str, attribution: str, sou
 
 @transaction.atomic
 def vocabularies_ensure() -> None:
-    """Create the starting categories and periods (Greek source rows and English translations) when none exist."""
+    """Create the starting categories, periods and route themes (Greek source rows and English translations) when
+    none exist."""
     locales = {code: Locale.objects.get_or_create(language_code=code)[0] for code in ("el", "en")}
     if not Category.objects.exists():
         for order, (slug, greek, english) in enumerate(vocabularies.CATEGORIES):
@@ -96,6 +97,12 @@ def vocabularies_ensure() -> None:
             source = Period.objects.create(
                 slug=slug, name=greek, start_year=start, end_year=end, sort_order=order, locale=locales["el"]
             )
+            translation = source.copy_for_translation(locales["en"])
+            translation.name = english
+            translation.save()
+    if not Theme.objects.exists():
+        for order, (slug, greek, english) in enumerate(vocabularies.THEMES):
+            source = Theme.objects.create(slug=slug, name=greek, sort_order=order, locale=locales["el"])
             translation = source.copy_for_translation(locales["en"])
             translation.name = english
             translation.save()

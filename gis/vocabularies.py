@@ -26,3 +26,15 @@ PERIODS = [
     ("ottoman", "Οθωμανική", "Ottoman", 1453, 1830),
     ("modern", "Νεότερη", "Modern", 1830, None),
 ]
+
+# Route themes (slug, Greek, English): the programme's themed routes.
+THEMES = [
+    ("antiquity", "Αρχαιότητα", "Antiquity"),
+    ("byzantine-heritage", "Βυζαντινή κληρονομιά", "Byzantine heritage"),
+    ("frankish-venetian", "Φραγκοκρατία και Ενετοκρατία", "Frankish and Venetian"),
+    ("ottoman", "Οθωμανική περίοδος", "Ottoman"),
+    ("industrial-heritage", "Βιομηχανική κληρονομιά", "Industrial heritage"),
+    ("literature-arts", "Λογοτεχνία και τέχνες", "Literature and the arts"),
+    ("nature", "Φύση", "Nature"),
+    ("gastronomy", "Γαστρονομία", "Gastronomy"),
+]
