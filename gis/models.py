@@ -10,7 +10,9 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import RegexValidator
 from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import RevisionMixin, TranslatableMixin
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.models import Orderable, RevisionMixin, TranslatableMixin
 
 from .languages import STORED_SEARCH_CONFIGS, STORED_SEARCH_DEFAULT, localized
 from .public import PUBLIC_PLACE
@@ -18,7 +20,7 @@ from .public import PUBLIC_PLACE
 WGS84 = 4326
 
 
-class Municipality(models.Model):
+class Municipality(models.Model):  # type: ignore[django-manager-missing]  # Route (a ClusterableModel, untyped)
     """A municipality (Kallikratis δήμος): identity, names, boundary, and the groups that may edit its data."""
 
     code = models.CharField(_("Kallikratis code"), max_length=16, unique=True, help_text=_("e.g. 9186 for Athens"))
@@ -46,7 +48,7 @@ class Municipality(models.Model):
         return localized({"el": self.name_el, "en": self.name_en})
 
 
-class Dataset(models.Model):
+class Dataset(models.Model):  # type: ignore[django-manager-missing]  # Route (a ClusterableModel, untyped)
     """Where imported records come from: provenance and licence travel with every record."""
 
     slug = models.SlugField(unique=True)
@@ -321,7 +323,7 @@ class RouteQuerySet(models.QuerySet):
         return self.filter(PUBLIC_PLACE)
 
 
-class Route(RevisionMixin, models.Model):  # type: ignore[django-manager-missing]  # `pages` is content's RoutePage
+class Route(RevisionMixin, ClusterableModel):
     """A themed route: one line (EPSG:4326, a MultiLineString whose parts are walked in order) with ordered stops
     that are places. Its identity, line, stops and measured facts are held here once, whatever the language of its
     pages; the editorial text lives on content's RoutePage.
@@ -378,7 +380,6 @@ class Route(RevisionMixin, models.Model):  # type: ignore[django-manager-missing
     seasons = ArrayField(
         models.CharField(max_length=8, choices=Season.choices), verbose_name=_("best seasons"), default=list, blank=True
     )
-    stops = models.ManyToManyField(Place, through="RouteStop", related_name="routes", blank=True)
     # The elevations the source track carried, one list per part of ``geometry`` and one value (metres, or null)
     # per vertex; cleared when the line is redrawn, since they belong to the vertices they came with.
     track_elevations_m = models.JSONField(null=True, blank=True, editable=False)
@@ -432,27 +433,22 @@ class Route(RevisionMixin, models.Model):  # type: ignore[django-manager-missing
         return self.difficulty or self.suggested_difficulty
 
 
-class RouteStop(models.Model):
-    """A stop of a route: a place, its position on the route (0, 1, ...) and an optional note, held on the record so
-    that every translation of the route's page shows the same stops."""
+class RouteStop(Orderable):
+    """A stop of a route: a place, its order on the route (``sort_order``, from 0) and an optional note, held on the
+    record so that every translation of the route's page shows the same stops. The same place may be a stop twice
+    (a circular walk that starts and ends at it)."""
 
-    route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="route_stops")
+    route = ParentalKey(Route, on_delete=models.CASCADE, related_name="route_stops")
     place = models.ForeignKey(Place, verbose_name=_("place"), on_delete=models.PROTECT, related_name="route_stops")
-    position = models.PositiveIntegerField(_("position"))
     note_el = models.CharField(_("note (Greek)"), max_length=300, blank=True)
     note_en = models.CharField(_("note (English)"), max_length=300, blank=True)
 
-    class Meta:
+    class Meta(Orderable.Meta):
         verbose_name = _("stop")
         verbose_name_plural = _("stops")
-        ordering = ["route", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["route", "position"], name="routestop_route_position"),
-            models.UniqueConstraint(fields=["route", "place"], name="routestop_route_place"),
-        ]
 
     def __str__(self) -> str:
-        return f"{self.position + 1}. {self.place}"
+        return str(self.place)
 
     @property
     def note(self) -> str:

@@ -26,4 +26,5 @@ def test_themes_start_in_greek_with_english_translations():
     assert {"byzantine-heritage", "literature-arts", "gastronomy"} <= slugs
     english = Theme.objects.get(slug="byzantine-heritage", locale__language_code="en")
     assert english.name == "Byzantine heritage"
-    assert english.translation_key == Theme.objects.get(slug="byzantine-heritage", locale__language_code="el").translation_key
+    greek = Theme.objects.get(slug="byzantine-heritage", locale__language_code="el")
+    assert english.translation_key == greek.translation_key
