@@ -92,8 +92,10 @@ def _group_with_page_permissions(name: str, pages: list[Page], codenames: list[s
     group, _ = Group.objects.get_or_create(name=name)
     group.permissions.add(*_permissions("wagtailadmin", ["access_admin"]))
     group.permissions.add(_submit_translation_permission())
-    # place records: the admin lists and opens only those of the group's municipalities (gis.wagtail_hooks)
+    # place and route records: the admin lists and opens only those of the group's municipalities
+    # (gis.wagtail_hooks); migration xgis 0011 gave groups made before routes existed the same route rights
     group.permissions.add(*_permissions("xgis", ["add_place", "change_place", "view_place"]))
+    group.permissions.add(*_permissions("xgis", ["add_route", "change_route", "view_route"]))
     for page in pages:
         for permission in _permissions("wagtailcore", codenames):
             GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)

@@ -1,10 +1,11 @@
-"""Admin form pieces for places: a point picked on a map or typed (WGS 84 or Greek Grid EPSG:2100)."""
+"""Admin form pieces for places (a point picked on a map or typed: WGS 84 or Greek Grid EPSG:2100) and routes (a
+line drawn on a map or given as GeoJSON, WGS 84)."""
 
 import json
 
 from django import forms
 from django.conf import settings
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import LineString, MultiLineString, Point
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -12,7 +13,7 @@ from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.snippets.widgets import AdminSnippetChooser
 
 from .maps import LEAFLET_CSS, LEAFLET_JS, leaflet_icon_options, leaflet_labels
-from .models import WGS84, Category, Period, Place
+from .models import WGS84, Category, Period, Place, Season, Theme
 from .selectors import municipalities_outline_geojson, places_named_like, point_from_greek_grid, vocabulary_choices
 from .services import municipalities_editable_by
 
@@ -171,3 +172,128 @@ class PlaceChooser(AdminSnippetChooser):
     def get_chooser_modal_url(self):
         url = super().get_chooser_modal_url()
         return f"{url}?municipality={self.municipality_id}" if self.municipality_id else url
+
+
+MAX_LINE_POINTS = 100_000  # a 1,000 km route with a point every 10 m
+
+
+class LineWidget(forms.Widget):
+    """A Leaflet map on which each click adds a point to the line (a new part on request), over a text area with
+    the line as GeoJSON that the drawing and the editor both write: usable with the keyboard alone."""
+
+    template_name = "gis/widgets/line.html"
+    outline: dict | None = None  # GeoJSON FeatureCollection (EPSG:4326) of the editor's municipalities, drawn
+
+    class Media:
+        css = {"all": [LEAFLET_CSS, "gis/point-widget.css"]}
+        js = [LEAFLET_JS, "gis/leaflet-labels.js", "gis/line-widget.js"]
+
+    def format_value(self, value):
+        if isinstance(value, MultiLineString):
+            return json.dumps({"type": "MultiLineString", "coordinates": [list(map(list, part)) for part in value]})
+        return value
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["basemap"] = settings.BASEMAPS[0]
+        context["leaflet_labels"] = json.dumps(leaflet_labels(), ensure_ascii=False)
+        context["outline"] = self.outline
+        context["outline_id"] = f"{context['widget']['attrs'].get('id', name)}_outline"
+        return context
+
+
+class LineField(forms.Field):
+    """A route's line in EPSG:4326 from GeoJSON text (a LineString, a MultiLineString or a Feature of either;
+    longitude, latitude in degrees, any height dropped), parsed with the json module: the text never reaches GDAL."""
+
+    widget = LineWidget
+
+    def to_python(self, value):
+        if isinstance(value, MultiLineString) or not value:
+            return value or None
+        try:
+            geometry = json.loads(value)
+        except ValueError:
+            raise forms.ValidationError(_("The line is not valid GeoJSON.")) from None
+        if isinstance(geometry, dict) and geometry.get("type") == "Feature":
+            geometry = geometry.get("geometry")
+        kind = geometry.get("type") if isinstance(geometry, dict) else None
+        coordinates = geometry.get("coordinates") if isinstance(geometry, dict) else None
+        if kind == "LineString":
+            coordinates = [coordinates]
+        elif kind != "MultiLineString":
+            raise forms.ValidationError(_("The line must be a GeoJSON LineString or MultiLineString."))
+        parts = [self._part(part, number) for number, part in enumerate(coordinates or [], start=1)]
+        if not parts:
+            raise forms.ValidationError(_("The line has no points."))
+        if sum(len(part) for part in parts) > MAX_LINE_POINTS:
+            raise forms.ValidationError(_("The line has more than %(n)s points.") % {"n": f"{MAX_LINE_POINTS:,}"})
+        line = MultiLineString(*(LineString(part) for part in parts), srid=WGS84)
+        if all(len(set(part)) < 2 for part in parts):
+            raise forms.ValidationError(_("The line has no length: all its points are the same."))
+        return line
+
+    @staticmethod
+    def _part(part, number: int) -> list[tuple[float, float]]:
+        if not isinstance(part, list) or len(part) < 2:
+            raise forms.ValidationError(_("Part %(n)s of the line needs at least two points.") % {"n": number})
+        points = []
+        for position in part:
+            if (
+                not isinstance(position, list)
+                or len(position) < 2
+                or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in position[:2])
+            ):
+                raise forms.ValidationError(
+                    _("Part %(n)s of the line has a point that is not [longitude, latitude].") % {"n": number}
+                )
+            lon, lat = float(position[0]), float(position[1])
+            if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+                raise forms.ValidationError(
+                    _("Part %(n)s of the line has a point outside longitude -180..180, latitude -90..90.")
+                    % {"n": number}
+                )
+            points.append((lon, lat))
+        return points
+
+
+class RouteAdminForm(WagtailAdminModelForm):
+    """The route form: the line through the map widget, opened on the editor's municipalities; the theme listed
+    once (its source-language rows, named in the editor's language); the municipality among the editor's."""
+
+    geometry = LineField(label=_("Line"), required=True)
+    seasons = forms.TypedMultipleChoiceField(
+        label=_("Best seasons"), choices=Season.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self, "for_user", None)
+        language = (get_language() or settings.LANGUAGE_CODE)[:2]
+        if "theme" in self.fields:
+            labels = dict(vocabulary_choices(model=Theme, language=language))
+            field = self.fields["theme"]
+            field.widget = forms.Select()
+            field.queryset = Theme.objects.filter(pk__in=labels).order_by("sort_order", "name")
+            field.label_from_instance = lambda item: labels.get(item.pk, item.name)
+        editable = [] if user is None else municipalities_editable_by(user)
+        if "municipality" in self.fields and user is not None:
+            field = self.fields["municipality"]
+            field.queryset = field.queryset.filter(pk__in=[m.pk for m in editable])
+            field.required = not user.is_superuser
+            if len(editable) == 1 and not self.instance.pk:
+                self.initial["municipality"] = editable[0].pk
+        if user is not None and not user.is_superuser and editable:
+            outline = json.loads(municipalities_outline_geojson(municipalities=editable))
+            self.fields["geometry"].widget.outline = outline
+        for form in self.formsets.get("route_stops", []).forms if hasattr(self, "formsets") else []:
+            if "place" in form.fields and user is not None and not user.is_superuser:
+                form.fields["place"].queryset = Place.objects.filter(municipality__in=editable)
+
+    def clean(self):
+        cleaned = super().clean()
+        line = cleaned.get("geometry")
+        if line is not None and self.instance.pk and self.instance.geometry is not None:
+            if not line.equals_exact(self.instance.geometry, 1e-9):
+                self.instance.track_elevations_m = None  # they belong to the vertices they came with
+        return cleaned

@@ -18,7 +18,7 @@ from .api import filters as f
 from .api.kinds import PLACES
 from .geojson import collection_sql
 from .languages import collate_sql, fallback_order, language_params, source_language
-from .models import Category, Municipality, Period, Place, PlaceText
+from .models import Category, Municipality, Period, Place, PlaceText, Theme
 from .public import public_name_sql
 from .search import search_query
 
@@ -91,7 +91,7 @@ def _translated(model: type[Category] | type[Period], *, language: str) -> Query
     )
 
 
-def vocabulary_choices(*, model: type[Category] | type[Period], language: str) -> list[tuple[int, str]]:
+def vocabulary_choices(*, model: type[Category] | type[Period] | type[Theme], language: str) -> list[tuple[int, str]]:
     """(pk, name) of a vocabulary's source-language rows (what places point at), each once, named in ``language``
     or the first of its fallbacks that has a translation; in editorial order."""
     names = dict(_translated(model, language=language).values_list("translation_key", "name"))

@@ -86,23 +86,21 @@ def vocabularies_ensure() -> None:
     """Create the starting categories, periods and route themes (Greek source rows and English translations) when
     none exist."""
     locales = {code: Locale.objects.get_or_create(language_code=code)[0] for code in ("el", "en")}
-    if not Category.objects.exists():
-        for order, (slug, greek, english) in enumerate(vocabularies.CATEGORIES):
-            source = Category.objects.create(slug=slug, name=greek, sort_order=order, locale=locales["el"])
-            translation = source.copy_for_translation(locales["en"])
-            translation.name = english
-            translation.save()
-    if not Period.objects.exists():
-        for order, (slug, greek, english, start, end) in enumerate(vocabularies.PERIODS):
-            source = Period.objects.create(
-                slug=slug, name=greek, start_year=start, end_year=end, sort_order=order, locale=locales["el"]
-            )
-            translation = source.copy_for_translation(locales["en"])
-            translation.name = english
-            translation.save()
-    if not Theme.objects.exists():
-        for order, (slug, greek, english) in enumerate(vocabularies.THEMES):
-            source = Theme.objects.create(slug=slug, name=greek, sort_order=order, locale=locales["el"])
+    categories: list[tuple[str, str, str, dict]] = [
+        (slug, greek, english, {}) for slug, greek, english in vocabularies.CATEGORIES
+    ]
+    periods: list[tuple[str, str, str, dict]] = [
+        (slug, greek, english, {"start_year": start, "end_year": end})
+        for slug, greek, english, start, end in vocabularies.PERIODS
+    ]
+    themes: list[tuple[str, str, str, dict]] = [
+        (slug, greek, english, {}) for slug, greek, english in vocabularies.THEMES
+    ]
+    for model, rows in ((Category, categories), (Period, periods), (Theme, themes)):
+        if model.objects.exists():
+            continue
+        for order, (slug, greek, english, extra) in enumerate(rows):
+            source = model.objects.create(slug=slug, name=greek, sort_order=order, locale=locales["el"], **extra)
             translation = source.copy_for_translation(locales["en"])
             translation.name = english
             translation.save()

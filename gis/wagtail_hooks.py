@@ -1,10 +1,11 @@
-"""Admin screens of the gis app: places (with a map), categories and periods (translatable vocabularies)."""
+"""Admin screens of the gis app: places (with a map), routes (a line on a map and ordered stops), and categories,
+periods and route themes (translatable vocabularies)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import (
@@ -26,8 +27,8 @@ from wagtail.snippets.views.snippets import (
     UsageView,
 )
 
-from .forms import PlaceAdminForm, PlaceChooserFilterForm
-from .models import Category, Period, Place
+from .forms import PlaceAdminForm, PlaceChooserFilterForm, RouteAdminForm
+from .models import Category, Period, Place, Route, Theme
 from .selectors import vocabulary_choices
 from .services import municipalities_editable_by, place_locate
 
@@ -67,15 +68,28 @@ class PlaceCreateView(PlaceFormMixin, CreateView):
     pass
 
 
-class OwnPlaceMixin:
-    """Views of one place (edit, copy, delete, history, usage, revisions, inspect, chooser): 403 unless the place
-    is one of the user's municipalities'."""
+def routes_for_user(user):
+    """The routes a user may see and edit in the admin: those kept by the municipalities they edit."""
+    queryset = Route.objects.select_related("municipality", "theme")
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(municipality__in=municipalities_editable_by(user))
+
+
+class OwnRecordMixin:
+    """Views of one record (edit, copy, delete, history, usage, revisions, inspect, chooser): 403 unless the
+    record is one of the user's municipalities' (``records_for_user``)."""
+
+    records_for_user = staticmethod(places_for_user)
 
     def get_object(self, *args, **kwargs):
-        place = super().get_object(*args, **kwargs)
-        if not places_for_user(self.request.user).filter(pk=place.pk).exists():
+        record = super().get_object(*args, **kwargs)
+        if not self.records_for_user(self.request.user).filter(pk=record.pk).exists():
             raise PermissionDenied
-        return place
+        return record
+
+
+OwnPlaceMixin = OwnRecordMixin
 
 
 class PlaceEditView(OwnPlaceMixin, PlaceFormMixin, EditView):
@@ -191,6 +205,136 @@ class PlaceViewSet(SnippetViewSet):
         return places_for_user(request.user)
 
 
+class OwnRouteMixin(OwnRecordMixin):
+    records_for_user = staticmethod(routes_for_user)
+
+
+class RouteFormMixin:
+    """Create/edit: no autosave (as for places: a route has no draft state); a route must be kept by a municipality
+    the editor edits."""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.autosave_enabled = False
+
+    def save_instance(self):
+        route = self.form.instance
+        if not self.request.user.is_superuser and route.municipality not in municipalities_editable_by(
+            self.request.user
+        ):
+            raise PermissionDenied("The route must be kept by a municipality you edit.")
+        return super().save_instance()
+
+
+class RouteCreateView(RouteFormMixin, CreateView):
+    pass
+
+
+class RouteEditView(OwnRouteMixin, RouteFormMixin, EditView):
+    pass
+
+
+class RouteCopyView(OwnRouteMixin, CopyView):
+    pass
+
+
+class RouteDeleteView(OwnRouteMixin, DeleteView):
+    pass
+
+
+class RouteHistoryView(OwnRouteMixin, HistoryView):
+    pass
+
+
+class RouteUsageView(OwnRouteMixin, UsageView):
+    pass
+
+
+class RouteInspectView(OwnRouteMixin, InspectView):
+    pass
+
+
+class RouteRevisionsCompareView(OwnRouteMixin, RevisionsCompareView):
+    pass
+
+
+class RouteChooseMixin:
+    """The route chooser (Wagtail makes one for every snippet): the user's routes only."""
+
+    def get_object_list(self):
+        return routes_for_user(self.request.user)
+
+
+class RouteChooseView(RouteChooseMixin, ChooseView):
+    pass
+
+
+class RouteChooseResultsView(RouteChooseMixin, ChooseResultsView):
+    pass
+
+
+class RouteChosenView(SnippetChosenView):
+    def get_object(self, pk):
+        return routes_for_user(self.request.user).get(pk=pk)
+
+
+class RouteChosenMultipleView(SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return routes_for_user(self.request.user).filter(pk__in=pks)
+
+
+class RouteChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = RouteChooseView
+    choose_results_view_class = RouteChooseResultsView
+    chosen_view_class = RouteChosenView
+    chosen_multiple_view_class = RouteChosenMultipleView
+
+
+class RouteViewSet(SnippetViewSet):
+    """Routes: one record per route, its line drawn on a map and its stops (places) ordered by drag or with the
+    move buttons; only the editor's municipalities' routes are listed."""
+
+    model = Route
+    icon = "link"
+    menu_label = _("Routes")
+    menu_order = 151
+    add_to_admin_menu = True
+    list_display = ["name_el", "theme", "municipality", "updated_at"]
+    list_filter = ["municipality", "withdrawn", "mode"]
+    search_fields = ["name_el", "name_en"]
+    add_view_class = RouteCreateView
+    edit_view_class = RouteEditView
+    copy_view_class = RouteCopyView
+    delete_view_class = RouteDeleteView
+    history_view_class = RouteHistoryView
+    usage_view_class = RouteUsageView
+    inspect_view_class = RouteInspectView
+    revisions_compare_view_class = RouteRevisionsCompareView
+    chooser_viewset_class = RouteChooserViewSet
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("name_el"), FieldPanel("name_en")], heading=_("Names")),
+            FieldPanel("municipality"),
+            FieldPanel("geometry"),
+            InlinePanel(
+                "route_stops",
+                heading=_("Stops"),
+                label=_("stop"),
+                panels=[FieldPanel("place"), FieldRowPanel([FieldPanel("note_el"), FieldPanel("note_en")])],
+            ),
+            MultiFieldPanel(
+                [FieldPanel("theme"), FieldPanel("mode"), FieldPanel("circular"), FieldPanel("difficulty")],
+                heading=_("Classification"),
+            ),
+            MultiFieldPanel([FieldPanel("step_free"), FieldPanel("seasons")], heading=_("Access and season")),
+        ],
+        base_form_class=RouteAdminForm,
+    )
+
+    def get_queryset(self, request):
+        return routes_for_user(request.user)
+
+
 class VocabularyViewSet(SnippetViewSet):
     """Categories and periods: one shared list for all municipalities, so only superusers edit them (municipal
     groups get no permission on them); every editor chooses from them in the place form."""
@@ -210,6 +354,12 @@ class PeriodViewSet(VocabularyViewSet):
     list_display = ["name", "slug", "start_year", "end_year", "locale"]
 
 
+class ThemeViewSet(VocabularyViewSet):
+    model = Theme
+
+
 register_snippet(PlaceViewSet)
+register_snippet(RouteViewSet)
+register_snippet(ThemeViewSet)
 register_snippet(CategoryViewSet)
 register_snippet(PeriodViewSet)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.gis.geos import LineString, MultiLineString
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.test import Client
@@ -31,7 +32,7 @@ from wagtail.models import Collection, Page, UploadedFile
 from wagtail_localize.models import OverridableSegment, StringSegment, Translation, TranslationSource
 
 from content.models import PlacePage
-from gis.models import Category, Dataset, Period, Place
+from gis.models import Category, Dataset, Period, Place, Route, Theme
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +67,10 @@ def pages(level: str, **kwargs) -> Rule:
 
 def place(level: str, **kwargs) -> Rule:
     return Rule(level, obj="place", **kwargs)
+
+
+def route(level: str, **kwargs) -> Rule:
+    return Rule(level, obj="route", **kwargs)
 
 
 SU_MODEL_VIEWS = ["index", "index_results", "add", "edit", "delete", "history", "history_results", "usage", "copy"]
@@ -356,21 +361,40 @@ RULES: dict[str, Rule] = {
     "wagtailsnippetchoosers_xgis_place:chosen": place(EDIT),
     "wagtailsnippetchoosers_xgis_place:chosen_multiple": place(STAFF, query="?id={place}"),  # empty if not own
     "wagtailsnippetchoosers_xgis_place:create": Rule(STAFF, skip="the place chooser has no create form"),
+    # routes (gis.wagtail_hooks): the records kept by one municipality
+    "wagtailsnippets_xgis_route:list": Rule(STAFF),
+    "wagtailsnippets_xgis_route:list_results": Rule(STAFF),
+    "wagtailsnippets_xgis_route:add": Rule(STAFF),
+    "wagtailsnippets_xgis_route:edit": route(EDIT),
+    "wagtailsnippets_xgis_route:delete": route(NOBODY, skip="no municipal group may delete routes"),
+    "wagtailsnippets_xgis_route:usage": route(EDIT),
+    "wagtailsnippets_xgis_route:history": route(EDIT),
+    "wagtailsnippets_xgis_route:history_results": route(EDIT),
+    "wagtailsnippets_xgis_route:copy": route(EDIT),
+    "wagtailsnippets_xgis_route:revisions_revert": route(EDIT, args={"revision_id": "@route_revision"}),
+    "wagtailsnippets_xgis_route:revisions_compare": route(
+        EDIT, args={"revision_id_a": "earliest", "revision_id_b": "latest"}
+    ),
+    "wagtailsnippetchoosers_xgis_route:choose": Rule(STAFF),
+    "wagtailsnippetchoosers_xgis_route:choose_results": Rule(STAFF),
+    "wagtailsnippetchoosers_xgis_route:chosen": route(EDIT),
+    "wagtailsnippetchoosers_xgis_route:chosen_multiple": route(STAFF, query="?id={route}"),  # empty if not own
+    "wagtailsnippetchoosers_xgis_route:create": Rule(STAFF, skip="the route chooser has no create form"),
     # shared vocabularies: categories and periods are one list for all municipalities, edited by superusers;
     # editors choose from them (the chooser), which is why choosing is open to every admin user
     **{
         f"wagtailsnippets_xgis_{model}:{name}": Rule(SUPERUSER, args={"pk": f"@{model}"})
-        for model in ("category", "period")
+        for model in ("category", "period", "theme")
         for name in ("list", "list_results", "add", "edit", "delete", "usage", "history", "history_results", "copy")
     },
     **{
         f"wagtailsnippetchoosers_xgis_{model}:{name}": Rule(STAFF, args={"pk": f"@{model}"})
-        for model in ("category", "period")
+        for model in ("category", "period", "theme")
         for name in ("choose", "choose_results", "chosen", "chosen_multiple")
     },
     **{
         f"wagtailsnippetchoosers_xgis_{model}:create": Rule(SUPERUSER, skip="the vocabulary chooser has no create form")
-        for model in ("category", "period")
+        for model in ("category", "period", "theme")
     },
     # Wagtail's own registries: locales, sites, users, groups
     **_superuser_viewset("wagtaillocales", obj="locale"),
@@ -476,6 +500,16 @@ def _side(code: str, hostname: str, user) -> Side:
     workflow_state = page.get_workflow().start(page, user)
     task_state = workflow_state.current_task_state
     place.save_revision(user=user)
+    start = place.location
+    route = Route.objects.create(
+        name_el=f"iso-{name}-route",
+        municipality=place.municipality,
+        geometry=MultiLineString(LineString((start.x, start.y), (start.x + 0.001, start.y)), srid=4326),
+    )
+    route.route_stops.create(place=place, sort_order=0)
+    route.save()  # a cluster's children are written with their parent
+    route.save_revision(user=user)
+    route.save_revision(user=user)
     log(instance=place, action="wagtail.edit", user=user)  # for the site history report
     log(instance=image, action="wagtail.edit", user=user)
     markers = [
@@ -483,6 +517,7 @@ def _side(code: str, hostname: str, user) -> Side:
         page.title,
         translated.title,
         place.name_el,
+        route.name_el,
         image.title,
         document.title,
         run.file_name,
@@ -525,6 +560,8 @@ def _side(code: str, hostname: str, user) -> Side:
         "workflow_state_id": workflow_state.pk,
         "place": place.pk,
         "place_revision": place.latest_revision_id,
+        "route": route.pk,
+        "route_revision": route.latest_revision_id,
         "image_id": image.pk,
         "image": image.pk,
         "document_id": document.pk,
@@ -570,6 +607,7 @@ def world(athens, nafplio) -> World:
     shared = {
         "category": Category.objects.first().pk,
         "period": Period.objects.first().pk,
+        "theme": Theme.objects.first().pk,
         "locale": Locale.objects.first().pk,
         "site": Site.objects.first().pk,
         "user": editor_b.pk,
@@ -662,7 +700,9 @@ def url_for(route: str, rule: Rule, side: Side, shared: dict) -> str:
         value = _value(name, rule, side, shared)
         url = re.sub(rf"<(?:\w+:)?{name}>|\(\?P<{name}>[^)]*\)", str(value), url, count=1)
     url = url.replace("\\.", ".")
-    query = rule.query.format(**{key: side.values.get(key, "") for key in ("page", "image", "document", "place")})
+    query = rule.query.format(
+        **{key: side.values.get(key, "") for key in ("page", "image", "document", "place", "route")}
+    )
     return url + query
 
 
