@@ -37,7 +37,11 @@ def route_municipality_error(*, route: Route, municipality: Municipality | None)
     return _(
         "The route “%(route)s” is kept by the municipality of %(other)s; a page of the municipality of %(page)s may "
         "only show that municipality’s own routes."
-    ) % {"route": route.name, "other": route.municipality.name, "page": municipality.name}
+    ) % {
+        "route": route.name,
+        "other": Municipality.objects.get(pk=route.municipality_id).name,
+        "page": municipality.name,
+    }
 
 
 def route_map(*, route: Route, stops: list[RouteStopRow], name: str) -> maps.EmbeddedMap:
@@ -164,7 +168,7 @@ def route_context(request, *, page: "RoutePage") -> dict[str, Any]:
     own_url = page.get_url(request)
     absolute = request.build_absolute_uri(own_url)
     base = request.build_absolute_uri("/").rstrip("/")
-    theme = selectors.vocabulary_in(route.theme, language=language) if route.theme else None  # type: ignore[arg-type]
+    theme = selectors.vocabulary_in(route.theme, language=language) if route.theme else None
     return {
         "route": route,
         "route_name": page.title,
