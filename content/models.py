@@ -27,6 +27,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 from .forms import PlacePageForm, place_municipality_error
 from .permissions import page_municipality
 from .place_context import place_context, place_record_response, qr_response
+from .route_context import place_routes, route_context, route_municipality_error
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -121,7 +122,7 @@ class PlaceIndexPage(RoutablePageMixin, Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["content.HomePage"]
-    subpage_types = ["content.PlacePage"]
+    subpage_types = ["content.PlacePage", "content.RoutePage"]
     max_count_per_parent = 1
     template = "content/place_index_page.html"
 
@@ -229,13 +230,100 @@ class PlacePage(RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         """The page, plus the record's facts, a small map, the nearest places, QR code and structured data."""
         place = place_context(request, place=self.place, page=self, index=PlaceIndexPage.for_request(request))
-        return {**super().get_context(request, *args, **kwargs), **place}
+        on_routes = place_routes(request, place=self.place)
+        return {**super().get_context(request, *args, **kwargs), **place, "on_routes": on_routes}
 
 
 class PlaceGalleryImage(Orderable):
     """A photo of a place, with the alternative text a screen reader reads (required)."""
 
     page = ParentalKey(PlacePage, on_delete=models.CASCADE, related_name="gallery_images")
+    image = models.ForeignKey("wagtailimages.Image", on_delete=models.CASCADE, related_name="+")
+    alt_text = models.CharField(_("alternative text"), max_length=250, help_text=_("what the photo shows"))
+    caption = models.CharField(_("caption"), max_length=250, blank=True)
+
+    panels = [FieldPanel("image"), FieldPanel("alt_text"), FieldPanel("caption")]
+
+
+class RoutePage(RoutablePageMixin, Page):
+    """What editors write about one themed route, in one language. All translations share the same ``route``
+    record (its line, stops and measured facts are kept once, on the record); only the text is translated."""
+
+    # Not ``route``: that is Page.route(), Wagtail's URL routing.
+    route_record = models.ForeignKey(
+        "xgis.Route", on_delete=models.PROTECT, related_name="pages", verbose_name=_("route on the map")
+    )
+    summary = models.TextField(_("short summary"), max_length=300, help_text=_("one or two sentences for lists"))
+    body = StreamField(
+        [
+            ("paragraph", blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul", "h2", "h3"])),
+            ("image", ImageBlock()),
+            ("quote", blocks.BlockQuoteBlock()),
+        ],
+        blank=True,
+        verbose_name=_("body"),
+    )
+    practical_notes = models.TextField(
+        _("practical notes"), blank=True, help_text=_("water, shade, where to eat, public transport")
+    )
+    surface_notes = models.TextField(
+        _("surface and steps"), blank=True, help_text=_("paving, gravel, steps, kerbs, ramps along the way")
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("route_record"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        InlinePanel("gallery_images", label=_("gallery")),
+        MultiFieldPanel([FieldPanel("practical_notes"), FieldPanel("surface_notes")], heading=_("on the way")),
+    ]
+    parent_page_types = ["content.PlaceIndexPage"]
+    subpage_types: list[str] = []
+    template = "content/route_page.html"
+    override_translatable_fields = [SynchronizedField("route_record"), TranslatableField("summary")]
+
+    class Meta:
+        verbose_name = _("route page")
+
+    def route_municipality_error(self, *, parent: Page | None = None) -> str:
+        """Why ``route_record`` may not be this page's (a message in the active language), or "" when it may: a page may
+        only point at a record kept by its own municipality (as PlacePage and its place)."""
+        if self.route_record_id is None:
+            return ""
+        return route_municipality_error(route=self.route_record, municipality=page_municipality(self, parent=parent))
+
+    def clean(self):
+        super().clean()
+        message = self.route_municipality_error()
+        if message:
+            raise ValidationError({"route_record": message})
+
+    def save(self, *args, **kwargs):
+        """Refuse a route of another municipality whatever the code path (``clean=False``, scripts, imports)."""
+        message = self.route_municipality_error()
+        if message:
+            raise ValidationError({"route_record": message})
+        return super().save(*args, **kwargs)
+
+    @path("")
+    def page(self, request):
+        """The route page itself."""
+        return self.render(request)
+
+    @path("qr-<str:kind>/", name="qr")
+    def qr(self, request, kind):
+        """QR code (``svg`` or ``png``) that opens this page in this language, for the printed leaflet."""
+        return qr_response(request, url=request.build_absolute_uri(self.get_url(request)), kind=kind)
+
+    def get_context(self, request, *args, **kwargs):
+        """The page, plus the route's map, stops with their distances, facts, downloads and structured data."""
+        return {**super().get_context(request, *args, **kwargs), **route_context(request, page=self)}
+
+
+class RouteGalleryImage(Orderable):
+    """A photo of a route, with the alternative text a screen reader reads (required)."""
+
+    page = ParentalKey(RoutePage, on_delete=models.CASCADE, related_name="gallery_images")
     image = models.ForeignKey("wagtailimages.Image", on_delete=models.CASCADE, related_name="+")
     alt_text = models.CharField(_("alternative text"), max_length=250, help_text=_("what the photo shows"))
     caption = models.CharField(_("caption"), max_length=250, blank=True)

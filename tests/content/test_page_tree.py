@@ -7,7 +7,7 @@ from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
-from content.models import HomePage, PlaceIndexPage, PlacePage
+from content.models import HomePage, PlaceIndexPage, PlacePage, RoutePage
 from gis.models import Place
 from tests.factories import PlaceFactory, PlacePageFactory
 
@@ -22,7 +22,7 @@ class PageTreeTests(WagtailPageTestCase):
 
     def test_a_places_index_sits_under_a_home_page_once_and_holds_place_pages(self):
         self.assertAllowedParentPageTypes(PlaceIndexPage, {HomePage})
-        self.assertAllowedSubpageTypes(PlaceIndexPage, {PlacePage})
+        self.assertAllowedSubpageTypes(PlaceIndexPage, {PlacePage, RoutePage})
         self.assertCanCreateAt(HomePage, PlaceIndexPage)
         self.assertCanNotCreateAt(Page, PlaceIndexPage)
         self.assertCanNotCreateAt(PlaceIndexPage, PlaceIndexPage)
