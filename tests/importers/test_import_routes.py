@@ -250,3 +250,37 @@ def test_a_self_overlapping_line_is_kept_with_a_note(dataset, tmp_path):
 
 def test_an_importer_error_is_the_packages_base_error():
     assert issubclass(UnsafeInput, ImporterError) and issubclass(NoFeatures, ImporterError)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_editor_imports_a_gpx_as_routes_through_the_admin(page, live_server, tmp_path, settings):
+    from playwright.sync_api import expect
+
+    from tests.browser import admin_log_in, assert_accessible
+
+    settings.XENAGOS_IMPORT_ROOT = tmp_path / "uploads"
+    path = tmp_path / "syntagma.gpx"
+    points = "".join(f'<trkpt lat="37.9755" lon="{23.730 + i * 0.001}"><ele>{80 + i}</ele></trkpt>' for i in range(6))
+    path.write_text(HEAD + f"<trk><name>Γύρω από το Σύνταγμα</name><trkseg>{points}</trkseg></trk></gpx>")
+    admin_log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/imports/new/")
+    page.locator("#id_file").set_input_files(str(path))
+    page.locator("input[name=kind][value=routes]").check()  # offered by the registry
+    page.locator("#id_title").fill("Routes of Athens")
+    page.locator("#id_licence").fill("CC BY 4.0")
+    page.locator("#id_attribution").fill("Δήμος Αθηναίων")
+    page.locator("form[data-importers-upload] button[type=submit]").click()
+    page.locator("button[name=next]").click()
+    expect(page.locator("form[data-importers-kind=routes]")).to_be_visible()
+    assert_accessible(page)  # the routes' mapping form
+    page.locator("form[data-importers-mapping] button[type=submit]").click()
+    counts = page.locator("[data-importers-counts]")
+    expect(counts.locator("[data-count=create]")).to_have_text("1")
+    expect(counts).to_contain_text("Νέες διαδρομές")
+    page.screenshot(path=str(Path("/tmp/rimport-admin-routes.png")), full_page=True)
+    assert not Route.objects.exists()  # a dry run wrote nothing
+    page.locator("[data-importers-confirm]").click()
+    expect(page.locator("[data-importers-done]")).to_be_visible()
+    route = Route.objects.get(dataset__slug="routes-of-athens")
+    assert route.name_el == "Γύρω από το Σύνταγμα" and route.municipality.code == "9186"
