@@ -309,3 +309,25 @@ class AreaMappingForm(forms.Form):
         data = self.cleaned_data
         fields = {target: data[f"field_{target}"] for target in AREA_TARGETS if data.get(f"field_{target}")}
         return AreaMapping(fields=fields, invalid=data["invalid"])
+
+
+class RouteMappingForm(AreaMappingForm):
+    """Source field per route field (id and Greek name required) for a KML, GeoJSON or GeoPackage of lines; a GPX
+    file's tracks need none (their names are used) and the form is then left as it is guessed."""
+
+    LABELS = {**AreaMappingForm.LABELS, "source_id": _("Stable id (required)"), "name_el": _("Greek name (required)")}
+    HELP = {
+        "source_id": _(
+            "The same route keeps the same id in the next version of the file; a re-import is matched on it."
+        )
+    }
+    MISSING = {
+        "source_id": _("Choose the field of the file that holds each route's stable id."),
+        "name_el": _("Choose the field of the file that holds each route's Greek name."),
+    }
+
+    def __init__(self, *args, gpx: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["field_kind"]
+        for name in ("field_source_id", "field_name_el"):
+            self.fields[name].required = not gpx

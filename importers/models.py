@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .targets import target_label
 
@@ -43,6 +44,7 @@ class ImportRun(models.Model):
         PLACES = "places", _("places")
         AREAS = "areas", _("protected areas")
         BOUNDARIES = "boundaries", _("municipality boundaries")
+        ROUTES = "routes", pgettext_lazy("import target", "routes")
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PLACES)

@@ -8,9 +8,10 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import ImportRun
-from .targets import ImportJob, MappingForm, MappingStep, ReaderOptions, ReportRow, Target, target_register
+from .targets import LINE_TYPES, ImportJob, MappingForm, MappingStep, ReaderOptions, ReportRow, Target, target_register
 
 if TYPE_CHECKING:
     from .report import ImportReport
@@ -117,6 +118,28 @@ def _boundaries(job: ImportJob, *, dry_run: bool) -> "ImportReport":
     )
 
 
+def _routes(job: ImportJob, *, dry_run: bool) -> "ImportReport":
+    from .routes import routes_import
+
+    arguments = _job_arguments(job, dry_run=dry_run)
+    return routes_import(
+        **arguments,
+        fields=(job.mapping or {}).get("fields", {}),
+        stops_within_m=(job.mapping or {}).get("stops_within_m"),
+    )
+
+
+def _routes_mapping(*, run: ImportRun, info: dict, data: Any) -> tuple[MappingForm, dict]:  # noqa: ANN401
+    """The route mapping form: the run's mapping, else a guess from the file (a GPX file needs none)."""
+    from .forms import RouteMappingForm
+    from .mapping import AreaMapping, area_mapping_guess
+
+    starting = AreaMapping.from_dict(run.mapping) if run.mapping else area_mapping_guess(info["fields"])
+    initial = RouteMappingForm.initial_from(starting)
+    form = RouteMappingForm(data, initial=initial, source_fields=info["fields"], gpx=info.get("format") == "GPX")
+    return form, {}
+
+
 REJECTED = ReportRow("rejected", _("Rejected features"))
 PLACES = Target(
     key=ImportRun.Kind.PLACES,
@@ -169,9 +192,25 @@ BOUNDARIES = Target(
         REJECTED,
     ),
 )
+ROUTES = Target(
+    key=ImportRun.Kind.ROUTES,
+    label=pgettext_lazy("import target", "routes"),
+    choice_label=_("routes (GPX tracks, or lines of a KML, GeoJSON or GeoPackage)"),
+    reader=ReaderOptions(geometry_types=LINE_TYPES, z=True),
+    mapping=MappingStep(template="importers/mapping_routes.html", build=_routes_mapping),
+    plan=partial(_routes, dry_run=True),
+    apply=partial(_routes, dry_run=False),
+    report_rows=(
+        ReportRow("create", _("New routes")),
+        ReportRow("update", _("Updated routes")),
+        ReportRow("unchanged", _("Unchanged routes")),
+        ReportRow("withdraw", _("Withdrawn routes (hidden, not deleted)")),
+        REJECTED,
+    ),
+)
 
 
 def targets_register() -> None:
-    """Register places (the admin's default), protected areas and municipality boundaries."""
-    for target in (PLACES, AREAS, BOUNDARIES):
+    """Register places (the admin's default), protected areas, municipality boundaries and routes."""
+    for target in (PLACES, AREAS, BOUNDARIES, ROUTES):
         target_register(target)
