@@ -10,18 +10,20 @@ class GisConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Start-up check and receivers; protected areas in the open-data API and on municipalities' maps."""
+        """Start-up check and receivers; protected areas and routes in the open-data API and on municipalities' maps."""
         from django.db.models.signals import post_migrate
 
         from . import checks, receivers  # noqa: F401  (the PostGIS start-up check; a saved place gets its texts)
         from .api.areas import AREAS
         from .api.kinds import kind_register
+        from .api.routes import ROUTES
         from .areas import MAP_LAYER_ORDER, areas_map_layer
         from .layers import map_layer_register
 
         post_migrate.connect(_seed_vocabularies, sender=self)
         post_migrate.connect(_cache_triggers, sender=self)
         kind_register(AREAS)
+        kind_register(ROUTES)
         map_layer_register(key="gis.areas", provider=areas_map_layer, order=MAP_LAYER_ORDER)
 
 

@@ -3,16 +3,19 @@
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from . import formats, selectors
+from . import formats, route_formats, selectors
 from .api import parameters as params
+from .models import Route
 
 POINTS_MAX = 300  # above this many places in view, the map gets server-side clusters
 PAGE_DEFAULT, PAGE_MAX = 100, 1000
 NEAR_RADIUS_DEFAULT_M, NEAR_RADIUS_MAX_M = 2000.0, 50000.0
 CACHE = "public, max-age=60"
+DOWNLOAD_CACHE = "public, max-age=300"  # as the open-data downloads (gis.api.downloads)
 
 
 def _municipality(request: HttpRequest):
@@ -124,3 +127,28 @@ def near(request: HttpRequest) -> JsonResponse:
             "radius_m": radius,
         }
     )
+
+
+@require_safe
+def route_download(request: HttpRequest, uid: str, fmt: str) -> HttpResponse:
+    """/routes/<uid>.<gpx|kml|geojson>: one published route as a file (404 for one that is not published); names
+    in ``?lang=`` (Greek by default)."""
+    try:
+        language = params.parse_query(request.GET, [params.LANG])["lang"]
+    except params.BadParameter as error:
+        return _bad_request(error)
+    route = route_formats.route_public_get(uid=uid)
+    if route is None:
+        raise Http404("There is no published route with this identifier.")
+    with translation.override(language):
+        try:
+            written = route_formats.route_file(
+                route=route, fmt=fmt, language=language, site_url=request.build_absolute_uri("/")
+            )
+        except Route.DoesNotExist as missing:
+            raise Http404("There is no published route with this identifier.") from missing
+    response = HttpResponse(written.content, content_type=written.media_type)
+    response["Content-Disposition"] = f'attachment; filename="{written.filename}"'
+    response["Content-Language"] = language
+    response["Cache-Control"] = DOWNLOAD_CACHE
+    return response

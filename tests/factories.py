@@ -15,13 +15,24 @@ from typing import Any
 
 import factory
 import wagtail_factories
-from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point, Polygon
+from django.contrib.gis.geos import GEOSGeometry, LineString, MultiLineString, MultiPolygon, Point, Polygon
 from factory.django import DjangoModelFactory
 from wagtail.models import Locale
 
 from content.models import PlaceIndexPage, PlacePage
 from content.services import HomeTexts, ascii_slug, municipality_site_ensure
-from gis.models import WGS84, Category, Dataset, Municipality, Period, Place, PlaceText, ProtectedArea
+from gis.models import (
+    WGS84,
+    Category,
+    Dataset,
+    Municipality,
+    Period,
+    Place,
+    PlaceText,
+    ProtectedArea,
+    Route,
+    RouteStop,
+)
 from gis.selectors import municipality_containing
 from gis.services import place_texts_from_source
 
@@ -205,3 +216,40 @@ class ProtectedAreaFactory(DjangoModelFactory):
     name_el = factory.Sequence(lambda n: f"Δοκιμαστική ζώνη {n}")
     name_en = ""
     geometry = factory.LazyFunction(lambda: square(lon=SYNTAGMA[0], lat=SYNTAGMA[1], half_side_deg=0.001))
+
+
+def athens_walk() -> MultiLineString:
+    """A walk of one part from Syntagma Square west towards the Acropolis, about 1.2 km (EPSG:4326)."""
+    return MultiLineString(LineString(SYNTAGMA, (23.7300, 37.9730), (23.7257, 37.9715), srid=WGS84), srid=WGS84)
+
+
+class RouteFactory(DjangoModelFactory):
+    """A route from a source (default: a walk in Athens, ``athens_walk``), kept by the municipality its start lies in
+    and crossing every municipality whose boundary its line meets (``municipalities=[...]`` to give them).
+    ``stops=[place, ...]`` makes its stops in that order (``stops=[(place, "note"), ...]`` with Greek notes)."""
+
+    class Meta:
+        model = Route
+        skip_postgeneration_save = True
+
+    geometry = factory.LazyFunction(athens_walk)
+    municipality = factory.LazyAttribute(lambda o: municipality_containing(point=Point(o.geometry[0][0], srid=WGS84)))
+    name_el = factory.Sequence(lambda n: f"Δοκιμαστική διαδρομή {n}")
+    name_en = ""
+    dataset = factory.SubFactory(DatasetFactory)
+    source_id = factory.Sequence(lambda n: f"test-route-{n}")
+
+    @factory.post_generation
+    def municipalities(obj: Route, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create:
+            crossed = (
+                extracted if extracted is not None else Municipality.objects.filter(boundary__intersects=obj.geometry)
+            )
+            obj.municipalities.set(crossed)
+
+    @factory.post_generation
+    def stops(obj: Route, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted:
+            for order, item in enumerate(extracted):
+                place, note = item if isinstance(item, tuple) else (item, "")
+                RouteStop.objects.create(route=obj, place=place, sort_order=order, note_el=note)

@@ -1,5 +1,6 @@
 """The published collections: every kind for all municipalities (``places``, ``boundaries``) and, for each kind
-whose records have a municipality (``Kind.municipality_column``), one per municipality
+whose records have a municipality (``Kind.municipality_column``) or several (``Kind.municipality_sql``), one per
+municipality
 (``places-<municipality slug>``)."""
 
 from dataclasses import dataclass

@@ -153,6 +153,9 @@ class Kind:
     # the record's column with its municipality's id, if records have one: such a kind also gets a collection per
     # municipality (``<name>-<municipality slug>``)
     municipality_column: str | None = None
+    # or, for records that belong to several municipalities (a route crosses each of them), the condition over
+    # ``r`` that a record belongs to the municipality whose id is %(municipality)s; a kind gives one or the other
+    municipality_sql: str | None = None
     bbox_column: str | None = None  # the stored geometry that bbox filters (GiST-indexed)
     id_pattern: str = ".+"
     # what ``id`` and the geometry are, for the data page (each kind says its own: no ``if kind == ...``)
@@ -174,6 +177,8 @@ class Kind:
     def __post_init__(self) -> None:
         if bool(self.geometry_types) != bool(self.geometry_sql):
             raise ValueError(f"kind {self.name}: geometry_types and geometry_sql go together")
+        if self.municipality_column and self.municipality_sql:
+            raise ValueError(f"kind {self.name}: municipality_column or municipality_sql, not both")
         for column in self.columns:
             if column.filter is not None and column.filter.name not in {each.name for each in self.filters}:
                 raise ValueError(f"kind {self.name}: column {column.name} names a filter the kind does not accept")
@@ -186,7 +191,7 @@ class Kind:
     @property
     def per_municipality(self) -> bool:
         """Whether the kind also has one collection per municipality."""
-        return self.municipality_column is not None
+        return self.municipality_column is not None or self.municipality_sql is not None
 
     def queryables(self) -> dict[str, dict]:
         """{query parameter: JSON Schema of one value it filters on}: the kind's filters on its columns (OGC API -
@@ -216,6 +221,8 @@ class Kind:
         if municipality is not None and self.municipality_column:
             column = f.record_column(self.municipality_column)
             clauses.append(f.municipality_is(column=column, municipality_id=municipality.pk))
+        elif municipality is not None and self.municipality_sql:
+            clauses.append(f.Clause(sql.SQL(self.municipality_sql), {"municipality": municipality.pk}))
         return f.all_of([*clauses, *self.narrowing(values, exact_bbox=exact_bbox)])
 
     def from_clause(self, reach: Reach = "page") -> sql.Composed:

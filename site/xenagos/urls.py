@@ -30,6 +30,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("tiles/", include("tiles.urls")),
     path("api/features/", include("gis.api.urls")),
+    re_path(
+        r"^routes/(?P<uid>[0-9a-fA-F-]{36})\.(?P<fmt>gpx|kml|geojson)$", gis_views.route_download, name="route-download"
+    ),
 ]
 
 if settings.SERVE_MEDIA:  # only image renditions: documents, raster sources and tile archives are not served here

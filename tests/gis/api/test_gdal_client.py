@@ -35,7 +35,8 @@ def test_ogrinfo_lists_every_collection_and_ogr2ogr_reads_every_feature(live_ser
     collections = ["places", "boundaries", "areas"] + [
         f"places-{slug}" for slug in Municipality.objects.values_list("slug", flat=True)
     ]
-    assert sorted(layers) == sorted(collections)
+    routes = ["routes"] + [f"routes-{slug}" for slug in Municipality.objects.values_list("slug", flat=True)]
+    assert sorted(layers) == sorted(collections + routes)  # routes: tests/gis/api/test_routes_api.py
     for collection in collections:
         ids = expected(collection)
         summary = run("ogrinfo", "-ro", "-so", source, collection).stdout

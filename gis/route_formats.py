@@ -1,0 +1,156 @@
+"""One published route as a file: GPX 1.1 (written with gpxpy), KML 2.2 (the line by PostGIS ``ST_AsKML`` inside a
+document built with ``xml.etree``) and GeoJSON (the feature of the ``routes`` collection, made by PostGIS from the
+kind's declaration). Coordinates are EPSG:4326 degrees (longitude, latitude), elevations metres.
+"""
+
+import uuid
+import xml.etree.ElementTree as ET  # noqa: S405  (builds our own document; parsing goes through defusedxml)
+from dataclasses import dataclass
+
+import defusedxml.ElementTree as SafeET
+import gpxpy.gpx
+from anyascii import anyascii
+from django.db import connection
+from django.utils.text import slugify
+from psycopg import sql
+
+from .api.collections import Collection
+from .api.kinds import DECIMALS
+from .api.links import licence_url
+from .api.queries import feature_one
+from .api.routes import ROUTES
+from .models import Route
+
+KML_NS = "http://www.opengis.net/kml/2.2"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+FORMATS = {  # format -> media type
+    "gpx": "application/gpx+xml",
+    "kml": "application/vnd.google-earth.kml+xml",
+    "geojson": "application/geo+json",
+}
+
+
+@dataclass(frozen=True)
+class RouteFile:
+    """A route written in one format: its bytes, media type and file name."""
+
+    content: bytes
+    media_type: str
+    filename: str
+
+
+def route_public_get(*, uid: str) -> Route | None:
+    """The published route with this uid (gis.public: in a municipality, not withdrawn), or None."""
+    try:
+        key = uuid.UUID(uid)
+    except ValueError:
+        return None
+    return Route.objects.public().select_related("municipality", "dataset").filter(uid=key).first()
+
+
+def route_filename(*, route: Route, fmt: str) -> str:
+    """The download's file name: the route's name in Latin letters (Greek transliterated), e.g. ``vyzantina.gpx``."""
+    return f"{slugify(anyascii(route.name))[:80] or 'route'}.{fmt}"
+
+
+def route_licence(route: Route) -> tuple[str, str]:
+    """(licence, attribution) of a route: its source dataset's when imported from one, else its municipality's."""
+    dataset = route.dataset
+    licence = (dataset.licence if dataset else "") or (route.municipality.licence if route.municipality else "")
+    return licence, dataset.attribution if dataset else ""
+
+
+def route_gpx(*, route: Route, site_url: str) -> str:
+    """GPX 1.1 of ``route``: one track, one segment per part of its line (in order, elevations from the source
+    track where it had them), its stops as waypoints named after their places, and metadata naming the route,
+    linking to ``site_url`` and giving the licence (``copyright``)."""
+    gpx = gpxpy.gpx.GPX()
+    gpx.name = route.name
+    gpx.link, gpx.link_text = site_url, route.municipality.name if route.municipality else site_url
+    licence, attribution = route_licence(route)
+    gpx.copyright_author = attribution or (route.municipality.name if route.municipality else "")
+    gpx.copyright_license = licence_url(licence) if licence else None
+    gpx.description = licence or None
+    track = gpxpy.gpx.GPXTrack(name=route.name)
+    gpx.tracks.append(track)
+    elevations = route.track_elevations_m or []
+    for index, part in enumerate(route.geometry):
+        heights = elevations[index] if index < len(elevations) else []
+        segment = gpxpy.gpx.GPXTrackSegment()
+        for vertex, (lon, lat) in enumerate(part.coords):  # type: ignore[attr-defined]  # a LineString
+            height = heights[vertex] if vertex < len(heights) else None
+            segment.points.append(gpxpy.gpx.GPXTrackPoint(latitude=lat, longitude=lon, elevation=height))
+        track.segments.append(segment)
+    for stop in route.route_stops.select_related("place").order_by("sort_order"):
+        point = stop.place.location
+        gpx.waypoints.append(
+            gpxpy.gpx.GPXWaypoint(latitude=point.y, longitude=point.x, name=stop.place.name, comment=stop.note or None)
+        )
+    return gpx.to_xml(version="1.1")
+
+
+def _kml_parts(*, route: Route) -> list[str]:
+    """Each part of the route's line as a KML <LineString> (PostGIS ``ST_AsKML``, DECIMALS places), in order."""
+    query = sql.SQL(
+        "SELECT ST_AsKML(part.geom, {decimals}) FROM {route} r, ST_Dump(r.geometry) part WHERE r.id = %(id)s"
+        " ORDER BY part.path"
+    ).format(decimals=sql.Literal(DECIMALS), route=sql.Identifier(Route._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(query, {"id": route.pk})
+        return [kml for (kml,) in cursor.fetchall()]
+
+
+def route_kml(*, route: Route, site_url: str) -> bytes:
+    """KML 2.2 of ``route``: a Document with the route as a Placemark (a MultiGeometry of its parts' LineStrings,
+    in order) and a Placemark per stop, with the licence in the description and a link to ``site_url``."""
+    ET.register_namespace("", KML_NS)
+    ET.register_namespace("atom", ATOM_NS)
+
+    def kml(tag: str) -> str:
+        return f"{{{KML_NS}}}{tag}"
+
+    root = ET.Element(kml("kml"))
+    document = ET.SubElement(root, kml("Document"))
+    ET.SubElement(document, kml("name")).text = route.name
+    ET.SubElement(document, f"{{{ATOM_NS}}}link", href=site_url)
+    licence, attribution = route_licence(route)
+    ET.SubElement(document, kml("description")).text = "; ".join(filter(None, [licence, attribution]))
+    line = ET.SubElement(document, kml("Placemark"))
+    ET.SubElement(line, kml("name")).text = route.name
+    geometry = ET.SubElement(line, kml("MultiGeometry"))
+    for fragment in _kml_parts(route=route):
+        # PostGIS writes the fragment without a namespace: read it safely, then put it in the KML namespace
+        part = SafeET.fromstring(fragment)
+        for element in part.iter():
+            element.tag = kml(element.tag)
+        geometry.append(part)
+    for number, stop in enumerate(route.route_stops.select_related("place").order_by("sort_order"), start=1):
+        mark = ET.SubElement(document, kml("Placemark"))
+        ET.SubElement(mark, kml("name")).text = f"{number}. {stop.place.name}"
+        if stop.note:
+            ET.SubElement(mark, kml("description")).text = stop.note
+        point = ET.SubElement(mark, kml("Point"))
+        location = stop.place.location
+        ET.SubElement(point, kml("coordinates")).text = f"{location.x:.{DECIMALS}f},{location.y:.{DECIMALS}f}"
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def route_geojson(*, route: Route, language: str) -> str:
+    """The route as a GeoJSON Feature (RFC 7946), the ``routes`` collection's feature with the kind's properties."""
+    found = feature_one(collection=Collection(ROUTES), feature_id=str(route.uid), language=language)
+    if found is None:  # published a moment ago, withdrawn now
+        raise Route.DoesNotExist(str(route.uid))
+    return found[0]
+
+
+def route_file(*, route: Route, fmt: str, language: str, site_url: str) -> RouteFile:
+    """``route`` written in ``fmt`` (gpx, kml or geojson), names in ``language``."""
+    if fmt == "gpx":
+        content = route_gpx(route=route, site_url=site_url).encode()
+    elif fmt == "kml":
+        content = route_kml(route=route, site_url=site_url)
+    elif fmt == "geojson":
+        content = route_geojson(route=route, language=language).encode()
+    else:
+        raise ValueError(f"not a route format: {fmt!r}")
+    return RouteFile(content, FORMATS[fmt], route_filename(route=route, fmt=fmt))
