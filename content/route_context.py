@@ -79,11 +79,11 @@ def route_map(*, route: Route, stops: list[RouteStopRow], name: str) -> maps.Emb
 
 
 def route_downloads(*, route: Route) -> list[dict[str, str]]:
-    """Links to the route's line as GPX, KML and GeoJSON (gis:route-download); none where that URL is not served."""
+    """Links to the route's line as GPX, KML and GeoJSON (route-download); none where that URL is not served."""
     links = []
     for fmt, label in DOWNLOAD_FORMATS:
         try:
-            url = reverse("gis:route-download", kwargs={"uid": route.uid, "fmt": fmt})
+            url = reverse("route-download", kwargs={"uid": route.uid, "fmt": fmt})
         except NoReverseMatch:
             continue
         links.append({"url": url, "label": label, "fmt": fmt})

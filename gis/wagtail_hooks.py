@@ -211,7 +211,8 @@ class OwnRouteMixin(OwnRecordMixin):
 
 class RouteFormMixin:
     """Create/edit: no autosave (as for places: a route has no draft state); a route must be kept by a municipality
-    the editor edits."""
+    the editor edits; after each save its facts are measured again from the line (gis.routes.route_measure:
+    municipalities crossed, circular, profile, duration, suggested difficulty)."""
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -223,7 +224,10 @@ class RouteFormMixin:
             self.request.user
         ):
             raise PermissionDenied("The route must be kept by a municipality you edit.")
-        return super().save_instance()
+        saved = super().save_instance()
+        from .routes import route_measure  # numpy and pyproj: loaded by this view only, not at a worker's start
+
+        return route_measure(route=saved)
 
 
 class RouteCreateView(RouteFormMixin, CreateView):
@@ -323,7 +327,7 @@ class RouteViewSet(SnippetViewSet):
                 panels=[FieldPanel("place"), FieldRowPanel([FieldPanel("note_el"), FieldPanel("note_en")])],
             ),
             MultiFieldPanel(
-                [FieldPanel("theme"), FieldPanel("mode"), FieldPanel("circular"), FieldPanel("difficulty")],
+                [FieldPanel("theme"), FieldPanel("mode"), FieldPanel("difficulty")],
                 heading=_("Classification"),
             ),
             MultiFieldPanel([FieldPanel("step_free"), FieldPanel("seasons")], heading=_("Access and season")),

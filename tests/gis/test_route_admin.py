@@ -66,6 +66,9 @@ def test_editor_saves_a_route_with_ordered_stops(athens_editor, athens):
     expected = GEOD.inv(first.location.x, first.location.y, second.location.x, second.location.y)[2]
     assert route.length_m == pytest.approx(expected, rel=1e-6)  # geodesic, measured by PostGIS
     assert route.revisions.count() == 1
+    # measured on save (gis.routes.route_measure): the municipalities it crosses, the walking time
+    assert list(route.municipalities.all()) == [athens]
+    assert route.duration_min is not None and route.duration_min >= 1
 
 
 @pytest.mark.parametrize(
