@@ -3,6 +3,7 @@ document built with ``xml.etree``) and GeoJSON (the feature of the ``routes`` co
 kind's declaration). Coordinates are EPSG:4326 degrees (longitude, latitude), elevations metres.
 """
 
+import json
 import uuid
 import xml.etree.ElementTree as ET  # noqa: S405  (builds our own document; parsing goes through defusedxml)
 from dataclasses import dataclass
@@ -74,10 +75,10 @@ def route_gpx(*, route: Route, site_url: str) -> str:
     track = gpxpy.gpx.GPXTrack(name=route.name)
     gpx.tracks.append(track)
     elevations = route.track_elevations_m or []
-    for index, part in enumerate(route.geometry):
+    for index, part in enumerate(_line_parts(route=route)):
         heights = elevations[index] if index < len(elevations) else []
         segment = gpxpy.gpx.GPXTrackSegment()
-        for vertex, (lon, lat) in enumerate(part.coords):  # type: ignore[attr-defined]  # a LineString
+        for vertex, (lon, lat, *_z) in enumerate(part):
             height = heights[vertex] if vertex < len(heights) else None
             segment.points.append(gpxpy.gpx.GPXTrackPoint(latitude=lat, longitude=lon, elevation=height))
         track.segments.append(segment)
@@ -87,6 +88,18 @@ def route_gpx(*, route: Route, site_url: str) -> str:
             gpxpy.gpx.GPXWaypoint(latitude=point.y, longitude=point.x, name=stop.place.name, comment=stop.note or None)
         )
     return gpx.to_xml(version="1.1")
+
+
+def _line_parts(*, route: Route) -> list[list[list[float]]]:
+    """The parts of the route's stored line as [[lon, lat], ...] lists, in order, from PostGIS' GeoJSON (parsed by
+    the json module: reading 10,000 vertices one by one through GEOS took a quarter of a GPX download's time)."""
+    query = sql.SQL("SELECT ST_AsGeoJSON(ST_Multi(r.geometry), {decimals}) FROM {route} r WHERE r.id = %(id)s").format(
+        decimals=sql.Literal(DECIMALS), route=sql.Identifier(Route._meta.db_table)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, {"id": route.pk})
+        (geojson,) = cursor.fetchone()
+    return json.loads(geojson)["coordinates"]
 
 
 def _kml_parts(*, route: Route) -> list[str]:
