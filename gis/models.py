@@ -20,7 +20,7 @@ from .public import PUBLIC_PLACE
 WGS84 = 4326
 
 
-class Municipality(models.Model):  # type: ignore[django-manager-missing]  # Route (a ClusterableModel, untyped)
+class Municipality(models.Model):
     """A municipality (Kallikratis δήμος): identity, names, boundary, and the groups that may edit its data."""
 
     code = models.CharField(_("Kallikratis code"), max_length=16, unique=True, help_text=_("e.g. 9186 for Athens"))
@@ -48,7 +48,7 @@ class Municipality(models.Model):  # type: ignore[django-manager-missing]  # Rou
         return localized({"el": self.name_el, "en": self.name_en})
 
 
-class Dataset(models.Model):  # type: ignore[django-manager-missing]  # Route (a ClusterableModel, untyped)
+class Dataset(models.Model):
     """Where imported records come from: provenance and licence travel with every record."""
 
     slug = models.SlugField(unique=True)
@@ -103,46 +103,32 @@ class StepFree(models.TextChoices):
     NO = "no", _("not step-free")
 
 
-class PlaceQuerySet(models.QuerySet):
-    def public(self) -> "PlaceQuerySet":
-        """The places the public sees (gis.public: in a municipality, not withdrawn)."""
+class RecordQuerySet(models.QuerySet):
+    def public(self) -> "RecordQuerySet":
+        """The records the public sees (gis.public: in a municipality, not withdrawn)."""
         return self.filter(PUBLIC_PLACE)
 
 
-class Place(RevisionMixin, models.Model):  # type: ignore[django-manager-missing]  # `pages` is content's PlacePage
-    """One real-world place: a single identity and geometry whatever the language of its pages.
-
-    Source-owned fields (geometry, names as delivered, ``source_attributes``) are written by importers;
-    editorial text lives in the place's Wagtail pages and is never written here. Every save in the admin keeps a
-    revision (history, compare); bulk imports write only changed rows and keep no revisions.
-    """
+class Record(models.Model):
+    """What every kind of record has (places, routes; style.md "Adding a kind of record"): one identity whatever
+    the language of its pages, the municipality whose editors keep it, its names as delivered, physical access,
+    the source key and provenance, and ``withdrawn`` when the latest import no longer has it."""
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    municipality = models.ForeignKey(  # indexed by place_municipality_live (municipality, withdrawn)
+    # The municipality whose editors keep the record (its pages are in that municipality's tree).
+    municipality = models.ForeignKey(
         Municipality,
         verbose_name=_("municipality"),
         on_delete=models.PROTECT,
-        related_name="places",
+        related_name="%(class)ss",
         null=True,
         blank=True,
-        db_index=False,
+        db_index=False,  # indexed by <kind>_municipality_live (municipality, withdrawn)
     )
-    location = models.PointField(_("location"), srid=WGS84)
-    footprint = models.MultiPolygonField(_("footprint"), srid=WGS84, null=True, blank=True)
     name_el = models.CharField(_("name (Greek)"), max_length=300)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
-    category = models.ForeignKey(
-        Category, verbose_name=_("category"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    periods = models.ManyToManyField(Period, verbose_name=_("historical periods"), blank=True, related_name="+")
     step_free = models.CharField(_("physical access"), max_length=8, choices=StepFree.choices, blank=True)
-    wikidata = models.CharField(
-        _("Wikidata item"), max_length=20, blank=True, validators=[RegexValidator(r"^Q[1-9][0-9]*$", _("e.g. Q131013"))]
-    )
-    pleiades = models.CharField(
-        _("Pleiades id"), max_length=20, blank=True, validators=[RegexValidator(r"^[0-9]+$", _("digits only"))]
-    )
-    dataset = models.ForeignKey(  # indexed by place_unique_source_key (dataset, source_id)
+    dataset = models.ForeignKey(  # indexed by <kind>_unique_source_key (dataset, source_id)
         Dataset, verbose_name=_("dataset"), on_delete=models.PROTECT, null=True, blank=True, db_index=False
     )
     source_id = models.CharField(_("source id"), max_length=200, blank=True)
@@ -153,17 +139,16 @@ class Place(RevisionMixin, models.Model):  # type: ignore[django-manager-missing
     created_at = models.DateTimeField(_("date created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
-    objects = PlaceQuerySet.as_manager()
+    objects = RecordQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("place")
-        verbose_name_plural = _("places")
-        indexes = [models.Index(fields=["municipality", "withdrawn"], name="place_municipality_live")]
+        abstract = True
+        indexes = [models.Index(fields=["municipality", "withdrawn"], name="%(class)s_municipality_live")]
         constraints = [
             models.UniqueConstraint(
                 fields=["dataset", "source_id"],
                 condition=models.Q(dataset__isnull=False),
-                name="place_unique_source_key",
+                name="%(class)s_unique_source_key",
             )
         ]
 
@@ -174,6 +159,32 @@ class Place(RevisionMixin, models.Model):  # type: ignore[django-manager-missing
     def name(self) -> str:
         """The name in the active language, by its name order (gis.languages: German -> English -> Greek)."""
         return localized({"el": self.name_el, "en": self.name_en})
+
+
+class Place(RevisionMixin, Record):  # type: ignore[django-manager-missing]  # `pages` is content's PlacePage
+    """One real-world place: a single identity and geometry whatever the language of its pages.
+
+    Source-owned fields (geometry, names as delivered, ``source_attributes``) are written by importers;
+    editorial text lives in the place's Wagtail pages and is never written here. Every save in the admin keeps a
+    revision (history, compare); bulk imports write only changed rows and keep no revisions.
+    """
+
+    location = models.PointField(_("location"), srid=WGS84)
+    footprint = models.MultiPolygonField(_("footprint"), srid=WGS84, null=True, blank=True)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    periods = models.ManyToManyField(Period, verbose_name=_("historical periods"), blank=True, related_name="+")
+    wikidata = models.CharField(
+        _("Wikidata item"), max_length=20, blank=True, validators=[RegexValidator(r"^Q[1-9][0-9]*$", _("e.g. Q131013"))]
+    )
+    pleiades = models.CharField(
+        _("Pleiades id"), max_length=20, blank=True, validators=[RegexValidator(r"^[0-9]+$", _("digits only"))]
+    )
+
+    class Meta(Record.Meta):
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
 
 
 class PlaceText(models.Model):
@@ -317,13 +328,7 @@ class Season(models.TextChoices):
     WINTER = "winter", _("winter")
 
 
-class RouteQuerySet(models.QuerySet):
-    def public(self) -> "RouteQuerySet":
-        """The routes the public sees (gis.public: in a municipality, not withdrawn)."""
-        return self.filter(PUBLIC_PLACE)
-
-
-class Route(RevisionMixin, ClusterableModel):
+class Route(RevisionMixin, Record, ClusterableModel):  # type: ignore[django-manager-missing]  # content, modelcluster
     """A themed route: one line (EPSG:4326, a MultiLineString whose parts are walked in order) with ordered stops
     that are places. Its identity, line, stops and measured facts are held here once, whatever the language of its
     pages; the editorial text lives on content's RoutePage.
@@ -332,18 +337,8 @@ class Route(RevisionMixin, ClusterableModel):
     write), the profile and its ascent come from the municipality's DEM or the track's own elevations
     (gis.routes), and the duration and suggested difficulty from those (gis.routes.route_measures)."""
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    # The municipality whose editors keep the record (its pages are in that municipality's tree); the route
-    # belongs to every municipality it crosses (``municipalities``), which gis.routes computes from the line.
-    municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("municipality"),
-        on_delete=models.PROTECT,
-        related_name="routes",
-        null=True,
-        blank=True,
-        db_index=False,  # indexed by route_municipality_live
-    )
+    # The route belongs to every municipality it crosses (``municipalities``), which gis.routes computes from the
+    # line; ``municipality`` is the one whose editors keep it.
     municipalities = models.ManyToManyField(
         Municipality,
         verbose_name=_("municipalities it crosses"),
@@ -362,8 +357,6 @@ class Route(RevisionMixin, ClusterableModel):
         db_persist=True,
         verbose_name=_("length (m)"),
     )
-    name_el = models.CharField(_("name (Greek)"), max_length=300)
-    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
     theme = models.ForeignKey(
         Theme, verbose_name=_("theme"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -376,7 +369,6 @@ class Route(RevisionMixin, ClusterableModel):
         blank=True,
         help_text=_("leave empty to use the difficulty suggested from the length and the ascent"),
     )
-    step_free = models.CharField(_("physical access"), max_length=8, choices=StepFree.choices, blank=True)
     seasons = ArrayField(
         models.CharField(max_length=8, choices=Season.choices), verbose_name=_("best seasons"), default=list, blank=True
     )
@@ -394,38 +386,10 @@ class Route(RevisionMixin, ClusterableModel):
     steepest_pct = models.FloatField(_("steepest sustained gradient (%)"), null=True, blank=True, editable=False)
     duration_min = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True, editable=False)
     suggested_difficulty = models.CharField(max_length=10, choices=Difficulty.choices, blank=True, editable=False)
-    dataset = models.ForeignKey(
-        Dataset, verbose_name=_("dataset"), on_delete=models.PROTECT, null=True, blank=True, db_index=False
-    )
-    source_id = models.CharField(_("source id"), max_length=200, blank=True)
-    source_attributes = models.JSONField(default=dict, blank=True)
-    withdrawn = models.BooleanField(
-        _("withdrawn from the source"), default=False, help_text=_("missing from the latest import")
-    )
-    created_at = models.DateTimeField(_("date created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
-    objects = RouteQuerySet.as_manager()
-
-    class Meta:
+    class Meta(Record.Meta):
         verbose_name = _("route")
         verbose_name_plural = _("routes")
-        indexes = [models.Index(fields=["municipality", "withdrawn"], name="route_municipality_live")]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["dataset", "source_id"],
-                condition=models.Q(dataset__isnull=False),
-                name="route_unique_source_key",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        """The name in the active language, by its name order (gis.languages: German -> English -> Greek)."""
-        return localized({"el": self.name_el, "en": self.name_en})
 
     @property
     def difficulty_shown(self) -> str:
