@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
 from django.db import connection
 from django.db.models import Case, Q, QuerySet, Value, When
 from psycopg import sql
@@ -343,3 +343,14 @@ def point_from_greek_grid(*, easting: float, northing: float) -> Point:
         )
         lon, lat = cursor.fetchone()
     return Point(lon, lat, srid=4326)
+
+
+def municipalities_union(*, ids: list[int] | None):
+    """The union of these municipalities' boundaries (EPSG:4326), prepared for many point-in tests; None for no
+    limit (``ids`` None), an empty polygon for an empty list."""
+    if ids is None:
+        return None
+    union: GEOSGeometry | None = None
+    for municipality in Municipality.objects.filter(pk__in=ids):
+        union = municipality.boundary if union is None else union.union(municipality.boundary)
+    return union.prepared if union is not None else Polygon().prepared

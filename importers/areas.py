@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from gis.models import Dataset, Municipality, ProtectedArea
+from gis.selectors import municipalities_union
 from gis.services import municipality_upsert, places_reassign_municipality
 
 from .errors import MappingError
@@ -58,16 +59,6 @@ def _area_records(source, *, fields: dict[str, str], report: ImportReport):
                 yield number, values, batch.geometry.footprint[index]
         for problem in batch.geometry.notes:
             report.note(feature=batch.start + problem.index + 1, field=problem.field, reason=problem.message)
-
-
-def _union(municipality_ids: list[int] | None):
-    """The union of the municipalities' boundaries (prepared for many tests), or None for no limit."""
-    if municipality_ids is None:
-        return None
-    union: GEOSGeometry | None = None
-    for municipality in Municipality.objects.filter(pk__in=municipality_ids):
-        union = municipality.boundary if union is None else union.union(municipality.boundary)
-    return union.prepared if union is not None else Polygon().prepared
 
 
 def _report(source, *, dataset: str, dry_run: bool) -> ImportReport:
@@ -221,7 +212,7 @@ def areas_import(
         report.mapping = mapping.to_dict()
         state = _Compare(
             existing={area.source_id: area for area in ProtectedArea.objects.filter(dataset=dataset)},
-            allowed=_union(scope.municipality_ids),
+            allowed=municipalities_union(ids=scope.municipality_ids),
             id_field=id_field,
         )
         for number, values, footprint in _area_records(source, fields=fields, report=report):

@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 
 from gis.models import Dataset, Municipality, Place, Route, RouteStop
 from gis.routes import route_measure, route_stops_order_along_line
+from gis.selectors import municipalities_union
 
-from .areas import _union
 from .errors import MappingError
 from .history import import_run_record
 from .models import ImportRun
@@ -218,7 +218,7 @@ def routes_import(
     started = time.monotonic()
     tell = progress or (lambda stage, done, total: None)
     scope = import_scope(user=user, municipality=municipality)
-    allowed = _union(scope.municipality_ids)
+    allowed = municipalities_union(ids=scope.municipality_ids)
     resolved = Path(str(path))
     shown = display_name or resolved.name
     report = ImportReport(
