@@ -147,13 +147,12 @@ class PlaceIndexPage(RoutablePageMixin, Page):
         return qr_response(request, url=request.build_absolute_uri(f"{self.get_url(request)}p/{uid}/"), kind=kind)
 
 
-class PlacePage(RoutablePageMixin, Page):
-    """What editors write about one place, in one language. All translations share the same ``place`` record, so
-    the geometry is stored (and edited) once, on the record."""
+class RecordPage(RoutablePageMixin, Page):
+    """What the page of a record (a place, a route) shares: every translation points at the one record, named by
+    ``record_field`` and kept the same in all of them (``SynchronizedField``), which must be a record of the page's
+    own municipality (design.md, "a record and a page"); a summary for lists, a body, a gallery, a QR code."""
 
-    place = models.ForeignKey(
-        "xgis.Place", on_delete=models.PROTECT, related_name="pages", verbose_name=_("place on the map")
-    )
+    record_field: str  # the ForeignKey to the record
     summary = models.TextField(_("short summary"), max_length=300, help_text=_("one or two sentences for lists"))
     body = StreamField(
         [
@@ -163,6 +162,67 @@ class PlacePage(RoutablePageMixin, Page):
         ],
         blank=True,
         verbose_name=_("body"),
+    )
+
+    subpage_types: list[str] = []
+
+    class Meta:
+        abstract = True
+
+    def record_error(self, *, municipality) -> str:
+        """Why the record may not be shown by a page of ``municipality`` (the kind's message), or ""."""
+        raise NotImplementedError
+
+    def record_municipality_error(self, *, parent: Page | None = None) -> str:
+        """Why the record may not be this page's (a message in the active language), or "" when it may."""
+        if getattr(self, f"{self.record_field}_id") is None:
+            return ""
+        return self.record_error(municipality=page_municipality(self, parent=parent))
+
+    def clean(self):
+        super().clean()
+        message = self.record_municipality_error()
+        if message:
+            raise ValidationError({self.record_field: message})
+
+    def save(self, *args, **kwargs):
+        """Refuse a record of another municipality whatever the code path (``clean=False``, scripts, imports)."""
+        message = self.record_municipality_error()
+        if message:
+            raise ValidationError({self.record_field: message})
+        return super().save(*args, **kwargs)
+
+    @path("")
+    def page(self, request):
+        """The page itself."""
+        return self.render(request)
+
+    @path("qr-<str:kind>/", name="qr")
+    def qr(self, request, kind):
+        """QR code (``svg`` or ``png``) that opens this page in this language, for signs on site and leaflets."""
+        return qr_response(request, url=request.build_absolute_uri(self.get_url(request)), kind=kind)
+
+
+class GalleryImage(Orderable):
+    """A photo on a record's page, with the alternative text a screen reader reads (required)."""
+
+    image = models.ForeignKey("wagtailimages.Image", on_delete=models.CASCADE, related_name="+")
+    alt_text = models.CharField(_("alternative text"), max_length=250, help_text=_("what the photo shows"))
+    caption = models.CharField(_("caption"), max_length=250, blank=True)
+
+    panels = [FieldPanel("image"), FieldPanel("alt_text"), FieldPanel("caption")]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+
+
+class PlacePage(RecordPage):
+    """What editors write about one place, in one language. All translations share the same ``place`` record, so
+    the geometry is stored (and edited) once, on the record."""
+
+    record_field = "place"
+    place = models.ForeignKey(
+        "xgis.Place", on_delete=models.PROTECT, related_name="pages", verbose_name=_("place on the map")
     )
     opening_hours = models.TextField(_("opening hours"), blank=True)
     admission = models.TextField(_("admission"), blank=True)
@@ -189,7 +249,6 @@ class PlacePage(RoutablePageMixin, Page):
         ),
     ]
     parent_page_types = ["content.PlaceIndexPage"]
-    subpage_types: list[str] = []
     template = "content/place_page.html"
     override_translatable_fields = [SynchronizedField("place"), TranslatableField("summary")]
     base_form_class = PlacePageForm
@@ -197,35 +256,8 @@ class PlacePage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("place page")
 
-    def place_municipality_error(self, *, parent: Page | None = None) -> str:
-        """Why ``place`` may not be this page's (a message in the active language), or "" when it may: a page may
-        only point at a record of its own municipality (design.md, "a record and a page")."""
-        if self.place_id is None:
-            return ""
-        return place_municipality_error(place=self.place, municipality=page_municipality(self, parent=parent))
-
-    def clean(self):
-        super().clean()
-        message = self.place_municipality_error()
-        if message:
-            raise ValidationError({"place": message})
-
-    def save(self, *args, **kwargs):
-        """Refuse a place of another municipality whatever the code path (``clean=False``, scripts, imports)."""
-        message = self.place_municipality_error()
-        if message:
-            raise ValidationError({"place": message})
-        return super().save(*args, **kwargs)
-
-    @path("")
-    def page(self, request):
-        """The place page itself."""
-        return self.render(request)
-
-    @path("qr-<str:kind>/", name="qr")
-    def qr(self, request, kind):
-        """QR code (``svg`` or ``png``) that opens this page in this language, for signs on site."""
-        return qr_response(request, url=request.build_absolute_uri(self.get_url(request)), kind=kind)
+    def record_error(self, *, municipality) -> str:
+        return place_municipality_error(place=self.place, municipality=municipality)
 
     def get_context(self, request, *args, **kwargs):
         """The page, plus the record's facts, a small map, the nearest places, QR code and structured data."""
@@ -234,34 +266,20 @@ class PlacePage(RoutablePageMixin, Page):
         return {**super().get_context(request, *args, **kwargs), **place, "on_routes": on_routes}
 
 
-class PlaceGalleryImage(Orderable):
-    """A photo of a place, with the alternative text a screen reader reads (required)."""
+class PlaceGalleryImage(GalleryImage):
+    """A photo of a place."""
 
     page = ParentalKey(PlacePage, on_delete=models.CASCADE, related_name="gallery_images")
-    image = models.ForeignKey("wagtailimages.Image", on_delete=models.CASCADE, related_name="+")
-    alt_text = models.CharField(_("alternative text"), max_length=250, help_text=_("what the photo shows"))
-    caption = models.CharField(_("caption"), max_length=250, blank=True)
-
-    panels = [FieldPanel("image"), FieldPanel("alt_text"), FieldPanel("caption")]
 
 
-class RoutePage(RoutablePageMixin, Page):
+class RoutePage(RecordPage):
     """What editors write about one themed route, in one language. All translations share the same ``route``
     record (its line, stops and measured facts are kept once, on the record); only the text is translated."""
 
     # Not ``route``: that is Page.route(), Wagtail's URL routing.
+    record_field = "route_record"
     route_record = models.ForeignKey(
         "xgis.Route", on_delete=models.PROTECT, related_name="pages", verbose_name=_("route on the map")
-    )
-    summary = models.TextField(_("short summary"), max_length=300, help_text=_("one or two sentences for lists"))
-    body = StreamField(
-        [
-            ("paragraph", blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul", "h2", "h3"])),
-            ("image", ImageBlock()),
-            ("quote", blocks.BlockQuoteBlock()),
-        ],
-        blank=True,
-        verbose_name=_("body"),
     )
     practical_notes = models.TextField(
         _("practical notes"), blank=True, help_text=_("water, shade, where to eat, public transport")
@@ -278,57 +296,24 @@ class RoutePage(RoutablePageMixin, Page):
         MultiFieldPanel([FieldPanel("practical_notes"), FieldPanel("surface_notes")], heading=_("on the way")),
     ]
     parent_page_types = ["content.PlaceIndexPage"]
-    subpage_types: list[str] = []
     template = "content/route_page.html"
     override_translatable_fields = [SynchronizedField("route_record"), TranslatableField("summary")]
 
     class Meta:
         verbose_name = _("route page")
 
-    def route_municipality_error(self, *, parent: Page | None = None) -> str:
-        """Why ``route_record`` may not be this page's (a message in the active language), or "" when it may: a page may
-        only point at a record kept by its own municipality (as PlacePage and its place)."""
-        if self.route_record_id is None:
-            return ""
-        return route_municipality_error(route=self.route_record, municipality=page_municipality(self, parent=parent))
-
-    def clean(self):
-        super().clean()
-        message = self.route_municipality_error()
-        if message:
-            raise ValidationError({"route_record": message})
-
-    def save(self, *args, **kwargs):
-        """Refuse a route of another municipality whatever the code path (``clean=False``, scripts, imports)."""
-        message = self.route_municipality_error()
-        if message:
-            raise ValidationError({"route_record": message})
-        return super().save(*args, **kwargs)
-
-    @path("")
-    def page(self, request):
-        """The route page itself."""
-        return self.render(request)
-
-    @path("qr-<str:kind>/", name="qr")
-    def qr(self, request, kind):
-        """QR code (``svg`` or ``png``) that opens this page in this language, for the printed leaflet."""
-        return qr_response(request, url=request.build_absolute_uri(self.get_url(request)), kind=kind)
+    def record_error(self, *, municipality) -> str:
+        return route_municipality_error(route=self.route_record, municipality=municipality)
 
     def get_context(self, request, *args, **kwargs):
         """The page, plus the route's map, stops with their distances, facts, downloads and structured data."""
         return {**super().get_context(request, *args, **kwargs), **route_context(request, page=self)}
 
 
-class RouteGalleryImage(Orderable):
-    """A photo of a route, with the alternative text a screen reader reads (required)."""
+class RouteGalleryImage(GalleryImage):
+    """A photo of a route."""
 
     page = ParentalKey(RoutePage, on_delete=models.CASCADE, related_name="gallery_images")
-    image = models.ForeignKey("wagtailimages.Image", on_delete=models.CASCADE, related_name="+")
-    alt_text = models.CharField(_("alternative text"), max_length=250, help_text=_("what the photo shows"))
-    caption = models.CharField(_("caption"), max_length=250, blank=True)
-
-    panels = [FieldPanel("image"), FieldPanel("alt_text"), FieldPanel("caption")]
 
 
 @register_setting(icon="site")

@@ -188,7 +188,7 @@ def test_own_place_is_accepted():
     athens = place_page("athens.localhost")
     page = PlacePage.objects.get(pk=athens.pk)
     page.full_clean()
-    assert page.place_municipality_error() == ""
+    assert page.record_municipality_error() == ""
     assert PlacePage.objects.filter(pk=athens.pk).update(live=F("live")) == 1
 
 
