@@ -7,7 +7,9 @@ record (``route.pages``).
 
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.gis.geos import LineString
 from django.urls import NoReverseMatch, reverse
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -23,6 +25,9 @@ if TYPE_CHECKING:
 ROUTE_MAP_JS = "content/js/route-map.js"
 ROUTE_LINE_STYLE = {"color": "#0b5394", "weight": 5, "opacity": 0.9}
 DOWNLOAD_FORMATS = [("gpx", "GPX 1.1"), ("kml", "KML"), ("geojson", "GeoJSON")]
+PROFILE_DATA_ID = "route-profile-data"  # the json_script of the profile, read by route-profile.js and route-map.js
+PROFILE_TABLE_ROWS = 100  # the profile's data table has at most about this many rows
+PROFILE_TABLE_STEPS_M = (100, 200, 250, 500, 1000, 2000, 5000)  # its step: the first that keeps to that
 
 
 def route_municipality_error(*, route: Route, municipality: Municipality | None) -> str:
@@ -44,9 +49,10 @@ def route_municipality_error(*, route: Route, municipality: Municipality | None)
     }
 
 
-def route_map(*, route: Route, stops: list[RouteStopRow], name: str) -> maps.EmbeddedMap:
+def route_map(*, route: Route, stops: list[RouteStopRow], name: str, profile: bool = False) -> maps.EmbeddedMap:
     """The route's map: its line (EPSG:4326) and its stops as numbered markers that open the stops' pages, fitted
-    to the line and the stops."""
+    to the line and the stops; with ``profile``, a marker that follows the elevation chart (route-profile.js) and
+    the chart's cursor that follows the pointer over the line."""
     west, south, east, north = route.geometry.extent
     for stop in stops:
         west, south, east, north = min(west, stop.lon), min(south, stop.lat), max(east, stop.lon), max(north, stop.lat)
@@ -74,8 +80,89 @@ def route_map(*, route: Route, stops: list[RouteStopRow], name: str) -> maps.Emb
         },
         js=[ROUTE_MAP_JS],
     )
+    if profile:
+        leaflet_map.add({"type": "routeProfileSync", "dataId": PROFILE_DATA_ID}, js=[ROUTE_MAP_JS])
     leaflet_map.add(maps.fit_bounds(south=south, west=west, north=north, east=east, animate=False, padding=[24, 24]))
     return leaflet_map.embed()
+
+
+def profile_table_step_m(*, length_m: float) -> int:
+    """The distance (m) between two rows of the profile's data table: 100 m, or longer for a long route so that
+    the table keeps to about PROFILE_TABLE_ROWS rows (a 20 km route: every 200 m)."""
+    return next((step for step in PROFILE_TABLE_STEPS_M if length_m / step <= PROFILE_TABLE_ROWS), 10_000)
+
+
+def profile_table_rows(*, profile: list[list[float | None]], step_m: int) -> list[list[float | None]]:
+    """The stations of ``profile`` ([[distance m, elevation m or None], ...], in order) shown in its data table:
+    the first at or past each multiple of ``step_m``, and the last."""
+    rows: list[list[float | None]] = []
+    mark = 0.0
+    for distance, elevation in profile:
+        if distance is not None and distance >= mark - 1e-6:
+            rows.append([distance, elevation])
+            mark = (distance // step_m + 1) * step_m
+    if profile and rows[-1][0] != profile[-1][0]:
+        rows.append(list(profile[-1]))
+    return rows
+
+
+def _number(value: float, places: int) -> str:
+    return number_format(round(value, places), decimal_pos=places, use_l10n=True)
+
+
+def route_profile(*, route: Route, stops: list[RouteStopRow]) -> dict[str, Any] | None:
+    """The elevation chart of the route page, or None without a profile: its data for route-profile.js (stations
+    [distance m, elevation m or None, lon, lat] in EPSG:4326, the stops' distances, labels), the text that
+    describes it, and its data table (distances in km, elevations in m)."""
+    profile = route.profile or []
+    if route.profile_source == ProfileSource.NONE or not any(e is not None for _d, e in profile):
+        return None
+    # numpy and pyproj, which gis.routes needs, stay out of a web worker's start-up (tests/xenagos/test_light_web.py)
+    from gis.routes import points_along
+
+    parts = [list(part.coords) for part in route.geometry if isinstance(part, LineString)]
+    lonlat = points_along(parts=parts, distances_m=[d for d, _e in profile])
+    length_m = float(profile[-1][0] or 0.0)
+    heights = [e for _d, e in profile if e is not None]
+    ascent = route.ascent_m if route.ascent_m is not None else 0.0
+    descent = route.descent_m if route.descent_m is not None else 0.0
+    source = route.get_profile_source_display()
+    summary = _(
+        "Elevation profile of the route, %(km)s km long: lowest point %(low)s m, highest %(high)s m, %(up)s m of "
+        "ascent and %(down)s m of descent. Elevations from %(source)s."
+    ) % {
+        "km": _number(length_m / 1000, 1),
+        "low": _number(min(heights), 0),
+        "high": _number(max(heights), 0),
+        "up": _number(ascent, 0),
+        "down": _number(descent, 0),
+        "source": source,
+    }
+    if route.profile_partial:
+        summary += " " + _("Part of the route has no elevations: the profile has gaps there.")
+    step_m = profile_table_step_m(length_m=length_m)
+    return {
+        "summary": summary,
+        "source": source,
+        "partial": route.profile_partial,
+        "step_m": step_m,
+        "rows": [
+            {"km": _number(d / 1000, 2), "m": None if e is None else _number(e, 0)}
+            for d, e in profile_table_rows(profile=profile, step_m=step_m)
+            if d is not None
+        ],
+        "data": {
+            "stations": [[d, e, lon, lat] for (d, e), (lon, lat) in zip(profile, lonlat, strict=True)],
+            "stops": [[stop.number, round(stop.distance_m, 1)] for stop in stops],
+            "labels": {
+                "distance": _("Distance from the start (km)"),
+                "elevation": _("Elevation (m)"),
+                # {km} and {m} are filled in by route-profile.js with numbers in the page's language
+                "point": _("{km} km from the start: {m} m"),
+                "pointNoElevation": _("{km} km from the start: no elevation there"),
+            },
+        },
+    }
 
 
 def route_downloads(*, route: Route) -> list[dict[str, str]]:
@@ -169,6 +256,7 @@ def route_context(request, *, page: "RoutePage") -> dict[str, Any]:
     absolute = request.build_absolute_uri(own_url)
     base = request.build_absolute_uri("/").rstrip("/")
     theme = selectors.vocabulary_in(route.theme, language=language) if route.theme else None
+    profile = route_profile(route=route, stops=stops)
     return {
         "route": route,
         "route_name": page.title,
@@ -180,7 +268,9 @@ def route_context(request, *, page: "RoutePage") -> dict[str, Any]:
         "downloads": route_downloads(route=route),
         "absolute_url": absolute,
         "qr_base": own_url,
-        "route_map": route_map(route=route, stops=stops, name=page.title),
+        "route_map": route_map(route=route, stops=stops, name=page.title, profile=profile is not None),
+        "profile": profile,
+        "profile_data_id": PROFILE_DATA_ID,
         "json_ld": json_ld_script(
             route_json_ld(
                 name=page.title, summary=page.summary, url=absolute, language=language, stops=stops, base=base

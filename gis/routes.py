@@ -73,6 +73,24 @@ def profile_from_track(
     ]
 
 
+def points_along(*, parts: Sequence[Sequence[Sequence[float]]], distances_m: Sequence[float]) -> list[list[float]]:
+    """The [lon, lat] (EPSG:4326 degrees) of the points at ``distances_m`` (geodesic metres from the start, the
+    lon/lat ``parts`` walked in order as for the profile): each on the geodesic between the two vertices it falls
+    between; before the start or past the end, the first or last vertex. The profile's stations on the map."""
+    coords = np.concatenate([np.asarray(part, dtype=float)[:, :2] for part in parts])
+    along = np.concatenate(_vertex_distances_m(parts))
+    wanted = np.asarray(distances_m, dtype=float)
+    if len(coords) < 2 or not len(wanted):
+        return [[float(coords[0][0]), float(coords[0][1])] for _d in wanted]
+    # The vertex each distance follows: the last one at or before it (at a join of two parts, the next part's start).
+    index = np.clip(np.searchsorted(along, wanted, side="right") - 1, 0, len(coords) - 2)
+    start, end = coords[index], coords[index + 1]
+    azimuth, _back, _length = GEOD.inv(start[:, 0], start[:, 1], end[:, 0], end[:, 1])
+    offset = np.clip(wanted - along[index], 0.0, along[index + 1] - along[index])
+    lon, lat, _az = GEOD.fwd(start[:, 0], start[:, 1], azimuth, offset)
+    return [[round(float(x), 7), round(float(y), 7)] for x, y in zip(lon, lat, strict=True)]
+
+
 def ascent_descent_m(*, elevations_m: Sequence[float | None]) -> tuple[float, float]:
     """Total ascent and descent (m) of a profile's elevations, with a hysteresis of ASCENT_THRESHOLD_M: the
     elevation must move that far from the last counted point before a climb or drop counts, so that noise of a
