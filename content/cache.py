@@ -58,7 +58,7 @@ PERSONAL_COOKIES = ("messages",)
 DROPPED_HEADERS = {"date", "content-length", "etag", "last-modified", "set-cookie"}
 # JSON under /<lang>/ that is the same for every visitor and worth keeping: the map's places of a view (every
 # visitor's first view of a map asks the same). Never "near me" (/map/near/): its query is a visitor's position.
-DATA_PATHS = ("/map/places/",)
+DATA_PATHS = ("/map/places/", "/map/routes/")  # and the routes list's map (the same for every visitor)
 DATA_TYPES = ("application/geo+json", "application/json")
 # A Vary that a cached answer may have: the page cache is only read without a session cookie, which is what
 # "Vary: Cookie" (Django's sessions) asks; anything else varies on what the key does not hold.

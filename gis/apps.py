@@ -19,12 +19,15 @@ class GisConfig(AppConfig):
         from .api.routes import ROUTES
         from .areas import MAP_LAYER_ORDER, areas_map_layer
         from .layers import map_layer_register
+        from .route_map import MAP_LAYER_ORDER as ROUTES_LAYER_ORDER
+        from .route_map import routes_map_layer
 
         post_migrate.connect(_seed_vocabularies, sender=self)
         post_migrate.connect(_cache_triggers, sender=self)
         kind_register(AREAS)
         kind_register(ROUTES)
         map_layer_register(key="gis.areas", provider=areas_map_layer, order=MAP_LAYER_ORDER)
+        map_layer_register(key="gis.routes", provider=routes_map_layer, order=ROUTES_LAYER_ORDER)
 
 
 def _seed_vocabularies(sender, using="default", **kwargs) -> None:

@@ -1,13 +1,23 @@
-"""Reads of routes for their public pages: the stops in order with their distance along the line, and the routes a
-place is a stop of. Geometry is EPSG:4326; distances are geodesic metres on the WGS 84 spheroid."""
+"""Reads of routes for their public pages: the stops in order with their distance along the line, the routes a
+place is a stop of, and the routes list with its map (``RouteFilter``). Geometry is EPSG:4326; distances are geodesic
+metres on the WGS 84 spheroid."""
 
-from dataclasses import dataclass
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
+from django.apps import apps
 from django.db import connection
+from django.db.models import QuerySet
 from psycopg import sql
+from wagtail.models import Locale, Page, PageViewRestriction
 
-from .languages import language_params, localized
-from .models import Place, PlaceText, Route, RouteStop
+from .api import filters as f
+from .api.routes import CROSSES_SQL, PUBLIC_ROUTE_SQL, ROUTES
+from .geojson import collection_sql
+from .languages import collate_sql, language_params, localized, translated_name_sql
+from .models import Municipality, Place, PlaceText, Route, RouteStop, Theme
 from .public import public_name_sql
 
 
@@ -75,3 +85,200 @@ def route_stops_along(*, route: Route, language: str) -> list[RouteStopRow]:
 def routes_of_place(*, place: Place):
     """The public routes (not withdrawn) that ``place`` is a stop of, by name."""
     return Route.objects.public().filter(route_stops__place=place).distinct().order_by("name_el")
+
+
+WEB_MERCATOR_WORLD_M = 40075016.686  # width of the EPSG:3857 world, metres
+TILE_PX = 256
+SIMPLIFY_PX = 1.0  # a line drawn at a zoom is simplified to about this many screen pixels
+
+
+def route_themes(*, language: str) -> QuerySet[Theme]:
+    """The route themes in ``language`` (each theme's row in the language, else in its first fallback), in
+    editorial order; their ``slug`` is the same in every language."""
+    from .selectors import _translated  # one rule for a vocabulary's rows by language
+
+    chosen = _translated(Theme, language=language).values("pk")
+    return Theme.objects.filter(pk__in=chosen).order_by("sort_order", "name")
+
+
+@dataclass
+class RouteFilter:
+    """What the routes list and its map show: the routes of a municipality's site whose page is published in
+    ``language``, optionally narrowed. Lengths are kilometres, durations minutes (both bounds inclusive)."""
+
+    municipality: Municipality
+    site_root_id: int  # the Wagtail Site's root page (in the source language): the site's tree
+    language: str
+    themes: list[str] = field(default_factory=list)  # theme slugs
+    modes: list[str] = field(default_factory=list)  # walk, bike, car, boat
+    difficulties: list[str] = field(default_factory=list)  # easy, moderate, hard (the editor's, else the suggested)
+    step_free: list[str] = field(default_factory=list)  # yes, partly, no
+    length_km: tuple[float | None, float | None] = (None, None)
+    duration_min: tuple[int | None, int | None] = (None, None)
+    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north (degrees, EPSG:4326)
+
+    def sql(self) -> f.Clause:
+        """FROM/WHERE over the listed routes ``r``, one row each, with ``title``, ``url`` (the page's path in the
+        language) and ``theme_name``.
+
+        A route is listed when its record is public (gis.public) and belongs to the municipality (it keeps it or
+        crosses it), and a ``RoutePage`` about it is live in the language's locale, inside the site's tree, and
+        under no view restriction: the published page decides, as for every public reader."""
+        page_model = apps.get_model(ROUTES.page_type or "")
+        tables = {
+            "route": sql.Identifier(Route._meta.db_table),
+            "routepage": sql.Identifier(page_model._meta.db_table),
+            "page": sql.Identifier(Page._meta.db_table),
+            "locale": sql.Identifier(Locale._meta.db_table),
+            "restriction": sql.Identifier(PageViewRestriction._meta.db_table),
+            "theme": sql.Identifier(Theme._meta.db_table),
+        }
+        theme_name = translated_name_sql(
+            table=Theme._meta.db_table, locale_table=Locale._meta.db_table, key_sql="th.translation_key"
+        )
+        conditions: list[sql.Composable] = [sql.SQL("TRUE")]
+        params: dict[str, Any] = {
+            "municipality": self.municipality.pk,
+            "site_root": self.site_root_id,
+            **language_params(self.language),
+        }
+        for name, values, expression in (
+            ("themes", self.themes, "th.slug"),
+            ("modes", self.modes, "r.mode"),
+            ("difficulties", self.difficulties, "COALESCE(NULLIF(r.difficulty, ''), r.suggested_difficulty)"),
+            ("step_free", self.step_free, "r.step_free"),
+        ):
+            if values:
+                conditions.append(sql.SQL(expression + " = ANY({})").format(sql.Placeholder(name)))
+                params[name] = list(values)
+        for name, bound, expression, operator, scale in (
+            ("length_low", self.length_km[0], "r.length_m", ">=", 1000.0),
+            ("length_high", self.length_km[1], "r.length_m", "<=", 1000.0),
+            ("duration_low", self.duration_min[0], "r.duration_min", ">=", 1),
+            ("duration_high", self.duration_min[1], "r.duration_min", "<=", 1),
+        ):
+            if bound is not None:
+                conditions.append(sql.SQL(f"{expression} {operator} {{}}").format(sql.Placeholder(name)))
+                params[name] = bound * scale
+        if self.bbox is not None:
+            conditions.append(sql.SQL("r.geometry && ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326)"))
+            params.update(zip(("west", "south", "east", "north"), self.bbox, strict=True))
+        query = sql.SQL(
+            """FROM (
+                SELECT DISTINCT ON (r.id) r.*, p.title, p.url_path, home.url_path AS home_path
+                FROM {route} r
+                JOIN {routepage} rp ON rp.route_record_id = r.id
+                JOIN {page} p ON p.id = rp.page_ptr_id AND p.live
+                JOIN {locale} l ON l.id = p.locale_id AND l.language_code = %(lang)s
+                JOIN {page} home ON home.locale_id = p.locale_id
+                     AND home.translation_key = (SELECT translation_key FROM {page} WHERE id = %(site_root)s)
+                WHERE {public} AND (r.municipality_id = %(municipality)s OR {crosses})
+                  AND starts_with(p.path, home.path)
+                  AND NOT EXISTS (SELECT 1 FROM {restriction} v JOIN {page} vp ON vp.id = v.page_id
+                                  WHERE starts_with(p.path, vp.path))
+                ORDER BY r.id, p.path
+            ) r
+            LEFT JOIN {theme} th ON th.id = r.theme_id
+            CROSS JOIN LATERAL (SELECT
+                '/' || %(lang)s || '/' || substr(r.url_path, length(r.home_path) + 1) AS url,
+                COALESCE({theme_name}, th.name) AS theme_name) x
+            WHERE {conditions}"""
+        ).format(
+            public=sql.SQL(PUBLIC_ROUTE_SQL),
+            crosses=sql.SQL(CROSSES_SQL),
+            theme_name=sql.SQL(theme_name),
+            conditions=sql.SQL(" AND ").join(conditions),
+            **tables,
+        )
+        return f.Clause(query, params)
+
+
+@dataclass(frozen=True)
+class RouteListRow:
+    """A route as the list shows it: its page's title and path, theme name, mode, geodesic length (metres),
+    duration (minutes), ascent (metres), difficulty (the editor's, else the suggested) and step-free codes."""
+
+    uid: str
+    title: str
+    url: str
+    theme: str
+    mode: str
+    length_m: float
+    duration_min: int | None
+    ascent_m: float | None
+    difficulty: str
+    step_free: str
+
+    @property
+    def length_km(self) -> float:
+        """The length in kilometres."""
+        return self.length_m / 1000
+
+
+def routes_count(*, where: RouteFilter) -> int:
+    """How many routes are listed."""
+    source = where.sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql.SQL("SELECT count(*) {}").format(source.sql), source.params)
+        return cursor.fetchone()[0]
+
+
+def routes_page(*, where: RouteFilter, limit: int, offset: int = 0) -> list[RouteListRow]:
+    """The listed routes sorted by title with the language's collation (Greek: el-GR), ``limit`` from ``offset``."""
+    source = where.sql()
+    query = sql.SQL(
+        """SELECT r.uid::text, r.title, x.url, COALESCE(x.theme_name, ''), r.mode, r.length_m, r.duration_min,
+                  r.ascent_m, COALESCE(NULLIF(r.difficulty, ''), r.suggested_difficulty), r.step_free
+           {source} ORDER BY r.title {collate}, r.id LIMIT %(limit)s OFFSET %(offset)s"""
+    ).format(source=source.sql, collate=sql.SQL(collate_sql(where.language)))
+    with connection.cursor() as cursor:
+        cursor.execute(query, {**source.params, "limit": limit, "offset": offset})
+        return [RouteListRow(*row) for row in cursor.fetchall()]
+
+
+def route_simplify_tolerance_deg(*, zoom: int, latitude: float) -> float:
+    """The simplification tolerance, in degrees (EPSG:4326), of a line drawn at web-mercator ``zoom`` near
+    ``latitude`` (degrees): SIMPLIFY_PX screen pixels, a pixel being WEB_MERCATOR_WORLD_M / (256 * 2^zoom) mercator
+    metres, i.e. that many ground metres times cos(latitude), about 111,320 m to a degree."""
+    pixel_m = WEB_MERCATOR_WORLD_M / (TILE_PX * 2**zoom) * math.cos(math.radians(latitude))
+    return SIMPLIFY_PX * pixel_m / 111320.0
+
+
+def route_decimals(*, tolerance_deg: float) -> int:
+    """Decimals of GeoJSON coordinates enough for ``tolerance_deg`` (a tenth of it), between 2 and 7."""
+    return max(2, min(7, math.ceil(-math.log10(tolerance_deg / 10))))
+
+
+def routes_map_geojson(*, where: RouteFilter, zoom: int | None, members: Mapping[str, Any]) -> str:
+    """The listed routes as the text of a GeoJSON FeatureCollection made by PostGIS (EPSG:4326, RFC 7946), each a
+    LineString/MultiLineString Feature with its page's ``name`` and ``url``, sorted by title. With ``zoom``, each
+    line is simplified in SQL (``ST_SimplifyPreserveTopology``) to about a screen pixel at that zoom
+    (``route_simplify_tolerance_deg`` at the municipality's latitude) and its coordinates rounded to match
+    (``route_decimals``); without it, the stored line with 7 decimals (~1 cm)."""
+    source = where.sql()
+    if zoom is None:
+        tolerance, decimals = 0.0, 7
+    else:
+        latitude = where.municipality.boundary.centroid.y if where.municipality.boundary else 38.0
+        tolerance = route_simplify_tolerance_deg(zoom=zoom, latitude=latitude)
+        decimals = route_decimals(tolerance_deg=tolerance)
+    document = collection_sql(
+        members=members, features=sql.SQL("COALESCE(json_agg(f.feature ORDER BY f.sort_title), '[]'::json)")
+    )
+    # the simplified line, as a lateral of the listed rows (a tolerance of 0 keeps every vertex)
+    query = sql.SQL(
+        """SELECT {document}::text FROM (
+            SELECT json_build_object(
+                'type', 'Feature', 'id', r.uid,
+                'geometry', ST_AsGeoJSON(
+                    CASE WHEN ST_NumGeometries(r.line) = 1 THEN ST_GeometryN(r.line, 1) ELSE r.line END,
+                    %(decimals)s)::json,
+                'properties', json_build_object('name', r.title, 'url', r.url)
+            ) AS feature, r.title {collate} AS sort_title
+            FROM (SELECT r.uid, r.title, x.url,
+                         ST_SimplifyPreserveTopology(r.geometry, %(tolerance)s) AS line {source}) r
+        ) f"""
+    ).format(document=document.sql, collate=sql.SQL(collate_sql(where.language)), source=source.sql)
+    with connection.cursor() as cursor:
+        cursor.execute(query, {**source.params, **document.params, "tolerance": tolerance, "decimals": decimals})
+        return cursor.fetchone()[0]

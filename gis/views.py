@@ -1,15 +1,18 @@
 """Public JSON endpoints of a municipality's map. ``request.municipality`` is set by the site's middleware."""
 
+import math
+
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
+from wagtail.models import Site
 
-from . import formats, route_formats, selectors
+from . import formats, route_formats, route_selectors, selectors
 from .api import parameters as params
-from .models import Route
+from .models import Difficulty, Route, RouteMode, StepFree
 
 POINTS_MAX = 300  # above this many places in view, the map gets server-side clusters
 PAGE_DEFAULT, PAGE_MAX = 100, 1000
@@ -81,6 +84,87 @@ def _geojson_text(collection: str) -> HttpResponse:
     response = HttpResponse(collection, content_type="application/geo+json")
     response["Cache-Control"] = CACHE
     return response
+
+
+# The routes list's and map's filters: (query parameter, choices or None for a slug) of the multi-valued ones, then
+# the ranges (km, hours). The list's GET form and the map data endpoint read the same names.
+ROUTE_CHOICES = {
+    "theme": None,
+    "mode": RouteMode.values,
+    "difficulty": Difficulty.values,
+    "step_free": StepFree.values,
+}
+ROUTE_RANGES = {"length_from": 1000.0, "length_to": 1000.0, "hours_from": 100.0, "hours_to": 100.0}  # highest value
+
+
+def _route_values(query, name: str) -> list[str]:
+    return [part.strip() for value in query.getlist(name) for part in value.split(",") if part.strip()]
+
+
+def route_filter(request: HttpRequest) -> tuple[route_selectors.RouteFilter, list[str]]:
+    """The routes list's and map's filter from the query string (see ROUTE_CHOICES, ROUTE_RANGES: lengths in km,
+    durations in hours, both bounds inclusive) and the names of the parameters that were not understood (dropped
+    from the filter)."""
+    query = request.GET
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404("This site has no municipality.")
+    invalid: list[str] = []
+    chosen: dict[str, list[str]] = {}
+    for name, choices in ROUTE_CHOICES.items():
+        values = _route_values(query, name)
+        good = [v for v in values if (v in choices if choices is not None else params.SLUG.match(v))]
+        if len(good) != len(values):
+            invalid.append(name)
+        chosen[name] = good
+    bounds: dict[str, float | None] = {}
+    for name, highest in ROUTE_RANGES.items():
+        text = (query.get(name) or "").strip().replace(",", ".")
+        bounds[name] = None
+        if text:
+            try:
+                value = float(text)
+            except ValueError:
+                value = math.nan
+            if math.isfinite(value) and 0 <= value <= highest:
+                bounds[name] = value
+            else:
+                invalid.append(name)
+    try:
+        bbox = params.read_bbox(query)
+    except params.BadParameter:
+        bbox = None
+        invalid.append("bbox")
+    hours = [None if (hour := bounds[name]) is None else round(hour * 60) for name in ("hours_from", "hours_to")]
+    where = route_selectors.RouteFilter(
+        municipality=_municipality(request),
+        site_root_id=site.root_page_id,
+        language=get_language() or "el",
+        themes=chosen["theme"],
+        modes=chosen["mode"],
+        difficulties=chosen["difficulty"],
+        step_free=chosen["step_free"],
+        length_km=(bounds["length_from"], bounds["length_to"]),
+        duration_min=(hours[0], hours[1]),
+        bbox=bbox,
+    )
+    return where, invalid
+
+
+@require_safe
+def routes(request: HttpRequest) -> HttpResponse:
+    """GeoJSON of the published routes of the site matching the routes list's filters (``route_filter``), each
+    line simplified in SQL for ``zoom`` (0-22; without it the stored line), with ``name`` and ``url``; cached
+    like the places by view (``CACHE``; ETag and 304 from the page cache, content.cache.DATA_PATHS)."""
+    where, invalid = route_filter(request)
+    try:
+        if invalid:
+            raise params.BadParameter(invalid[0], f"{invalid[0]} is not understood")
+        zoom = params.read_integer(request.GET, "zoom", default=None, low=0, high=22)
+    except params.BadParameter as error:
+        return _bad_request(error)
+    members = {"numberMatched": route_selectors.routes_count(where=where)}
+    return _geojson_text(route_selectors.routes_map_geojson(where=where, zoom=zoom, members=members))
 
 
 @require_safe
