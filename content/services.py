@@ -197,6 +197,7 @@ def municipality_site_ensure(
     for group in (editors, moderators):
         _grant_collection(group, collection)
     _review_workflow(f"{name}: review", moderators, homes)
+    moderators.permissions.add(*_permissions("xgis", ["set_dem"]))  # its elevation model (gis.dem_admin; xgis 0012)
     municipality.editor_groups.add(editors, moderators)
     return MunicipalitySite(
         site=site, home=home, places=places, editors=editors, moderators=moderators, collection=collection

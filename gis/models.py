@@ -33,11 +33,21 @@ class Municipality(models.Model):
     editor_groups = models.ManyToManyField(
         Group, blank=True, related_name="municipalities", help_text=_("groups whose members edit this data")
     )
+    # The elevation model the profiles of the routes it keeps are read from (gis.elevation): a GeoTIFF in any CRS,
+    # kept privately (not under a served media folder), set in the admin by its moderators (permission set_dem).
+    dem = models.FileField(
+        _("elevation model (DEM)"),
+        upload_to="elevation/",
+        max_length=255,
+        blank=True,
+        help_text=_("A GeoTIFF of elevations in metres, in any coordinate system."),
+    )
 
     class Meta:
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
         ordering = ["name_el"]
+        permissions = [("set_dem", _("Can set the municipality's elevation model"))]
 
     def __str__(self) -> str:
         return self.name

@@ -44,6 +44,35 @@ def _vertex_distances_m(parts: Sequence[Sequence[Sequence[float]]]) -> list[np.n
     return result
 
 
+def _stations_m(along: list[np.ndarray]) -> np.ndarray:
+    """The profile's stations: every PROFILE_STEP_M (m) from the start and the end, by the vertex distances."""
+    total = float(along[-1][-1])
+    samples = np.arange(0.0, total, PROFILE_STEP_M)
+    return np.append(samples, total) if not len(samples) or samples[-1] < total else samples
+
+
+def profile_stations(*, parts: Sequence[Sequence[Sequence[float]]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The profile's stations along the line (lon/lat parts, EPSG:4326, walked in order): their distances (m) from
+    the start, every PROFILE_STEP_M and at the end (as profile_from_track samples), and their longitudes and
+    latitudes (degrees, EPSG:4326), each on the geodesic of the segment it falls on."""
+    along = _vertex_distances_m(parts)
+    samples = _stations_m(along)
+    starts, lons, lats, azimuths = [], [], [], []
+    for distances, part in zip(along, parts, strict=True):
+        coords = np.asarray(part, dtype=float)[:, :2]
+        if len(coords) < 2:
+            continue
+        azimuth, _back, _steps = GEOD.inv(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])
+        starts.append(distances[:-1])
+        lons.append(coords[:-1, 0])
+        lats.append(coords[:-1, 1])
+        azimuths.append(np.atleast_1d(azimuth))
+    start_m, lon0, lat0, azimuth0 = (np.concatenate(values) for values in (starts, lons, lats, azimuths))
+    segment = np.clip(np.searchsorted(start_m, samples, side="right") - 1, 0, len(start_m) - 1)
+    lon, lat, _az = GEOD.fwd(lon0[segment], lat0[segment], azimuth0[segment], samples - start_m[segment])
+    return samples, np.asarray(lon), np.asarray(lat)
+
+
 def profile_from_track(
     *, parts: Sequence[Sequence[Sequence[float]]], elevations_m: Sequence[Sequence[float | None]] | None
 ) -> list[list[float | None]]:
@@ -62,9 +91,7 @@ def profile_from_track(
                 known_e.append(float(value))
     if not known_d:
         return []
-    total = float(along[-1][-1])
-    samples = np.arange(0.0, total, PROFILE_STEP_M)
-    samples = np.append(samples, total) if not len(samples) or samples[-1] < total else samples
+    samples = _stations_m(along)
     values = np.interp(samples, known_d, known_e)
     outside = (samples < known_d[0]) | (samples > known_d[-1])
     return [
@@ -196,26 +223,53 @@ def route_measure(*, route: Route) -> Route:
     first, last = parts[0][0], parts[-1][-1]
     route.circular = bool(GEOD.inv(first[0], first[1], last[0], last[1])[2] <= CIRCULAR_WITHIN_M)
     profile = profile_from_track(parts=parts, elevations_m=route.track_elevations_m)
+    _profile_apply(route, profile=profile, source=ProfileSource.TRACK, length_m=length_m)
+    route.save(update_fields=[*MEASURED_FIELDS, "updated_at"])
+    route.municipalities.set(crossed)
+    return route
+
+
+def _profile_apply(route: Route, *, profile: list[list[float | None]], source: str, length_m: float) -> None:
+    """Set ``route``'s profile (from ``source``, or none when it has no elevation) and the facts measured from it:
+    ascent, descent, lowest and highest point, steepest gradient, duration and suggested difficulty."""
     heights = [e for _d, e in profile if e is not None]
-    route.profile = profile
-    route.profile_source = ProfileSource.TRACK if heights else ProfileSource.NONE
+    route.profile = profile if heights else []
+    route.profile_source = source if heights else ProfileSource.NONE
     route.profile_partial = bool(heights) and len(heights) < len(profile)
     if heights:
         route.ascent_m, route.descent_m = (round(v, 1) for v in ascent_descent_m(elevations_m=heights))
         route.lowest_m, route.highest_m = min(heights), max(heights)
     else:
         route.ascent_m = route.descent_m = route.lowest_m = route.highest_m = None
-    route.steepest_pct = steepest_pct(profile=profile)
-    route.duration_min = duration_min(mode=route.mode, length_m=length_m, profile=profile)
+    route.steepest_pct = steepest_pct(profile=route.profile)
+    route.duration_min = duration_min(mode=route.mode, length_m=length_m, profile=route.profile)
     route.suggested_difficulty = difficulty_suggest(length_m=length_m, ascent_m=route.ascent_m)
-    route.save(update_fields=[*MEASURED_FIELDS, "updated_at"])
-    route.municipalities.set(crossed)
+
+
+@transaction.atomic
+def route_profile_store(*, route_id: int) -> Route:
+    """Choose and store the profile of route ``route_id`` with the facts measured from it: its keeper
+    municipality's DEM first (gis.elevation, sampled bilinearly every PROFILE_STEP_M; source "dem", partial where
+    the DEM leaves stations without a value), else the track's own elevations (source "track"), else none. A DEM
+    that covers none of the line counts as no DEM. Reads rasters: call it from a task (gis.tasks), not a request."""
+    route = Route.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=route_id)
+    parts = [list(part.coords) for part in route.geometry if isinstance(part, LineString)]
+    length_m = float(route.length_m or 0.0)
+    profile: list[list[float | None]] = []
+    if route.municipality is not None and route.municipality.dem:
+        from .elevation import profile_from_dem  # rasterio: loaded by the worker only
+
+        profile = profile_from_dem(parts=parts, dem=route.municipality.dem)
+    if any(e is not None for _d, e in profile):
+        _profile_apply(route, profile=profile, source=ProfileSource.DEM, length_m=length_m)
+    else:
+        profile = profile_from_track(parts=parts, elevations_m=route.track_elevations_m)
+        _profile_apply(route, profile=profile, source=ProfileSource.TRACK, length_m=length_m)
+    route.save(update_fields=[*PROFILE_FIELDS, "updated_at"])
     return route
 
 
-MEASURED_FIELDS = (
-    "municipality",
-    "circular",
+PROFILE_FIELDS = (
     "profile",
     "profile_source",
     "profile_partial",
@@ -227,6 +281,7 @@ MEASURED_FIELDS = (
     "duration_min",
     "suggested_difficulty",
 )
+MEASURED_FIELDS = ("municipality", "circular", *PROFILE_FIELDS)
 
 _ALONG_SQL = """
 WITH parts AS (

@@ -3,8 +3,11 @@ periods and route themes (translatable vocabularies)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.urls import path, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
@@ -27,6 +30,7 @@ from wagtail.snippets.views.snippets import (
     UsageView,
 )
 
+from .dem_admin import dem_edit, dem_index, municipalities_dem_settable_by
 from .forms import PlaceAdminForm, PlaceChooserFilterForm, RouteAdminForm
 from .models import Category, Period, Place, Route, Theme
 from .selectors import vocabulary_choices
@@ -367,3 +371,26 @@ register_snippet(RouteViewSet)
 register_snippet(ThemeViewSet)
 register_snippet(CategoryViewSet)
 register_snippet(PeriodViewSet)
+
+
+# --- a municipality's elevation model (gis.dem_admin): its moderators and superusers set it
+
+
+class DemMenuItem(MenuItem):
+    """Shown to those who may set some municipality's elevation model."""
+
+    def is_shown(self, request):
+        return bool(municipalities_dem_settable_by(request.user))
+
+
+@hooks.register("register_admin_urls")
+def register_dem_urls():
+    return [
+        path("elevation/", dem_index, name="xgis_dem_index"),
+        path("elevation/<int:municipality>/", dem_edit, name="xgis_dem_edit"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_dem_menu_item():
+    return DemMenuItem(_("Elevation models"), reverse("xgis_dem_index"), icon_name="site", order=170)

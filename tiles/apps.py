@@ -9,7 +9,8 @@ class TilesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Signals that keep a layer's files and the tile view's cache right; the overlays on municipalities' maps."""
+        """Signals that keep a layer's files and the tile view's cache right; the overlays on municipalities' maps; the
+        reader of municipalities' elevation models."""
         from django.db import transaction
         from django.db.models.signals import post_delete, post_save
 
@@ -34,3 +35,14 @@ class TilesConfig(AppConfig):
             dispatch_uid="tiles_layer_source_forget",
         )
         map_layer_register(key="tiles.overlays", provider=overlays_map_layer, order=MAP_LAYER_ORDER)
+        _dem_reader_register()
+
+
+def _dem_reader_register() -> None:
+    """Municipalities' elevation models (gis.elevation) are checked and opened by the tiles source's rules."""
+    from gis.elevation import DemReader, dem_reader_register
+
+    from .dem import dem_check, dem_open
+    from .errors import TilesError
+
+    dem_reader_register(DemReader(check=dem_check, open=dem_open, errors=(TilesError,)))

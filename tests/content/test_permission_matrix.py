@@ -249,6 +249,9 @@ RULES: dict[str, Rule] = {
     "xsecurity:two_factor_setup": Rule(STAFF),
     "xsecurity:two_factor_remove": Rule(STAFF, method="post"),
     # raster layers (tiles app): shared by all municipalities, managed by superusers
+    # a municipality's elevation model (gis.dem_admin): its moderators and superusers; the list names no object
+    "xgis_dem_index": Rule(MODERATE),
+    "xgis_dem_edit": Rule(MODERATE, obj="municipality"),
     **_superuser_viewset("raster_layers", obj="layer"),
     "tiles_layer_status": Rule(SUPERUSER, obj="layer"),
     # wagtail-localize, and our own stricter versions of some of its views (content.wagtail_hooks)
@@ -561,6 +564,7 @@ def _side(code: str, hostname: str, user) -> Side:
         "place": place.pk,
         "place_revision": place.latest_revision_id,
         "route": route.pk,
+        "municipality": place.municipality_id,
         "route_revision": route.latest_revision_id,
         "image_id": image.pk,
         "image": image.pk,
