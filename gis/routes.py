@@ -54,23 +54,10 @@ def _stations_m(along: list[np.ndarray]) -> np.ndarray:
 def profile_stations(*, parts: Sequence[Sequence[Sequence[float]]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The profile's stations along the line (lon/lat parts, EPSG:4326, walked in order): their distances (m) from
     the start, every PROFILE_STEP_M and at the end (as profile_from_track samples), and their longitudes and
-    latitudes (degrees, EPSG:4326), each on the geodesic of the segment it falls on."""
-    along = _vertex_distances_m(parts)
-    samples = _stations_m(along)
-    starts, lons, lats, azimuths = [], [], [], []
-    for distances, part in zip(along, parts, strict=True):
-        coords = np.asarray(part, dtype=float)[:, :2]
-        if len(coords) < 2:
-            continue
-        azimuth, _back, _steps = GEOD.inv(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])
-        starts.append(distances[:-1])
-        lons.append(coords[:-1, 0])
-        lats.append(coords[:-1, 1])
-        azimuths.append(np.atleast_1d(azimuth))
-    start_m, lon0, lat0, azimuth0 = (np.concatenate(values) for values in (starts, lons, lats, azimuths))
-    segment = np.clip(np.searchsorted(start_m, samples, side="right") - 1, 0, len(start_m) - 1)
-    lon, lat, _az = GEOD.fwd(lon0[segment], lat0[segment], azimuth0[segment], samples - start_m[segment])
-    return samples, np.asarray(lon), np.asarray(lat)
+    latitudes (degrees, EPSG:4326), each on the geodesic of the segment it falls on (``points_along``)."""
+    samples = _stations_m(_vertex_distances_m(parts))
+    points = np.asarray(points_along(parts=parts, distances_m=samples), dtype=float).reshape(-1, 2)
+    return samples, points[:, 0], points[:, 1]
 
 
 def profile_from_track(
