@@ -175,8 +175,8 @@ class RouteFilter:
                 WHERE {public} AND (r.municipality_id = %(municipality)s OR {crosses})
                   AND starts_with(p.path, home.path)
                   AND NOT EXISTS (  -- the restricted pages' paths are read once (an uncorrelated ARRAY)
-                      SELECT 1 FROM unnest(ARRAY(SELECT vp.path FROM {restriction} v JOIN {page} vp ON vp.id = v.page_id))
-                          AS restricted(path)
+                      SELECT 1 FROM unnest(ARRAY(
+                          SELECT vp.path FROM {restriction} v JOIN {page} vp ON vp.id = v.page_id)) AS restricted(path)
                       WHERE starts_with(p.path, restricted.path))
                 ORDER BY r.id, p.path
             ) r
