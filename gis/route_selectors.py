@@ -174,8 +174,10 @@ class RouteFilter:
                      AND home.translation_key = (SELECT translation_key FROM {page} WHERE id = %(site_root)s)
                 WHERE {public} AND (r.municipality_id = %(municipality)s OR {crosses})
                   AND starts_with(p.path, home.path)
-                  AND NOT EXISTS (SELECT 1 FROM {restriction} v JOIN {page} vp ON vp.id = v.page_id
-                                  WHERE starts_with(p.path, vp.path))
+                  AND NOT EXISTS (  -- the restricted pages' paths are read once (an uncorrelated ARRAY)
+                      SELECT 1 FROM unnest(ARRAY(
+                          SELECT vp.path FROM {restriction} v JOIN {page} vp ON vp.id = v.page_id)) AS restricted(path)
+                      WHERE starts_with(p.path, restricted.path))
                 ORDER BY r.id, p.path
             ) r
             LEFT JOIN {theme} th ON th.id = r.theme_id

@@ -17,6 +17,7 @@ def registry(monkeypatch):
 def test_the_apps_register_their_layers_in_order():
     assert sorted(layers._PROVIDERS, key=lambda key: layers._PROVIDERS[key].order) == [
         "gis.areas",
+        "gis.routes",
         "tiles.overlays",
     ]
 
