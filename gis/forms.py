@@ -16,6 +16,7 @@ from .maps import LEAFLET_CSS, LEAFLET_JS, leaflet_icon_options, leaflet_labels
 from .models import WGS84, Category, Period, Place, Season, Theme
 from .selectors import municipalities_outline_geojson, places_named_like, point_from_greek_grid, vocabulary_choices
 from .services import municipalities_editable_by
+from .tracks import STOPS_WITHIN_M
 
 GREEK_GRID = 2100  # EPSG:2100, GGRS87 / Greek Grid: easting, northing in metres
 # The Greek Grid's area of use, generously: eastings 50-950 km, northings 3,800-4,700 km.
@@ -257,6 +258,33 @@ class LineField(forms.Field):
         return points
 
 
+class TrackUploadWidget(forms.FileInput):
+    """A file input with its own submit button ("Read the track"): the form is then shown again with the file's
+    line and offered stops, not saved."""
+
+    template_name = "gis/widgets/track_upload.html"
+
+    def __init__(self, attrs=None):
+        super().__init__({"accept": ".gpx,.kml,.geojson,.json", **(attrs or {})})
+
+
+class SubmitButtonWidget(forms.Widget):
+    """A submit button named after its field, so that the view knows which one was pressed. Its field's label is a
+    legend (``use_fieldset``), not a <label> of the button, so that the button's name is its own text."""
+
+    template_name = "gis/widgets/submit_button.html"
+    use_fieldset = True
+
+    def __init__(self, *, text, attrs=None):
+        super().__init__(attrs)
+        self.text = text
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["text"] = self.text
+        return context
+
+
 class RouteAdminForm(WagtailAdminModelForm):
     """The route form: the line through the map widget, opened on the editor's municipalities; the theme listed
     once (its source-language rows, named in the editor's language); the municipality among the editor's."""
@@ -264,6 +292,29 @@ class RouteAdminForm(WagtailAdminModelForm):
     geometry = LineField(label=_("Line"), required=True)
     seasons = forms.TypedMultipleChoiceField(
         label=_("Best seasons"), choices=Season.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    # Read by the view (gis.wagtail_hooks.RouteFormMixin), never saved: a track's line and its waypoints' places
+    track_file = forms.FileField(
+        label=_("Upload a track (GPX, KML or GeoJSON)"),
+        required=False,
+        widget=TrackUploadWidget,
+        help_text=_(
+            "Its line replaces the one above (a GPX file's tracks and segments joined in order); its GPX waypoints "
+            "near your places are offered as stops. Nothing is saved until you save the route."
+        ),
+    )
+    stops_within_m = forms.IntegerField(
+        label=_("Offer as a stop a place within this many metres of a waypoint"),
+        min_value=1,
+        max_value=5000,
+        initial=STOPS_WITHIN_M,
+        required=False,
+    )
+    order_stops = forms.CharField(
+        label=_("Order of the stops"),
+        required=False,
+        widget=SubmitButtonWidget(text=_("Save and order the stops along the line")),
+        help_text=_("Numbers the stops in the order their places lie along the line (the route is saved first)."),
     )
 
     def __init__(self, *args, **kwargs):

@@ -6,15 +6,18 @@ kind's declaration). Coordinates are EPSG:4326 degrees (longitude, latitude), el
 import json
 import uuid
 import xml.etree.ElementTree as ET  # noqa: S405  (builds our own document; parsing goes through defusedxml)
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import defusedxml.ElementTree as SafeET
 import gpxpy.gpx
 from anyascii import anyascii
+from django.contrib.gis.geos import GEOSGeometry, LineString, MultiLineString
 from django.db import connection
 from django.utils.text import slugify
 from psycopg import sql
 
+from .api import queries
 from .api.collections import Collection
 from .api.kinds import DECIMALS
 from .api.links import licence_url
@@ -72,22 +75,69 @@ def route_gpx(*, route: Route, site_url: str) -> str:
     gpx.copyright_author = attribution or (route.municipality.name if route.municipality else "")
     gpx.copyright_license = licence_url(licence) if licence else None
     gpx.description = licence or None
-    track = gpxpy.gpx.GPXTrack(name=route.name)
-    gpx.tracks.append(track)
-    elevations = route.track_elevations_m or []
-    for index, part in enumerate(_line_parts(route=route)):
-        heights = elevations[index] if index < len(elevations) else []
-        segment = gpxpy.gpx.GPXTrackSegment()
-        for vertex, (lon, lat, *_z) in enumerate(part):
-            height = heights[vertex] if vertex < len(heights) else None
-            segment.points.append(gpxpy.gpx.GPXTrackPoint(latitude=lat, longitude=lon, elevation=height))
-        track.segments.append(segment)
+    gpx.tracks.append(_track(name=route.name, parts=_line_parts(route=route), elevations=route.track_elevations_m))
     for stop in route.route_stops.select_related("place").order_by("sort_order"):
         point = stop.place.location
         gpx.waypoints.append(
             gpxpy.gpx.GPXWaypoint(latitude=point.y, longitude=point.x, name=stop.place.name, comment=stop.note or None)
         )
     return gpx.to_xml(version="1.1")
+
+
+def _track(
+    *, name: str, parts: Sequence[Sequence[Sequence[float]]], elevations: Sequence[Sequence[float | None]] | None
+) -> gpxpy.gpx.GPXTrack:
+    """A GPX track named ``name``: one segment per part of the line ([[lon, lat], ...] in EPSG:4326, in order),
+    each point with its elevation (metres) from ``elevations`` (one list per part) where there is one."""
+    track = gpxpy.gpx.GPXTrack(name=name)
+    elevations = elevations or []
+    for index, part in enumerate(parts):
+        heights = elevations[index] if index < len(elevations) else []
+        segment = gpxpy.gpx.GPXTrackSegment()
+        for vertex, (lon, lat, *_z) in enumerate(part):
+            height = heights[vertex] if vertex < len(heights) else None
+            segment.points.append(gpxpy.gpx.GPXTrackPoint(latitude=lat, longitude=lon, elevation=height))
+        track.segments.append(segment)
+    return track
+
+
+def _pages_by_uid(*, uids: list[str], language: str) -> dict[str, str]:
+    """{route uid: absolute URL of its live page}, in ``language`` where it has one, else in any language. The page
+    model is found through the record's reverse relation (gis imports no page code)."""
+    pages = Route._meta.get_field("pages").related_model.objects.live()
+    found: dict[str, str] = {}
+    for page in pages.filter(route_record__uid__in=uids).select_related("locale", "route_record"):
+        uid = str(page.route_record.uid)
+        if uid not in found or page.locale.language_code == language:
+            found[uid] = page.full_url
+    return found
+
+
+def routes_gpx_chunks(*, collection: Collection, values: dict, language: str, meta: dict) -> Iterator[bytes]:
+    """The ``routes`` collection (filtered by ``values``) as GPX 1.1, written with gpxpy: one track per route (its
+    published line, EPSG:4326, each part a segment in order; its name in ``language``, a link to its page and its
+    licence), and metadata with the collection's title, licences, attribution and a link to the data page. The
+    document is built whole (routes are few) and sent as one chunk."""
+    gpx = gpxpy.gpx.GPX()
+    gpx.name = str(meta["title"])
+    # every licence of the routes in the file (each track names its own); GPX's copyright holds one licence URL
+    gpx.description = f"{meta['description']} ({meta['licence']})" if meta["licence"] else str(meta["description"])
+    gpx.link, gpx.link_text = meta["documentation"], str(meta["title"])
+    gpx.copyright_author = meta["attribution"] or meta["licence"]
+    gpx.copyright_license = meta["licence_urls"][0] if meta["licence_urls"] else None
+    names, _select = queries.flat_sql(collection.kind, geometry="wkt")
+    at_name, at_licence = names.index("name"), names.index("licence")
+    for rows in queries.features_stream(collection=collection, values=values, language=language, flat="wkt"):
+        links = _pages_by_uid(uids=[row[0] for row in rows], language=language)
+        for row in rows:
+            line = GEOSGeometry(row[-1], srid=4326)
+            lines = list(line) if isinstance(line, MultiLineString) else [line]
+            parts = [part.coords for part in lines if isinstance(part, LineString)]
+            track = _track(name=row[at_name], parts=parts, elevations=None)
+            track.link = links.get(row[0])
+            track.description = row[at_licence]
+            gpx.tracks.append(track)
+    yield gpx.to_xml(version="1.1").encode()
 
 
 def _line_parts(*, route: Route) -> list[list[list[float]]]:

@@ -2,6 +2,7 @@
 periods and route themes (translatable vocabularies)."""
 
 from django.contrib import messages
+from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import get_language
@@ -216,11 +217,36 @@ class OwnRouteMixin(OwnRecordMixin):
 class RouteFormMixin:
     """Create/edit: no autosave (as for places: a route has no draft state); a route must be kept by a municipality
     the editor edits; after each save its facts are measured again from the line (gis.routes.route_measure:
-    municipalities crossed, circular, profile, duration, suggested difficulty)."""
+    municipalities crossed, circular, profile, duration, suggested difficulty).
+
+    A track uploaded on the form ("Read the track", or Save with a file chosen) is not saved: the form is shown
+    again with the file's line and, as new stop rows, the editor's places nearest its GPX waypoints, for the editor
+    to check and save. "Save and order the stops along the line" saves the route (only if the form is valid), then
+    numbers its stops by gis.routes.route_stops_order_along_line and opens the form again."""
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.autosave_enabled = False
+
+    def is_valid(self, form):
+        upload = self.request.FILES.get("track_file")
+        if upload is None:
+            return super().is_valid(form)
+        from .route_upload import route_form_data_from_track  # numpy/GDAL readers: loaded by this view only
+
+        data, notices = route_form_data_from_track(
+            data=self.request.POST, upload=upload, places=places_for_user(self.request.user)
+        )
+        for level, text in notices:
+            messages.add_message(self.request, level, text)
+        kwargs = self.get_form_kwargs()
+        kwargs.update(data=data, files=None)
+        self.track_form = self.get_form_class()(**kwargs)
+        self.produced_error_message = None
+        return False
+
+    def form_invalid(self, form):
+        return super().form_invalid(getattr(self, "track_form", form))
 
     def save_instance(self):
         route = self.form.instance
@@ -229,9 +255,21 @@ class RouteFormMixin:
         ):
             raise PermissionDenied("The route must be kept by a municipality you edit.")
         saved = super().save_instance()
-        from .routes import route_measure  # numpy and pyproj: loaded by this view only, not at a worker's start
+        from .routes import route_measure, route_stops_order_along_line  # numpy and pyproj: loaded by this view only
 
+        if self.request.POST.get("order_stops"):
+            route_stops_order_along_line(route=saved)
         return route_measure(route=saved)
+
+    def get_success_url(self):
+        if self.request.POST.get("order_stops"):
+            return reverse(self.edit_url_name, args=[quote(self.object.pk)])
+        return super().get_success_url()
+
+    def get_success_message(self, instance):
+        if self.request.POST.get("order_stops"):
+            return _("Route saved; its stops are numbered in the order they lie along the line.")
+        return super().get_success_message(instance)
 
 
 class RouteCreateView(RouteFormMixin, CreateView):
@@ -324,12 +362,16 @@ class RouteViewSet(SnippetViewSet):
             FieldRowPanel([FieldPanel("name_el"), FieldPanel("name_en")], heading=_("Names")),
             FieldPanel("municipality"),
             FieldPanel("geometry"),
+            MultiFieldPanel(
+                [FieldPanel("track_file"), FieldPanel("stops_within_m")], heading=_("Line and stops from a file")
+            ),
             InlinePanel(
                 "route_stops",
                 heading=_("Stops"),
                 label=_("stop"),
                 panels=[FieldPanel("place"), FieldRowPanel([FieldPanel("note_el"), FieldPanel("note_en")])],
             ),
+            FieldPanel("order_stops"),
             MultiFieldPanel(
                 [FieldPanel("theme"), FieldPanel("mode"), FieldPanel("difficulty")],
                 heading=_("Classification"),

@@ -22,7 +22,7 @@ def data_page(request: HttpRequest) -> HttpResponse:
     rows: list[dict[str, Any]] = []
     for collection in collections_all():
         downloads = []
-        for fmt, (_media, extension) in links.DOWNLOADS.items():
+        for fmt, (_media, extension) in links.download_formats(collection.kind).items():
             url = reverse("ogcapi-download", args=[collection.id, extension]) + f"?lang={language}"
             downloads.append((fmt.upper() if fmt != "gpkg" else "GeoPackage", url))
             if fmt == "csv":  # the same CSV with a UTF-8 byte order mark, which Excel needs to read Greek

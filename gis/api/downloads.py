@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.module_loading import import_string
 
 from ..geojson import collection_head
 from . import feature_cache, links, queries
 from . import parameters as p
 from .collections import Collection, collection_or_404
 from .kinds import Kind
-from .responses import api_view
+from .responses import api_view, not_found
 
 if TYPE_CHECKING:
     import numpy as np
@@ -187,11 +188,16 @@ def _gpkg_metadata(meta: dict) -> dict:
 
 @api_view
 def download(request: HttpRequest, collection_id: str, fmt: str) -> HttpResponseBase:
-    """/collections/<id>/download.<geojson|csv|gpkg>: the whole collection (optionally filtered), no record cap."""
+    """/collections/<id>/download.<geojson|csv|gpkg|...>: the whole collection (optionally filtered), no record cap,
+    in one of the formats every kind has or one the kind declares (``Kind.more_downloads``, e.g. routes' GPX)."""
     found = collection_or_404(collection_id)
+    formats = links.download_formats(found.kind)
+    if fmt not in formats:
+        raise not_found(f"collection '{found.id}' has no {fmt[:10]} download; formats: {', '.join(formats)}")
     values = p.parse_query(request.GET, found.kind.download_parameters(fmt=fmt))
     language = values["lang"]
-    media_type, extension = links.DOWNLOADS[fmt]
+    media_type, extension = formats[fmt]
+    more = {extra.fmt: extra for extra in found.kind.more_downloads}
     filename = f"{found.id}-{language}.{extension}"
     if request.method == "HEAD":
         response: HttpResponseBase = HttpResponse(content_type=media_type)
@@ -203,6 +209,10 @@ def download(request: HttpRequest, collection_id: str, fmt: str) -> HttpResponse
             response = StreamingHttpResponse(chunks, content_type=media_type)
         elif fmt == "csv":
             chunks = csv_chunks(collection=found, values=values, language=language, bom=values["bom"])
+            response = StreamingHttpResponse(chunks, content_type=media_type)
+        elif fmt in more:
+            writer = import_string(more[fmt].writer)
+            chunks = writer(collection=found, values=values, language=language, meta=meta)
             response = StreamingHttpResponse(chunks, content_type=media_type)
         else:
             stream = gpkg_file(collection=found, values=values, language=language, meta=meta)

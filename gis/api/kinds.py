@@ -127,6 +127,19 @@ class FeatureCache:
 
 
 @dataclass(frozen=True)
+class Download:
+    """A bulk download format a kind offers beside GeoJSON, CSV and GeoPackage (e.g. GPX for routes): its format
+    name (also the file extension), media type, link title and the dotted path of its writer, a function
+    ``(*, collection, values, language, meta) -> Iterator[bytes]`` (a path, so that the kind's module need not
+    import the writer's)."""
+
+    fmt: str
+    media_type: str
+    title: Text
+    writer: str
+
+
+@dataclass(frozen=True)
 class Kind:
     """A kind of record served as features: what it is, how to read it, filter it and describe it."""
 
@@ -173,6 +186,7 @@ class Kind:
     text_table: str | None = None  # the table of the records' texts per language (e.g. gis.PlaceText)
     page_type: str | None = None  # the Wagtail page type that writes about a record ("app_label.Model"), if any
     cache: FeatureCache | None = None
+    more_downloads: tuple[Download, ...] = ()  # formats of its bulk download beside GeoJSON, CSV and GeoPackage
 
     def __post_init__(self) -> None:
         if bool(self.geometry_types) != bool(self.geometry_sql):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .collections import Collection
+from .kinds import Kind
 from .parameters import LANGUAGES
 from .responses import GEOJSON, HTML, JSON
 
@@ -63,12 +64,18 @@ def licence_links(request: HttpRequest, licences: list[str]) -> list[dict]:
     return result
 
 
+def download_formats(kind: Kind) -> dict[str, tuple[str, str]]:
+    """format -> (media type, file extension) of a kind's bulk downloads: DOWNLOADS and the kind's own."""
+    return {**DOWNLOADS, **{extra.fmt: (extra.media_type, extra.fmt) for extra in kind.more_downloads}}
+
+
 def download_links(request: HttpRequest, collection: Collection) -> list[dict]:
-    """``enclosure`` links: the whole collection as GeoJSON, CSV and GeoPackage."""
+    """``enclosure`` links: the whole collection as GeoJSON, CSV and GeoPackage, and the kind's own formats."""
     titles = {"geojson": _("Download as GeoJSON"), "csv": _("Download as CSV"), "gpkg": _("Download as GeoPackage")}
+    titles.update({extra.fmt: str(extra.title) for extra in collection.kind.more_downloads})
     return [
         link(absolute(request, "ogcapi-download", collection.id, fmt), "enclosure", media_type, titles[fmt])
-        for fmt, (media_type, _ext) in DOWNLOADS.items()
+        for fmt, (media_type, _ext) in download_formats(collection.kind).items()
     ]
 
 

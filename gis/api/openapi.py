@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from . import parameters as p
 from .collections import Collection, collections_all
 from .kinds import Kind
-from .links import DOWNLOADS
+from .links import download_formats
 
 REF = "#/components/schemas/"
 HTML_CONTENT = {"text/html": {"schema": {"type": "string"}}}
@@ -168,7 +168,7 @@ def _collection_paths(collection: Collection) -> dict:
             tags=[tag],
         ),
     }
-    for fmt, (media_type, extension) in DOWNLOADS.items():
+    for fmt, (media_type, extension) in download_formats(collection.kind).items():
         schema = {"$ref": REF + f"{kind}-collection"} if fmt == "geojson" else {"type": "string", "format": "binary"}
         paths[f"/collections/{cid}/download.{extension}"] = _get(
             f"download-{cid}-{fmt}",

@@ -16,7 +16,7 @@ from ..models import Dataset, Municipality, Route, RouteStop, Theme
 from ..public import public_place_sql
 from . import filters as f
 from . import parameters as p
-from .kinds import ATTRIBUTION, GRID_DEG, PLACE_LICENCE_SQL, UPDATED, Column, Kind
+from .kinds import ATTRIBUTION, GRID_DEG, PLACE_LICENCE_SQL, UPDATED, Column, Download, Kind
 
 _ROUTE, _MUNICIPALITY, _DATASET = Route._meta.db_table, Municipality._meta.db_table, Dataset._meta.db_table
 _THEME, _STOP, _LOCALE = Theme._meta.db_table, RouteStop._meta.db_table, Locale._meta.db_table
@@ -81,6 +81,9 @@ ROUTES = Kind(
     datasets_sql=f"SELECT DISTINCT r.dataset_id FROM {_ROUTE} r WHERE {PUBLIC_ROUTE_SQL}"  # noqa: S608
     f" AND (%(municipality)s::bigint IS NULL OR {CROSSES_SQL})",
     page_type="content.RoutePage",
+    more_downloads=(
+        Download("gpx", "application/gpx+xml", _("Download as GPX"), writer="gis.route_formats.routes_gpx_chunks"),
+    ),
     columns=[
         Column(
             "name",

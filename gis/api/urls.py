@@ -15,7 +15,7 @@ urlpatterns = [
     path("collections/<str:collection_id>/schema", ogcapi.schema, name="ogcapi-schema"),
     path("collections/<str:collection_id>/queryables", ogcapi.queryables, name="ogcapi-queryables"),
     re_path(
-        r"^collections/(?P<collection_id>[^/]+)/download\.(?P<fmt>geojson|csv|gpkg)$",
+        r"^collections/(?P<collection_id>[^/]+)/download\.(?P<fmt>[a-z]+)$",
         downloads.download,
         name="ogcapi-download",
     ),
