@@ -104,7 +104,7 @@ def _track(
 def _pages_by_uid(*, uids: list[str], language: str) -> dict[str, str]:
     """{route uid: absolute URL of its live page}, in ``language`` where it has one, else in any language. The page
     model is found through the record's reverse relation (gis imports no page code)."""
-    pages = Route._meta.get_field("pages").related_model.objects.live()
+    pages = Route._meta.get_field("pages").related_model._default_manager.live()  # type: ignore[attr-defined]  # a PageManager
     found: dict[str, str] = {}
     for page in pages.filter(route_record__uid__in=uids).select_related("locale", "route_record"):
         uid = str(page.route_record.uid)

@@ -56,7 +56,7 @@ def profile_stations(*, parts: Sequence[Sequence[Sequence[float]]]) -> tuple[np.
     the start, every PROFILE_STEP_M and at the end (as profile_from_track samples), and their longitudes and
     latitudes (degrees, EPSG:4326), each on the geodesic of the segment it falls on (``points_along``)."""
     samples = _stations_m(_vertex_distances_m(parts))
-    points = np.asarray(points_along(parts=parts, distances_m=samples), dtype=float).reshape(-1, 2)
+    points = np.asarray(points_along(parts=parts, distances_m=samples), dtype=np.float64).reshape(-1, 2)
     return samples, points[:, 0], points[:, 1]
 
 
@@ -87,7 +87,9 @@ def profile_from_track(
     ]
 
 
-def points_along(*, parts: Sequence[Sequence[Sequence[float]]], distances_m: Sequence[float]) -> list[list[float]]:
+def points_along(
+    *, parts: Sequence[Sequence[Sequence[float]]], distances_m: Sequence[float] | np.ndarray
+) -> list[list[float]]:
     """The [lon, lat] (EPSG:4326 degrees) of the points at ``distances_m`` (geodesic metres from the start, the
     lon/lat ``parts`` walked in order as for the profile): each on the geodesic between the two vertices it falls
     between; before the start or past the end, the first or last vertex. The profile's stations on the map."""
