@@ -151,6 +151,19 @@ def route_filter(request: HttpRequest) -> tuple[route_selectors.RouteFilter, lis
     return where, invalid
 
 
+def routes_listed(request: HttpRequest) -> bool:
+    """Whether the request's site lists any route in the active language (the header links the routes list only
+    then: no page promises routes that are not there)."""
+    site = Site.find_for_request(request)
+    municipality = getattr(request, "municipality", None)
+    if site is None or municipality is None:
+        return False
+    where = route_selectors.RouteFilter(
+        municipality=municipality, site_root_id=site.root_page_id, language=get_language() or "el"
+    )
+    return route_selectors.routes_count(where=where) > 0
+
+
 @require_safe
 def routes(request: HttpRequest) -> HttpResponse:
     """GeoJSON of the published routes of the site matching the routes list's filters (``route_filter``), each

@@ -5,27 +5,29 @@ line feature's parts in file order, reprojected to EPSG:4326; its XML checked by
 
 from pathlib import Path
 
-import shapely
 from django.utils.translation import gettext as _
 
 from gis.tracks import Track, TrackUnreadable, Waypoint
 
 from .errors import ImporterError
-from .readers import GeometryOptions, source_open
-from .readers.gpx import gpx_read
 from .safety import path_check
 
-LINES_Z = GeometryOptions(lines=True, z=True)
 SUFFIXES = (".gpx", ".kml", ".geojson", ".json")
 
 
 def _parts(path: Path, shown: str) -> tuple[list[list[tuple]], list[Waypoint]]:
+    # The readers (pyogrio, shapely, numpy) load with the first upload, not with every web process.
+    import shapely
+
+    from .readers import GeometryOptions, source_open
+    from .readers.gpx import gpx_read
+
     if path.suffix.lower() == ".gpx":
         parsed = gpx_read(path, display_name=shown)
         lines = [list(part) for line in parsed.lines for part in line.parts]
         return lines, [Waypoint(w.name, w.lon, w.lat) for w in parsed.waypoints]
     parts: list[list[tuple]] = []
-    with source_open(path, display_name=shown, geometry=LINES_Z, pick_first=True) as source:
+    with source_open(path, display_name=shown, geometry=GeometryOptions(lines=True, z=True), pick_first=True) as source:
         for batch in source.batches():
             for wkb in batch.geometry.lines if batch.geometry.lines is not None else []:
                 if wkb is not None:

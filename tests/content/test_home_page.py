@@ -14,7 +14,7 @@ from content.home import (
     map_thumbnail,
     web_mercator_pixel,
 )
-from content.models import Branding, HomeFeaturedPlace, HomePage
+from content.models import Branding, HomeFeaturedPlace, HomePage, RoutePage
 from gis.models import Place
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,18 @@ def test_other_pages_add_the_municipality_to_their_title(client, language, title
 
 
 @pytest.mark.parametrize(("host", "language", "title"), HOMES)
+def test_routes_are_promised_where_there_are_some(client, host, language, title):
+    """Each demo municipality has a walk: the header links the routes list, which lists it."""
+    link = home(client, host, language).select_one("header nav a[href$='/routes/']")
+    assert link is not None and link["href"] == f"/{language}/routes/"
+    listed = BeautifulSoup(client.get(link["href"], HTTP_HOST=host).content, "html.parser")
+    assert len(listed.select("[data-route-list] li")) >= 1
+
+
+@pytest.mark.parametrize(("host", "language", "title"), HOMES)
 def test_no_routes_are_promised_where_there_are_none(client, host, language, title):
+    for page in RoutePage.objects.live():
+        page.unpublish()
     text = home(client, host, language).get_text(" ").lower()
     assert "διαδρομ" not in text and "route" not in text and "walks" not in text
 

@@ -252,6 +252,11 @@ def test_the_main_map_has_a_routes_layer_from_the_same_endpoint(client, athens, 
     assert not [step for step in nafplio_config["steps"] if step["type"] == "routes"]  # no public route of its own
 
 
-def test_the_navigation_links_the_list(client, athens):
-    soup = BeautifulSoup(client.get("/el/", **HOST).content, "html.parser")
-    assert soup.select_one(f'header nav a[href="{reverse("routes")}"]') is not None
+def test_the_navigation_links_the_list_only_when_it_lists_a_route(client, athens):
+    def nav_link():
+        soup = BeautifulSoup(client.get("/el/map/", **HOST).content, "html.parser")
+        return soup.select_one(f'header nav a[href="{reverse("routes")}"]')
+
+    assert nav_link() is None  # the demo's walk is withdrawn here: no list to promise
+    make_route(athens, "Περίπατος")
+    assert nav_link() is not None

@@ -6,6 +6,8 @@ from django.urls import translate_url
 from django.utils.translation import get_language
 from wagtail.models import Locale, Page, Site
 
+from gis.views import routes_listed as gis_routes_listed
+
 register = template.Library()
 
 
@@ -40,6 +42,12 @@ def _translated_url(request, page: Page, code: str) -> str | None:
         if translation is not None and translation.live:
             return translation.get_url(request)
     return None
+
+
+@register.simple_tag(takes_context=True)
+def routes_listed(context: template.Context) -> bool:
+    """Whether this site lists any route in the active language (gis.views.routes_listed)."""
+    return "request" in context and gis_routes_listed(context["request"])
 
 
 @register.simple_tag(takes_context=True)
