@@ -5,6 +5,7 @@ distance from the start, the measured facts, downloads and structured data; and 
 record (``route.pages``).
 """
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.gis.geos import LineString
@@ -251,7 +252,12 @@ def route_context(request, *, page: "RoutePage") -> dict[str, Any]:
     """What a route page shows, for ``page`` in the active language."""
     language = get_language() or "el"
     route = page.route_record
-    stops = route_stops_along(route=route, language=language)
+    # A stop without a page of its own opens its record on the places index (PlaceIndexPage.place_record).
+    index_url = page.get_parent().localized.get_url(request) or ""
+    stops = [
+        stop if stop.url or not stop.keepers_public else replace(stop, url=f"{index_url}p/{stop.place_uid}/")
+        for stop in route_stops_along(route=route, language=language)
+    ]
     own_url = page.get_url(request)
     absolute = request.build_absolute_uri(own_url)
     base = request.build_absolute_uri("/").rstrip("/")

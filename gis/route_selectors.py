@@ -34,6 +34,7 @@ class RouteStopRow:
     lat: float
     note: str
     distance_m: float
+    keepers_public: bool = False  # a public place of the route's keeper (its site shows the record without a page)
 
     @property
     def distance_km(self) -> float:
@@ -60,7 +61,9 @@ def route_stops_along(*, route: Route, language: str) -> list[RouteStopRow]:
                                                             AND 1 PRECEDING), 0) AS before_m
                FROM parts)
            SELECT s.sort_order, r.uid::text, {name}, COALESCE(t.url, ''), ST_X(r.location), ST_Y(r.location),
-                  s.note_el, s.note_en, a.distance_m
+                  s.note_el, s.note_en, a.distance_m,
+                  (r.municipality_id IS NOT DISTINCT FROM %(keeper)s AND r.municipality_id IS NOT NULL
+                   AND NOT r.withdrawn)
            FROM {stop} s
            JOIN {place} r ON r.id = s.place_id
            LEFT JOIN {text} t ON t.place_id = r.id AND t.language = %(lang)s
@@ -73,12 +76,12 @@ def route_stops_along(*, route: Route, language: str) -> list[RouteStopRow]:
            ORDER BY s.sort_order, s.id"""
     ).format(name=sql.SQL(public_name_sql(place="r", text="t")), **tables)
     with connection.cursor() as cursor:
-        cursor.execute(query, {"route": route.pk, **language_params(language)})
+        cursor.execute(query, {"route": route.pk, "keeper": route.municipality_id, **language_params(language)})
         rows = cursor.fetchall()
     stops = []
-    for number, (_order, uid, name, url, lon, lat, note_el, note_en, distance_m) in enumerate(rows, start=1):
+    for number, (_order, uid, name, url, lon, lat, note_el, note_en, distance_m, public) in enumerate(rows, start=1):
         note = localized({"el": note_el, "en": note_en})
-        stops.append(RouteStopRow(number, uid, name, url, lon, lat, note, float(distance_m or 0.0)))
+        stops.append(RouteStopRow(number, uid, name, url, lon, lat, note, float(distance_m or 0.0), public))
     return stops
 
 

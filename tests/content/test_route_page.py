@@ -203,3 +203,22 @@ def test_an_editor_of_another_municipality_can_neither_edit_publish_nor_translat
     assert (
         not RoutePage.objects.filter(locale=english).exclude(route_record__dataset__slug="xenagos-demo-routes").exists()
     )
+
+
+@pytest.mark.parametrize("language", ["el", "en"])
+def test_every_public_stop_links_to_its_page_or_else_its_record(client, athens_route, language):
+    page = route_page_of(athens_route)
+    if language == "en":
+        translated = page.copy_for_translation(Locale.objects.get(language_code="en"))
+        translated.save_revision().publish()
+        page = translated
+    soup = soup_of(client.get(page.url, **HOST))
+    links = [li.select_one("a") for li in soup.select(".route-stops li[data-stop]")]
+    assert all(links), "every stop of the route's own municipality links somewhere"
+    kerameikos = demo_place(ATHENS_STOPS[0])
+    assert links[0]["href"] == f"/{language}/places/p/{kerameikos.uid}/"  # no page of its own: its record
+    for link in links:
+        assert client.get(link["href"], **HOST).status_code == 200
+    Place.objects.filter(pk=kerameikos.pk).update(withdrawn=True)  # no longer public: shown, not linked
+    soup = soup_of(client.get(page.url, **HOST))
+    assert soup.select_one(".route-stops li[data-stop='1'] a") is None
