@@ -285,6 +285,30 @@ class SubmitButtonWidget(forms.Widget):
         return context
 
 
+def line_elevations_m(text: str) -> list[list[float | None]] | None:
+    """The elevations (metres, or None) per part and vertex that a line's GeoJSON text carries as the positions'
+    third coordinate, or None when it carries none (LineField has checked the rest of the text)."""
+    try:
+        geometry = json.loads(text)
+    except (TypeError, ValueError):
+        return None
+    if isinstance(geometry, dict) and geometry.get("type") == "Feature":
+        geometry = geometry.get("geometry")
+    coordinates = geometry.get("coordinates") if isinstance(geometry, dict) else None
+    if isinstance(geometry, dict) and geometry.get("type") == "LineString":
+        coordinates = [coordinates]
+    if not isinstance(coordinates, list):
+        return None
+
+    def height(position) -> float | None:
+        value = position[2] if isinstance(position, list) and len(position) > 2 else None
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and -500 <= value <= 9000
+        return float(value) if ok else None
+
+    elevations = [[height(position) for position in part] for part in coordinates if isinstance(part, list)]
+    return elevations if any(z is not None for part in elevations for z in part) else None
+
+
 class RouteAdminForm(WagtailAdminModelForm):
     """The route form: the line through the map widget, opened on the editor's municipalities; the theme listed
     once (its source-language rows, named in the editor's language); the municipality among the editor's."""
@@ -344,7 +368,14 @@ class RouteAdminForm(WagtailAdminModelForm):
     def clean(self):
         cleaned = super().clean()
         line = cleaned.get("geometry")
-        if line is not None and self.instance.pk and self.instance.geometry is not None:
-            if not line.equals_exact(self.instance.geometry, 1e-9):
-                self.instance.track_elevations_m = None  # they belong to the vertices they came with
+        unchanged = (
+            line is not None
+            and self.instance.pk
+            and self.instance.geometry is not None
+            and line.equals_exact(self.instance.geometry, 1e-9)
+        )
+        if line is not None and not unchanged:
+            # Elevations belong to the vertices they came with: a new line keeps only those it carries itself, as
+            # the third coordinate of its positions (an uploaded track's, see gis.route_upload).
+            self.instance.track_elevations_m = line_elevations_m(self.data.get(self.add_prefix("geometry"), ""))
         return cleaned

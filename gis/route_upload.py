@@ -76,7 +76,13 @@ def route_form_data_from_track(
         message = _("the line has more than %(n)s points") % {"n": f"{MAX_LINE_POINTS:,}"}
         return data, [(messages.ERROR, f"{shown}: {message}")]
     result = data.copy()
-    result["geometry"] = json.dumps({"type": "MultiLineString", "coordinates": track.parts})
+    # A vertex's elevation rides as its third coordinate, so it survives the form's round trip (RouteAdminForm).
+    heights = track.elevations_m or [[None] * len(part) for part in track.parts]
+    coordinates = [
+        [[*xy, z] if z is not None else list(xy) for xy, z in zip(part, zs, strict=True)]
+        for part, zs in zip(track.parts, heights, strict=True)
+    ]
+    result["geometry"] = json.dumps({"type": "MultiLineString", "coordinates": coordinates})
     notices: list[Notice] = [
         (
             messages.SUCCESS,

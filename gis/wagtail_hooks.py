@@ -266,10 +266,10 @@ class RouteFormMixin:
             return reverse(self.edit_url_name, args=[quote(self.object.pk)])
         return super().get_success_url()
 
-    def get_success_message(self, instance):
+    def get_success_message(self, *args):  # CreateView passes the instance, EditView nothing
         if self.request.POST.get("order_stops"):
             return _("Route saved; its stops are numbered in the order they lie along the line.")
-        return super().get_success_message(instance)
+        return super().get_success_message(*args)
 
 
 class RouteCreateView(RouteFormMixin, CreateView):

@@ -100,7 +100,8 @@ def test_a_gpx_gives_its_line_and_offers_the_places_at_its_waypoints_as_stops(at
     html, geometry, text = shown(response)
     assert geometry["type"] == "MultiLineString" and len(geometry["coordinates"]) == 2  # both segments, in order
     joined = geometry["coordinates"][0] + geometry["coordinates"][1][1:]
-    assert close(joined, line)
+    assert close([position[:2] for position in joined], line)
+    assert {position[2] for position in joined} == {100}  # each vertex's elevation rides along
     assert stop_places(html) == [agora.pk, hephaestus.pk]
     assert "βόλτα.gpx" in text and "2" in text and "nowhere" in text and "Tiryns" in text
     assert Route.objects.count() == before  # nothing saved
@@ -132,9 +133,8 @@ def test_a_real_gpx_track_is_read_whole(athens_editor, name):
     _html, geometry, text = shown(upload(athens_editor, name=name, content=content))
     segments = [s for t in expected.tracks for s in t.segments if len(s.points) > 1]
     assert len(geometry["coordinates"]) == len(segments)
-    assert geometry["coordinates"][0][0] == pytest.approx(
-        [segments[0].points[0].longitude, segments[0].points[0].latitude]
-    )
+    first = segments[0].points[0]
+    assert geometry["coordinates"][0][0] == pytest.approx([first.longitude, first.latitude, first.elevation])
     length = sum(GEOD.line_length([p[0] for p in part], [p[1] for p in part]) for part in geometry["coordinates"])
     assert length == pytest.approx(sum(s.length_2d() for s in segments), rel=0.01)
     assert name in text
@@ -255,3 +255,28 @@ def test_upload_and_order_by_keyboard_and_the_form_is_accessible(page, live_serv
     expect(page.locator(".messages")).to_contain_text("κατά μήκος της γραμμής")
     route = Route.objects.get(name_el="Από αρχείο")
     assert [s.place for s in route.route_stops.order_by("sort_order")] == [kerameikos, agora]
+
+
+def test_an_uploaded_tracks_elevations_are_kept_and_give_the_profile(athens_editor, athens):
+    agora, hephaestus = place("807514119"), place("558659669")
+    gpx = gpxpy.gpx.GPX()
+    track = gpxpy.gpx.GPXTrack(name="Ύψη")
+    points = [(hephaestus.location.coords, 70.0), (agora.location.coords, 64.5)]
+    track.segments.append(
+        gpxpy.gpx.GPXTrackSegment([gpxpy.gpx.GPXTrackPoint(lat, lon, elevation=z) for (lon, lat), z in points])
+    )
+    gpx.tracks.append(track)
+    html, geometry, _text = shown(upload(athens_editor, name="heights.gpx", content=gpx.to_xml().encode()))
+    assert [position[2] for position in geometry["coordinates"][0]] == [70.0, 64.5]  # carried by the form
+    data = form_data(name="Με υψόμετρα", line=json.dumps(geometry), stops=[], municipality=athens)
+    assert athens_editor.post(ADD, data).status_code == 302
+    route = Route.objects.get(name_el="Με υψόμετρα")
+    assert route.track_elevations_m == [[70.0, 64.5]]
+    assert route.profile_source == "track"
+    assert route.profile[0][1] == pytest.approx(70.0) and route.profile[-1][1] == pytest.approx(64.5)
+    # the line drawn again without heights drops them: they belonged to the old vertices
+    redrawn = line_through([agora, hephaestus])
+    data = form_data(name="Με υψόμετρα", line=redrawn, stops=[], municipality=athens)
+    assert athens_editor.post(f"/admin/snippets/xgis/route/edit/{route.pk}/", data).status_code == 302
+    route.refresh_from_db()
+    assert route.track_elevations_m is None and route.profile_source == ""
