@@ -302,8 +302,9 @@ def line_elevations_m(text: str) -> list[list[float | None]] | None:
 
     def height(position) -> float | None:
         value = position[2] if isinstance(position, list) and len(position) > 2 else None
-        ok = isinstance(value, int | float) and not isinstance(value, bool) and -500 <= value <= 9000
-        return float(value) if ok else None
+        if not isinstance(value, int | float) or isinstance(value, bool) or not -500 <= value <= 9000:
+            return None
+        return float(value)
 
     elevations = [[height(position) for position in part] for part in coordinates if isinstance(part, list)]
     return elevations if any(z is not None for part in elevations for z in part) else None
