@@ -43,7 +43,8 @@ def test_map_shows_boundary_clusters_and_every_place(page, live_server, subdomai
     requests = []
     page.on("request", lambda request: requests.append(request.url))
     open_map(page, live_server, subdomain)
-    assert page.locator(".leaflet-overlay-pane path").count() == 1  # the municipal boundary
+    assert page.locator(".leaflet-overlay-pane path:not(.xenagos-route-line)").count() == 1  # the municipal boundary
+    expect(page.locator("path.xenagos-route-line")).to_have_count(1)  # the demo's walk, on the routes overlay
     assert marker_total(page, expected) == expected
     assert page.locator(".marker-cluster").count() >= 1  # neighbours are clustered at the opening zoom
     expect(page.locator("[data-list] li")).to_have_count(expected)

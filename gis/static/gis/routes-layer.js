@@ -11,7 +11,7 @@
   steps.routes = function (map, step) {
     var element = map.getContainer();
     var layer = L.geoJson(null, {
-      style: function () { return step.style; },
+      style: function () { return Object.assign({ className: "xenagos-route-line" }, step.style); },
       onEachFeature: function (feature, line) {
         var props = feature.properties || {};
         var label = L.DomUtil.create("span");

@@ -176,6 +176,7 @@ def test_gdal_and_schemathesis_read_the_routes_from_a_live_server(live_server, t
     copy = tmp_path / "nafplio.gpkg"
     run("ogr2ogr", "-f", "GPKG", str(copy), source, "routes-nafplio")
     frame = pyogrio.read_dataframe(copy)
+    frame = frame[~frame["id"].isin(DEMO_UIDS())].reset_index(drop=True)  # the demo's Nafplio walk is there too
     assert list(frame["id"]) == [str(long.uid)] and str(walk.uid) not in set(frame["id"])
     parts = list(frame.geometry.iloc[0].geoms)
     assert [len(part.coords) for part in parts] == [len(part.coords) for part in ATHENS_TO_NAFPLIO]
