@@ -133,7 +133,7 @@ def test_editor_draws_a_line_and_reorders_stops_with_the_keyboard(page, live_ser
     move_down = page.locator("[data-inline-panel-child-move-down]").first  # "Μετακίνηση κάτω"
     move_down.focus()
     page.keyboard.press("Enter")
-    page.locator("button[type=submit]", has_text="Αποθήκευση").first.click()
+    page.locator("button[type=submit].action-save").first.click()  # Wagtail's save, not "save and order the stops"
     page.wait_for_load_state()
     expect(page.locator(".messages")).to_be_visible()
     assert [stop.place for stop in route.route_stops.order_by("sort_order")] == [second, first]
