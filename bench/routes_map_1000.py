@@ -34,6 +34,26 @@ from common import django_env, local_database_url, manage, recreate_database, wi
 DATABASE = "xenagos_bench_routes"
 STEP_M = 20.0
 ZOOMS = (12, 14, 16)
+# a phone (390 x 844 CSS pixels) at street zoom, as gis/routes-layer.js asks from viewFromZoom on: the view padded by
+# half its size and widened to whole tiles of the zoom (``view=``)
+PHONE_PX = (390, 844)
+VIEW_ZOOMS = (14, 16)
+
+
+def phone_view(*, lon: float, lat: float, zoom: int) -> str:
+    """The ``view`` gis/routes-layer.js sends for a phone centred on (lon, lat) at ``zoom`` (morecantile's tiles)."""
+    import morecantile
+
+    tms = morecantile.tms.get("WebMercatorQuad")
+    centre = tms.xy(lon, lat)
+    metres_per_px = tms.matrix(zoom).cellSize  # mercator metres per pixel of a 256-pixel tile
+    half_w, half_h = (PHONE_PX[0] * 1.0 * metres_per_px, PHONE_PX[1] * 1.0 * metres_per_px)  # padded by half: 2 x
+    west, south = tms.lnglat(centre.x - half_w, centre.y - half_h)
+    east, north = tms.lnglat(centre.x + half_w, centre.y + half_h)
+    first, last = tms.tile(west, north, zoom), tms.tile(east, south, zoom)
+    box_west, _s, _e, box_north = tms.bounds(first)
+    _w, box_south, box_east, _n = tms.bounds(last)
+    return f"{box_west:.6f},{box_south:.6f},{box_east:.6f},{box_north:.6f}"
 
 
 def walk(rng: random.Random, start: tuple[float, float], vertices: int) -> list[tuple[float, float]]:
@@ -78,11 +98,15 @@ def add_routes(*, first: int, count: int, vertices: int) -> None:
         )
 
 
-def measure(client, *, repeat: int) -> dict[int, dict[str, float]]:
-    """p50/p95 (ms), features and sizes (bytes) of the endpoint at each of ZOOMS."""
+def measure(client, *, repeat: int, centre: tuple[float, float]) -> dict[str, dict[str, float]]:
+    """p50/p95 (ms), features and sizes (bytes) of the endpoint at each of ZOOMS over the whole town, and at each of
+    VIEW_ZOOMS for a phone's view centred on ``centre`` (lon, lat)."""
     figures = {}
-    for zoom in ZOOMS:
-        url = f"/el/map/routes/?zoom={zoom}"
+    urls = {f"{zoom}": f"/el/map/routes/?zoom={zoom}" for zoom in ZOOMS}
+    for zoom in VIEW_ZOOMS:
+        view = phone_view(lon=centre[0], lat=centre[1], zoom=zoom)
+        urls[f"{zoom} phone"] = f"/el/map/routes/?zoom={zoom}&view={view}"
+    for zoom, url in urls.items():
         client.get(url, HTTP_HOST="athens.localhost")  # warm-up
         times = []
         for _ in range(repeat):
@@ -122,22 +146,27 @@ def main() -> None:
         from django.test import Client
 
         client = Client()
+        from gis.models import Municipality
+
+        point = Municipality.objects.get(slug="athens").boundary.point_on_surface
+        centre = (point.x, point.y)
+        print(f"phone views centred on {centre[1]:.5f} N, {centre[0]:.5f} E (a point inside Athens, PostGIS)")
         print(f"load before: {Path('/proc/loadavg').read_text().strip()}")
         add_routes(first=0, count=10, vertices=args.vertices)
-        small = measure(client, repeat=args.repeat)
+        small = measure(client, repeat=args.repeat, centre=centre)
         began = time.perf_counter()
         add_routes(first=10, count=args.routes - 10, vertices=args.vertices)
         print(f"made {args.routes - 10} more routes and pages in {time.perf_counter() - began:.0f} s")
-        large = measure(client, repeat=args.repeat)
+        large = measure(client, repeat=args.repeat, centre=centre)
         print(f"load after: {Path('/proc/loadavg').read_text().strip()}")
         print(f"routes: random walks of {args.vertices} vertices, {STEP_M:.0f} m apart, from points inside Athens")
-        header = "zoom  routes  features    p50 ms    p95 ms      bytes   gzip bytes"
+        header = "      zoom  routes  features    p50 ms    p95 ms      bytes   gzip bytes"
         print(header)
-        for zoom in ZOOMS:
+        for zoom in small:
             for count, figures in ((10, small), (args.routes, large)):
                 f = figures[zoom]
                 print(
-                    f"{zoom:>4}  {count:>6}  {f['features']:>8}  {f['p50']:>8.1f}  {f['p95']:>8.1f}"
+                    f"{zoom:>10}  {count:>6}  {f['features']:>8}  {f['p50']:>8.1f}  {f['p95']:>8.1f}"
                     f"  {f['bytes']:>9}  {f['gzip']:>11}"
                 )
             ratio_p95 = large[zoom]["p95"] / small[zoom]["p95"]

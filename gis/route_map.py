@@ -15,12 +15,16 @@ from .models import Municipality, Route
 ROUTES_JS = "gis/routes-layer.js"
 ROUTE_LINE_STYLE = {"color": "#6a1b9a", "weight": 4, "opacity": 0.85}
 MAP_LAYER_ORDER = 150  # over the protected areas (100), under the historical-map overlays (tiles, 200)
+# from this zoom on (streets), the lines are asked for the part of the map around the view only (``view``)
+VIEW_FROM_ZOOM = 14
 
 
 def routes_step(*, endpoint: str, query: str, name: str, show: bool = True) -> dict[str, Any]:
     """A step: the routes of ``endpoint`` (GeoJSON with ``name`` and ``url`` per line, asked again with ``zoom`` at
     every zoom, after ``query``, the filters' query string) as a layer in the switcher under ``name``; a click on
-    a line opens its page."""
+    a line opens its page. From ``viewFromZoom`` on, the step asks only for the lines around the view (``view``:
+    the view padded by half its size and widened to whole tiles, so a small pan needs no new request and the
+    same areas give the same, cacheable, URLs)."""
     return {
         "type": "routes",
         "endpoint": endpoint,
@@ -28,6 +32,7 @@ def routes_step(*, endpoint: str, query: str, name: str, show: bool = True) -> d
         "name": name,
         "show": show,
         "style": ROUTE_LINE_STYLE,
+        "viewFromZoom": VIEW_FROM_ZOOM,
     }
 
 

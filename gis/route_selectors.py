@@ -4,7 +4,7 @@ metres on the WGS 84 spheroid."""
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.apps import apps
@@ -254,12 +254,24 @@ def route_decimals(*, tolerance_deg: float) -> int:
     return max(2, min(7, math.ceil(-math.log10(tolerance_deg / 10))))
 
 
-def routes_map_geojson(*, where: RouteFilter, zoom: int | None, members: Mapping[str, Any]) -> str:
+def routes_map_geojson(
+    *,
+    where: RouteFilter,
+    zoom: int | None,
+    members: Mapping[str, Any],
+    view: tuple[float, float, float, float] | None = None,
+) -> str:
     """The listed routes as the text of a GeoJSON FeatureCollection made by PostGIS (EPSG:4326, RFC 7946), each a
     LineString/MultiLineString Feature with its page's ``name`` and ``url``, sorted by title. With ``zoom``, each
     line is simplified in SQL (``ST_SimplifyPreserveTopology``) to about a screen pixel at that zoom
     (``route_simplify_tolerance_deg`` at the municipality's latitude) and its coordinates rounded to match
-    (``route_decimals``); without it, the stored line with 7 decimals (~1 cm)."""
+    (``route_decimals``); without it, the stored line with 7 decimals (~1 cm).
+
+    With ``view`` (west, south, east, north in degrees, EPSG:4326: the part of the map a client asks for), only the
+    routes that reach it come, each line clipped to it (``ST_ClipByBox2D``) before it is simplified, so a phone at
+    street level gets the lines around it, not every route of the town at that zoom's detail."""
+    if view is not None and where.bbox is None:
+        where = replace(where, bbox=view)
     source = where.sql()
     if zoom is None:
         tolerance, decimals = 0.0, 7
@@ -281,9 +293,22 @@ def routes_map_geojson(*, where: RouteFilter, zoom: int | None, members: Mapping
                 'properties', json_build_object('name', r.title, 'url', r.url)
             ) AS feature, r.title {collate} AS sort_title
             FROM (SELECT r.uid, r.title, x.url,
-                         ST_SimplifyPreserveTopology(r.geometry, %(tolerance)s) AS line {source}) r
+                         ST_SimplifyPreserveTopology({clipped}, %(tolerance)s) AS line {source}) r
+            WHERE NOT ST_IsEmpty(r.line)
         ) f"""
-    ).format(document=document.sql, collate=sql.SQL(collate_sql(where.language)), source=source.sql)
+    ).format(
+        document=document.sql,
+        collate=sql.SQL(collate_sql(where.language)),
+        source=source.sql,
+        clipped=sql.SQL(
+            "r.geometry"
+            if view is None
+            else "ST_ClipByBox2D(r.geometry, ST_MakeEnvelope(%(view_w)s, %(view_s)s, %(view_e)s, %(view_n)s, 4326))"
+        ),
+    )
+    clip = {} if view is None else dict(zip(("view_w", "view_s", "view_e", "view_n"), view, strict=True))
     with connection.cursor() as cursor:
-        cursor.execute(query, {**source.params, **document.params, "tolerance": tolerance, "decimals": decimals})
+        cursor.execute(
+            query, {**source.params, **document.params, **clip, "tolerance": tolerance, "decimals": decimals}
+        )
         return cursor.fetchone()[0]

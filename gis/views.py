@@ -174,10 +174,11 @@ def routes(request: HttpRequest) -> HttpResponse:
         if invalid:
             raise params.BadParameter(invalid[0], f"{invalid[0]} is not understood")
         zoom = params.read_integer(request.GET, "zoom", default=None, low=0, high=22)
+        view = params.read_view(request.GET)
     except params.BadParameter as error:
         return _bad_request(error)
     members = {"numberMatched": route_selectors.routes_count(where=where)}
-    return _geojson_text(route_selectors.routes_map_geojson(where=where, zoom=zoom, members=members))
+    return _geojson_text(route_selectors.routes_map_geojson(where=where, zoom=zoom, members=members, view=view))
 
 
 @require_safe

@@ -402,6 +402,18 @@ def read_bbox(query: QueryDict) -> tuple[float, float, float, float] | None:
     return None if text is None else parse_bbox(text, form=VIEW_BBOX)
 
 
+def read_view(query: QueryDict) -> tuple[float, float, float, float] | None:
+    """The part of the map a client asks lines for, ``view=west,south,east,north`` in degrees (EPSG:4326), or None
+    when absent (the routes map's lines are clipped to it; ``bbox`` stays the filter of what is listed)."""
+    text = _value(query, "view")
+    if text is None:
+        return None
+    try:
+        return parse_bbox(text, form=VIEW_BBOX)
+    except BadParameter as error:
+        raise BadParameter("view", str(error).replace("bbox", "view")) from None
+
+
 @overload
 def read_integer(query: QueryDict, name: str, *, default: int, low: int, high: int) -> int: ...
 @overload

@@ -228,6 +228,34 @@ def test_lines_are_simplified_at_low_zoom_and_kept_at_high_zoom(client, athens):
     assert max(simplified.distance(Point(xy, srid=4326)) for xy in coords) < 0.0003
 
 
+def test_a_view_brings_only_the_lines_around_it_clipped_to_it(client, athens):
+    # a line across the view's east edge, one inside it and one a kilometre and more east of it
+    across = make_route(athens, "Διασχίζει", coords=[(23.7200, 37.9700), (23.7300, 37.9700), (23.7400, 37.9700)])
+    inside = make_route(athens, "Μέσα", coords=[(23.7210, 37.9710), (23.7220, 37.9720)])
+    make_route(athens, "Έξω", coords=[(23.7500, 37.9800), (23.7600, 37.9850)])
+    west, south, east, north = 23.7150, 37.9650, 23.7350, 37.9750
+    data = mapped(client, f"?zoom=16&view={west},{south},{east},{north}")
+    lines = {feature["id"]: GEOSGeometry(json.dumps(feature["geometry"])) for feature in data["features"]}
+    assert set(lines) == {str(across.uid), str(inside.uid)}
+    assert data["numberMatched"] == 3  # what the filters match; the view only says which lines to send
+    assert max(x for x, _y in lines[str(across.uid)].coords) == pytest.approx(east, abs=1e-6)  # cut at the edge
+    assert min(x for x, _y in lines[str(across.uid)].coords) == pytest.approx(23.7200, abs=1e-6)
+    assert lines[str(inside.uid)].num_coords == 2
+    # without a view, the whole of each line
+    whole = {f["id"]: GEOSGeometry(json.dumps(f["geometry"])) for f in mapped(client, "?zoom=16")["features"]}
+    assert len(whole) == 3 and max(x for x, _y in whole[str(across.uid)].coords) == pytest.approx(23.74, abs=1e-6)
+    response = client.get("/el/map/routes/?zoom=16&view=23.8,37.9,23.7,38.0", **HOST)
+    assert response.status_code == 400 and "view" in response.json()["detail"]
+
+
+def test_the_map_asks_for_its_view_at_street_zooms(client, athens):
+    make_route(athens, "Βήμα")
+    soup = BeautifulSoup(client.get("/el/routes/", **HOST).content, "html.parser")
+    config = json.loads(soup.select_one("#xenagos-routes-map-config").string)
+    (step,) = [step for step in config["steps"] if step["type"] == "routes"]
+    assert step["viewFromZoom"] == 14
+
+
 def test_the_map_data_is_cached_like_the_places_by_view(client, athens, settings):
     settings.XENAGOS_PAGE_CACHE_SECONDS = 60
     make_route(athens, "Κρυφή μνήμη")

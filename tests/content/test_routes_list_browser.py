@@ -82,3 +82,38 @@ def test_the_main_maps_routes_layer_toggles(page, live_server, three_routes):
     )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "main-map-routes.png"))
+
+
+def test_at_street_zoom_the_map_asks_for_the_lines_around_its_view(page, live_server, three_routes):
+    """Zoomed in by keyboard (Leaflet's + key) past ``viewFromZoom``, the map asks for the lines around its view
+    (``view=``) and draws what came; a small pan stays inside what it asked for, a long one asks again."""
+    page.set_viewport_size(VIEWPORTS["phone"])
+    answers: list[tuple[str, int]] = []  # (url, features) of each answer of the routes endpoint
+    page.on(
+        "response",
+        lambda response: (
+            answers.append((response.url, len(response.json()["features"]))) if "/map/routes/" in response.url else None
+        ),
+    )
+    page.goto(site_url(live_server, "athens", "/el/map/"))
+    page.wait_for_selector('#xenagos-map[data-routes-drawn="3"]')
+    assert answers and all("view=" not in url for url, _count in answers)  # the whole town, simplified
+    page.locator("#xenagos-map").focus()
+    for _ in range(4):
+        page.keyboard.press("+")
+        page.wait_for_timeout(500)
+    page.wait_for_function("() => document.querySelector('#xenagos-map').dataset.routesDrawn !== undefined")
+    page.wait_for_timeout(800)
+    url, count = answers[-1]
+    assert "view=" in url and int(url.split("zoom=")[1].split("&")[0]) >= 14, answers
+    assert page.locator("#xenagos-map").get_attribute("data-routes-drawn") == str(count)
+    assert page.locator(f"#xenagos-map {ROUTE_PATHS}").count() == count <= 3
+    before = len(answers)
+    page.keyboard.press("ArrowRight")  # 80 px: still inside the padded area it asked for
+    page.wait_for_timeout(800)
+    assert len(answers) == before
+    for _ in range(15):  # a few screens east
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(150)
+    page.wait_for_timeout(1000)
+    assert len(answers) > before and "view=" in answers[-1][0] and answers[-1][0] != url
