@@ -82,3 +82,16 @@ def test_the_main_maps_routes_layer_toggles(page, live_server, three_routes):
     )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "main-map-routes.png"))
+
+
+def test_a_neighbours_route_that_crosses_is_listed_and_drawn_with_its_keeper(page, live_server, athens, nafplio):
+    from tests.content.test_routes_list import crossing
+
+    Route.objects.update(withdrawn=True)
+    route = crossing(nafplio, athens, "Από το Ναύπλιο", coords=LINES["Πλάκα"])
+    page.set_viewport_size(VIEWPORTS["phone"])
+    page.goto(site_url(live_server, "athens", "/el/routes/"))
+    page.wait_for_selector('#xenagos-routes-map[data-routes-drawn="1"]')
+    item = page.locator(f'[data-route="{route.uid}"]')
+    assert "Ναυπλιέων" in item.locator("[data-route-keeper]").inner_text()
+    assert item.locator("a").get_attribute("href").startswith("http://nafplio.localhost/el/")
