@@ -71,9 +71,9 @@ def seed(url: str, points: int) -> str:
     line = "MULTILINESTRING((" + ",".join(f"{x} {y}" for x, y in coords) + "))"
     with psycopg.connect(url) as connection:
         (municipality,) = connection.execute(
-            "INSERT INTO xgis_municipality (code, slug, name_el, name_en, boundary, boundary_source, licence) "
+            "INSERT INTO xgis_municipality (code, slug, name_el, name_en, boundary, boundary_source, licence, dem) "
             "VALUES ('bench', 'attica', 'Αττική', 'Attica', "
-            "ST_Multi(ST_MakeEnvelope(23.3, 37.6, 24.2, 38.3, 4326)), '', 'CC BY 4.0') RETURNING id"
+            "ST_Multi(ST_MakeEnvelope(23.3, 37.6, 24.2, 38.3, 4326)), '', 'CC BY 4.0', '') RETURNING id"
         ).fetchone()
         (uid,) = connection.execute(
             "INSERT INTO xgis_route (uid, municipality_id, geometry, name_el, name_en, mode, circular, difficulty, "

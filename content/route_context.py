@@ -287,11 +287,17 @@ def route_context(request, *, page: "RoutePage") -> dict[str, Any]:
 
 
 def place_routes(request, *, place: Place) -> list[dict[str, str]]:
-    """The live route pages, in the active language, of the routes ``place`` is a stop of: title and URL."""
+    """The live route pages, in the active language and under no view restriction, of the public routes ``place``
+    is a stop of: title, URL (absolute when the page is on another municipality's site: the route's keeper's) and
+    ``keeper``, the keeping municipality's name when that is not the place's own ('' otherwise)."""
     language = get_language() or "el"
     items = []
-    for route in routes_of_place(place=place):
-        page = route.pages.filter(live=True, locale__language_code=language).order_by("path").first()
-        if page is not None:
-            items.append({"title": page.title, "url": page.get_url(request)})
+    for route in routes_of_place(place=place).select_related("municipality"):
+        pages = route.pages.live().public().filter(locale__language_code=language).order_by("path")
+        page = pages.first()
+        url = page.get_url(request) if page is not None else None
+        if page is None or not url:  # no live page, or one under no site
+            continue
+        own = route.municipality_id == place.municipality_id
+        items.append({"title": page.title, "url": url, "keeper": "" if own else route.municipality.name})
     return items

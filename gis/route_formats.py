@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import defusedxml.ElementTree as SafeET
 import gpxpy.gpx
+import gpxpy.gpxfield
 from anyascii import anyascii
 from django.contrib.gis.geos import GEOSGeometry, LineString, MultiLineString
 from django.db import connection
@@ -32,6 +33,16 @@ FORMATS = {  # format -> media type
     "kml": "application/vnd.google-earth.kml+xml",
     "geojson": "application/geo+json",
 }
+
+
+class _TrackPoint(gpxpy.gpx.GPXTrackPoint):
+    """A GPX track point (latitude, longitude in EPSG:4326 degrees, elevation in metres) that gpxpy writes by its
+    three fields alone: gpxpy's writer walks a point class's field list, about twenty fields for each of a track's
+    points, although ours set only these three; the XML it writes for them is the same."""
+
+    __slots__ = ()
+    gpx_10_fields = gpxpy.gpx.GPX_10_POINT_FIELDS[:3]
+    gpx_11_fields = gpxpy.gpx.GPX_11_POINT_FIELDS[:3]
 
 
 @dataclass(frozen=True)
@@ -81,7 +92,7 @@ def route_gpx(*, route: Route, site_url: str) -> str:
         gpx.waypoints.append(
             gpxpy.gpx.GPXWaypoint(latitude=point.y, longitude=point.x, name=stop.place.name, comment=stop.note or None)
         )
-    return gpx.to_xml(version="1.1")
+    return gpx.to_xml(version="1.1", prettyprint=False)
 
 
 def _track(
@@ -93,10 +104,12 @@ def _track(
     elevations = elevations or []
     for index, part in enumerate(parts):
         heights = elevations[index] if index < len(elevations) else []
+        heights = [*heights[: len(part)], *[None] * (len(part) - len(heights))]
         segment = gpxpy.gpx.GPXTrackSegment()
-        for vertex, (lon, lat, *_z) in enumerate(part):
-            height = heights[vertex] if vertex < len(heights) else None
-            segment.points.append(gpxpy.gpx.GPXTrackPoint(latitude=lat, longitude=lon, elevation=height))
+        segment.points = [
+            _TrackPoint(latitude=lat, longitude=lon, elevation=height)
+            for (lon, lat, *_z), height in zip(part, heights, strict=True)
+        ]
         track.segments.append(segment)
     return track
 
@@ -114,17 +127,37 @@ def _pages_by_uid(*, uids: list[str], language: str) -> dict[str, str]:
 
 
 def routes_gpx_chunks(*, collection: Collection, values: dict, language: str, meta: dict) -> Iterator[bytes]:
-    """The ``routes`` collection (filtered by ``values``) as GPX 1.1, written with gpxpy: one track per route (its
-    published line, EPSG:4326, each part a segment in order; its name in ``language``, a link to its page and its
-    licence), and metadata with the collection's title, licences, attribution and a link to the data page. The
-    document is built whole (routes are few) and sent as one chunk."""
-    gpx = gpxpy.gpx.GPX()
-    gpx.name = str(meta["title"])
+    """The ``routes`` collection (filtered by ``values``) as GPX 1.1, written with gpxpy and streamed: one track per
+    route (its published line, EPSG:4326, each part a segment in order; its name in ``language``, a link to its
+    page and its licence), and metadata with the collection's title, licences, attribution and a link to the data
+    page. gpxpy writes the document's envelope (without tracks) and each route's ``<trk>`` element, sent as it is
+    written; so memory holds one batch of rows from the cursor and one route's track, never the whole document."""
+    document = collection_envelope(meta=meta).to_xml(version="1.1", prettyprint=False)
+    close_at = document.rindex("</gpx>")  # the tracks go last (GPX 1.1: metadata, wpt, rte, trk; no extensions)
+    yield document[:close_at].encode()
+    for track in collection_tracks(collection=collection, values=values, language=language):
+        # gpxpy's own writer of a GPX document's tracks (it writes GPX.tracks as <trk> elements with it)
+        yield gpxpy.gpxfield.gpx_fields_to_xml(track, "trk", version="1.1", prettyprint=False).encode()
+    yield document[close_at:].encode()
+
+
+def collection_envelope(*, meta: dict) -> gpxpy.gpx.GPX:
+    """A GPX document without tracks: the metadata of a collection's download (``meta``: title, licences,
+    attribution, a link to the data page)."""
+    envelope = gpxpy.gpx.GPX()
+    envelope.name = str(meta["title"])
     # every licence of the routes in the file (each track names its own); GPX's copyright holds one licence URL
-    gpx.description = f"{meta['description']} ({meta['licence']})" if meta["licence"] else str(meta["description"])
-    gpx.link, gpx.link_text = meta["documentation"], str(meta["title"])
-    gpx.copyright_author = meta["attribution"] or meta["licence"]
-    gpx.copyright_license = meta["licence_urls"][0] if meta["licence_urls"] else None
+    envelope.description = f"{meta['description']} ({meta['licence']})" if meta["licence"] else str(meta["description"])
+    envelope.link, envelope.link_text = meta["documentation"], str(meta["title"])
+    envelope.copyright_author = meta["attribution"] or meta["licence"]
+    envelope.copyright_license = meta["licence_urls"][0] if meta["licence_urls"] else None
+    return envelope
+
+
+def collection_tracks(*, collection: Collection, values: dict, language: str) -> Iterator[gpxpy.gpx.GPXTrack]:
+    """Each route of ``collection`` (filtered by ``values``) as a GPX track, one at a time from a server-side
+    cursor: its published line (EPSG:4326, each part a segment in order), its name in ``language``, a link to its
+    page and its licence."""
     names, _select = queries.flat_sql(collection.kind, geometry="wkt")
     at_name, at_licence = names.index("name"), names.index("licence")
     for rows in queries.features_stream(collection=collection, values=values, language=language, flat="wkt"):
@@ -136,8 +169,7 @@ def routes_gpx_chunks(*, collection: Collection, values: dict, language: str, me
             track = _track(name=row[at_name], parts=parts, elevations=None)
             track.link = links.get(row[0])
             track.description = row[at_licence]
-            gpx.tracks.append(track)
-    yield gpx.to_xml(version="1.1").encode()
+            yield track
 
 
 def _line_parts(*, route: Route) -> list[list[list[float]]]:

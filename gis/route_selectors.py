@@ -2,6 +2,7 @@
 place is a stop of, and the routes list with its map (``RouteFilter``). Geometry is EPSG:4326; distances are geodesic
 metres on the WGS 84 spheroid."""
 
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -11,12 +12,13 @@ from django.apps import apps
 from django.db import connection
 from django.db.models import QuerySet
 from psycopg import sql
-from wagtail.models import Locale, Page, PageViewRestriction
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 
 from .api import filters as f
+from .api.links import site_roots_json
 from .api.routes import CROSSES_SQL, PUBLIC_ROUTE_SQL, ROUTES
 from .geojson import collection_sql
-from .languages import collate_sql, language_params, localized, translated_name_sql
+from .languages import collate_sql, language_params, localized, name_columns, name_param_sql, translated_name_sql
 from .models import Municipality, Place, PlaceText, Route, RouteStop, Theme
 from .public import public_name_sql
 
@@ -104,6 +106,11 @@ def route_themes(*, language: str) -> QuerySet[Theme]:
     return Theme.objects.filter(pk__in=chosen).order_by("sort_order", "name")
 
 
+def _site_urls_json() -> str:
+    """{Wagtail site id: its root URL, e.g. "http://nafplio.localhost:8000"} (``Site.root_url``) as JSON text."""
+    return json.dumps({str(site.pk): site.root_url.rstrip("/") for site in Site.objects.all()})
+
+
 @dataclass
 class RouteFilter:
     """What the routes list and its map show: the routes of a municipality's site whose page is published in
@@ -126,7 +133,10 @@ class RouteFilter:
 
         A route is listed when its record is public (gis.public) and belongs to the municipality (it keeps it or
         crosses it), and a ``RoutePage`` about it is live in the language's locale, inside the site's tree, and
-        under no view restriction: the published page decides, as for every public reader."""
+        under no view restriction: the published page decides, as for every public reader. A route that another
+        municipality keeps and this one crosses is listed by its page in the keeper's site (the site whose root URL
+        the keeper's is, ``gis.api.links.site_roots_json``), published and unrestricted there: its ``url`` is then
+        absolute (the keeper site's root URL) and ``keeper_name`` names the keeper ('' for this site's pages)."""
         page_model = apps.get_model(ROUTES.page_type or "")
         tables = {
             "route": sql.Identifier(Route._meta.db_table),
@@ -135,6 +145,8 @@ class RouteFilter:
             "locale": sql.Identifier(Locale._meta.db_table),
             "restriction": sql.Identifier(PageViewRestriction._meta.db_table),
             "theme": sql.Identifier(Theme._meta.db_table),
+            "municipality": sql.Identifier(Municipality._meta.db_table),
+            "site": sql.Identifier(Site._meta.db_table),
         }
         theme_name = translated_name_sql(
             table=Theme._meta.db_table, locale_table=Locale._meta.db_table, key_sql="th.translation_key"
@@ -166,32 +178,41 @@ class RouteFilter:
         if self.bbox is not None:
             conditions.append(sql.SQL("r.geometry && ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326)"))
             params.update(zip(("west", "south", "east", "north"), self.bbox, strict=True))
+        params["site_urls"], params["keeper_urls"] = _site_urls_json(), site_roots_json()
         query = sql.SQL(
             """FROM (
-                SELECT DISTINCT ON (r.id) r.*, p.title, p.url_path, home.url_path AS home_path
+                SELECT DISTINCT ON (r.id) r.*, p.title, p.url_path, home.url_path AS home_path,
+                       CASE WHEN s.root_page_id = %(site_root)s THEN '' ELSE %(site_urls)s::jsonb ->> s.id::text END
+                           AS site_url,
+                       CASE WHEN s.root_page_id = %(site_root)s THEN '' ELSE {keeper_name} END AS keeper_name
                 FROM {route} r
+                JOIN {municipality} km ON km.id = r.municipality_id
                 JOIN {routepage} rp ON rp.route_record_id = r.id
                 JOIN {page} p ON p.id = rp.page_ptr_id AND p.live
                 JOIN {locale} l ON l.id = p.locale_id AND l.language_code = %(lang)s
+                JOIN {site} s ON s.root_page_id = %(site_root)s OR (  -- this site, or the keeper's
+                     r.municipality_id <> %(municipality)s
+                     AND %(site_urls)s::jsonb ->> s.id::text = %(keeper_urls)s::jsonb ->> r.municipality_id::text)
                 JOIN {page} home ON home.locale_id = p.locale_id
-                     AND home.translation_key = (SELECT translation_key FROM {page} WHERE id = %(site_root)s)
+                     AND home.translation_key = (SELECT translation_key FROM {page} WHERE id = s.root_page_id)
                 WHERE {public} AND (r.municipality_id = %(municipality)s OR {crosses})
                   AND starts_with(p.path, home.path)
                   AND NOT EXISTS (  -- the restricted pages' paths are read once (an uncorrelated ARRAY)
                       SELECT 1 FROM unnest(ARRAY(
                           SELECT vp.path FROM {restriction} v JOIN {page} vp ON vp.id = v.page_id)) AS restricted(path)
                       WHERE starts_with(p.path, restricted.path))
-                ORDER BY r.id, p.path
+                ORDER BY r.id, s.root_page_id <> %(site_root)s, p.path
             ) r
             LEFT JOIN {theme} th ON th.id = r.theme_id
             CROSS JOIN LATERAL (SELECT
-                '/' || %(lang)s || '/' || substr(r.url_path, length(r.home_path) + 1) AS url,
+                r.site_url || '/' || %(lang)s || '/' || substr(r.url_path, length(r.home_path) + 1) AS url,
                 COALESCE({theme_name}, th.name) AS theme_name) x
             WHERE {conditions}"""
         ).format(
             public=sql.SQL(PUBLIC_ROUTE_SQL),
             crosses=sql.SQL(CROSSES_SQL),
             theme_name=sql.SQL(theme_name),
+            keeper_name=sql.SQL(name_param_sql(columns=name_columns("km"))),
             conditions=sql.SQL(" AND ").join(conditions),
             **tables,
         )
@@ -213,6 +234,7 @@ class RouteListRow:
     ascent_m: float | None
     difficulty: str
     step_free: str
+    keeper: str = ""  # the keeping municipality's name when the page is on its site (``url`` absolute), else ''
 
     @property
     def length_km(self) -> float:
@@ -233,7 +255,7 @@ def routes_page(*, where: RouteFilter, limit: int, offset: int = 0) -> list[Rout
     source = where.sql()
     query = sql.SQL(
         """SELECT r.uid::text, r.title, x.url, COALESCE(x.theme_name, ''), r.mode, r.length_m, r.duration_min,
-                  r.ascent_m, COALESCE(NULLIF(r.difficulty, ''), r.suggested_difficulty), r.step_free
+                  r.ascent_m, COALESCE(NULLIF(r.difficulty, ''), r.suggested_difficulty), r.step_free, r.keeper_name
            {source} ORDER BY r.title {collate}, r.id LIMIT %(limit)s OFFSET %(offset)s"""
     ).format(source=source.sql, collate=sql.SQL(collate_sql(where.language)))
     with connection.cursor() as cursor:
@@ -290,9 +312,9 @@ def routes_map_geojson(
                 'geometry', ST_AsGeoJSON(
                     CASE WHEN ST_NumGeometries(r.line) = 1 THEN ST_GeometryN(r.line, 1) ELSE r.line END,
                     %(decimals)s)::json,
-                'properties', json_build_object('name', r.title, 'url', r.url)
+                'properties', json_build_object('name', r.title, 'url', r.url, 'keeper', NULLIF(r.keeper_name, ''))
             ) AS feature, r.title {collate} AS sort_title
-            FROM (SELECT r.uid, r.title, x.url,
+            FROM (SELECT r.uid, r.title, x.url, r.keeper_name,
                          ST_SimplifyPreserveTopology({clipped}, %(tolerance)s) AS line {source}) r
             WHERE NOT ST_IsEmpty(r.line)
         ) f"""

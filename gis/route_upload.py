@@ -1,6 +1,7 @@
 """The route form after a track is uploaded (gis.wagtail_hooks.RouteFormMixin): the submitted data with the file's
 line (EPSG:4326) in place of the drawn one and, as new stop rows after the existing ones, the editor's places
-nearest its GPX waypoints. Nothing is written to the database."""
+nearest its waypoints (a GPX file's waypoints, a KML or GeoJSON file's Point features). Nothing is written to the
+database."""
 
 import json
 import tempfile

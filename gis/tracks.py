@@ -1,6 +1,7 @@
 """A track uploaded on a route's admin form (GPX, KML or GeoJSON): what it holds (the line's parts in EPSG:4326
-degrees, elevations in metres, GPX waypoints) and the places its waypoints may be, read through a reader that the
-importers app registers (gis imports no importer: ``track_reader_register`` from ImportersConfig.ready)."""
+degrees, elevations in metres, waypoints: a GPX file's, a KML or GeoJSON file's Point features) and the places its
+waypoints may be, read through a reader that the importers app registers (gis imports no importer:
+``track_reader_register`` from ImportersConfig.ready)."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,8 @@ class TrackUnreadable(GisError):
 
 @dataclass(frozen=True)
 class Waypoint:
-    """A waypoint of the track: its name and position (longitude, latitude in degrees, EPSG:4326)."""
+    """A waypoint of the track (a GPX waypoint, or a Point feature of a KML or GeoJSON file): its name ('' when it
+    has none) and position (longitude, latitude in degrees, EPSG:4326)."""
 
     name: str
     lon: float

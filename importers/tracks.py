@@ -1,9 +1,11 @@
 """The reader of a track uploaded on a route's admin form (gis.tracks): a GPX file through importers.readers.gpx
 (defusedxml, then gpxpy: every track's segments, then every GPX route, joined in order as the line's parts, with
 their elevations and the waypoints), a KML or GeoJSON file through the common readers with lines and Z kept (every
-line feature's parts in file order, reprojected to EPSG:4326; its XML checked by defusedxml first). No database."""
+line feature's parts in file order, reprojected to EPSG:4326; its XML checked by defusedxml first), whose Point
+features play the waypoints' part (named by their ``name`` field, any case, else ``title``). No database."""
 
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -27,12 +29,28 @@ def _parts(path: Path, shown: str) -> tuple[list[list[tuple]], list[Waypoint]]:
         lines = [list(part) for line in parsed.lines for part in line.parts]
         return lines, [Waypoint(w.name, w.lon, w.lat) for w in parsed.waypoints]
     parts: list[list[tuple]] = []
+    waypoints: list[Waypoint] = []
     with source_open(path, display_name=shown, geometry=GeometryOptions(lines=True, z=True), pick_first=True) as source:
         for batch in source.batches():
-            for wkb in batch.geometry.lines if batch.geometry.lines is not None else []:
+            prepared = batch.geometry
+            names = _name_column(batch.fields)
+            for index, wkb in enumerate(prepared.lines if prepared.lines is not None else []):
                 if wkb is not None:
                     parts += [list(part.coords) for part in shapely.get_parts(shapely.from_wkb(bytes.fromhex(wkb)))]
-    return parts, []
+                elif prepared.points is not None and prepared.points[index]:
+                    lon, lat = shapely.get_coordinates(shapely.from_wkb(bytes.fromhex(prepared.location[index])))[0]
+                    name = names[index] if names is not None else None
+                    waypoints.append(Waypoint(name.strip() if isinstance(name, str) else "", float(lon), float(lat)))
+    return parts, waypoints
+
+
+def _name_column(fields: dict) -> Any:
+    """The values of a batch's name field (``name`` in any case, e.g. KML's ``Name``, else ``title``), or None."""
+    by_lower = {str(key).lower(): key for key in fields}
+    for wanted in ("name", "title"):
+        if wanted in by_lower:
+            return fields[by_lower[wanted]]
+    return None
 
 
 def track_file_read(*, path: Path, display_name: str) -> Track:

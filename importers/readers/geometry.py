@@ -42,6 +42,7 @@ class PreparedGeometry:
     notes: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     lines: np.ndarray | None = None  # MultiLineString EWKB hex per feature (GeometryOptions.lines), else None
+    points: np.ndarray | None = None  # True where the kept feature is a Point (its location is the point itself)
 
 
 def _reproject(geometries: np.ndarray, transformer: Transformer | None) -> np.ndarray:
@@ -203,6 +204,7 @@ def geometries_prepare(
         notes=notes,
         counts=counts,
         lines=tracks,
+        points=points,
     )
 
 

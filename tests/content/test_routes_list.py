@@ -288,3 +288,73 @@ def test_the_navigation_links_the_list_only_when_it_lists_a_route(client, athens
     assert nav_link() is None  # the demo's walk is withdrawn here: no list to promise
     make_route(athens, "Περίπατος")
     assert nav_link() is not None
+
+
+def crossing(keeper: Municipality, crossed: Municipality, title: str, **options) -> Route:
+    """A route kept by ``keeper`` (its page in the keeper's tree) that crosses ``crossed`` too."""
+    route = make_route(keeper, title, **options)
+    route.municipalities.set([keeper, crossed])
+    return route
+
+
+def test_a_route_kept_by_a_neighbour_that_crosses_the_municipality_is_listed_with_a_link_to_its_site(
+    client, athens, nafplio
+):
+    route = crossing(nafplio, athens, "Από το Ναύπλιο")
+    make_route(athens, "Αθηναϊκή")
+    assert listed(client) == ["Αθηναϊκή", "Από το Ναύπλιο"]
+    assert listed(client, language="en") == ["Αθηναϊκή (en)", "Από το Ναύπλιο (en)"]
+    for language, keeper in (("el", "Ναυπλιέων"), ("en", "Nafplio")):
+        page = RoutePage.objects.get(route_record=route, locale__language_code=language)
+        assert page.full_url.startswith("http://nafplio.localhost/")
+        soup = BeautifulSoup(client.get(f"/{language}/routes/", **HOST).content, "html.parser")
+        item = soup.select_one(f'[data-route="{route.uid}"]')
+        assert item.select_one("a")["href"] == page.full_url  # B's domain, from B's Site
+        assert keeper in item.select_one("[data-route-keeper]").get_text()
+        own = soup.select("[data-route-list] li")[0]
+        assert own.select_one("[data-route-keeper]") is None and own.select_one("a")["href"].startswith("/")
+        [feature] = [f for f in mapped(client, language=language)["features"] if f["id"] == str(route.uid)]
+        assert feature["properties"]["url"] == page.full_url and feature["properties"]["keeper"] == keeper
+        assert client.get(page.url, HTTP_HOST="nafplio.localhost").status_code == 200  # the link leads somewhere
+    # on the keeper's own site it is its own route: a relative link, no "kept by"
+    soup = BeautifulSoup(client.get("/el/routes/", HTTP_HOST="nafplio.localhost").content, "html.parser")
+    item = soup.select_one(f'[data-route="{route.uid}"]')
+    assert item.select_one("a")["href"].startswith("/el/") and item.select_one("[data-route-keeper]") is None
+
+
+def test_nothing_the_neighbour_has_not_published_leaks_onto_the_crossed_site(client, athens, nafplio):
+    draft = crossing(nafplio, athens, "Πρόχειρη του Ναυπλίου", live=False)
+    withdrawn = crossing(nafplio, athens, "Αποσυρμένη του Ναυπλίου", withdrawn=True)
+    greek_only = crossing(nafplio, athens, "Μόνο ελληνικά του Ναυπλίου", english=False)
+    restricted = crossing(nafplio, athens, "Ιδιωτική του Ναυπλίου")
+    from wagtail.models import PageViewRestriction
+
+    for page in RoutePage.objects.filter(route_record=restricted):  # both translations
+        PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    not_crossing = make_route(nafplio, "Μόνο στο Ναύπλιο", coords=[(22.80, 37.565), (22.81, 37.567)])
+    assert listed(client) == ["Μόνο ελληνικά του Ναυπλίου"]
+    assert listed(client, language="en") == []
+    ids = {feature["id"] for feature in mapped(client)["features"]}
+    assert ids == {str(greek_only.uid)}
+    assert mapped(client, language="en")["features"] == []
+    text = client.get("/el/routes/", **HOST).content.decode()
+    for hidden in (draft, withdrawn, restricted, not_crossing):
+        assert str(hidden.uid) not in text and hidden.name_el not in text
+
+
+def test_a_place_on_a_neighbours_route_links_to_its_page_on_the_neighbours_site(client, athens, nafplio):
+    from gis.models import RouteStop
+
+    acropolis_page = client.get("/el/places/akropoli-athinon/", **HOST)
+    assert acropolis_page.status_code == 200
+    place = acropolis_page.context["page"].place
+    route = crossing(nafplio, athens, "Από το Ναύπλιο στην Ακρόπολη")
+    RouteStop.objects.create(route=route, place=place, sort_order=0)
+    hidden = crossing(nafplio, athens, "Πρόχειρη στην Ακρόπολη", live=False)
+    RouteStop.objects.create(route=hidden, place=place, sort_order=0)
+    for language, keeper in (("el", "Ναυπλιέων"), ("en", "Nafplio")):
+        page = RoutePage.objects.get(route_record=route, locale__language_code=language)
+        soup = BeautifulSoup(client.get(f"/{language}/places/akropoli-athinon/", **HOST).content, "html.parser")
+        items = soup.select(".on-routes li")
+        assert [item.select_one("a")["href"] for item in items] == [page.full_url]
+        assert keeper in items[0].get_text() and hidden.name_el not in soup.get_text()

@@ -117,3 +117,16 @@ def test_at_street_zoom_the_map_asks_for_the_lines_around_its_view(page, live_se
         page.wait_for_timeout(150)
     page.wait_for_timeout(1000)
     assert len(answers) > before and "view=" in answers[-1][0] and answers[-1][0] != url
+
+
+def test_a_neighbours_route_that_crosses_is_listed_and_drawn_with_its_keeper(page, live_server, athens, nafplio):
+    from tests.content.test_routes_list import crossing
+
+    Route.objects.update(withdrawn=True)
+    route = crossing(nafplio, athens, "Από το Ναύπλιο", coords=LINES["Πλάκα"])
+    page.set_viewport_size(VIEWPORTS["phone"])
+    page.goto(site_url(live_server, "athens", "/el/routes/"))
+    page.wait_for_selector('#xenagos-routes-map[data-routes-drawn="1"]')
+    item = page.locator(f'[data-route="{route.uid}"]')
+    assert "Ναυπλιέων" in item.locator("[data-route-keeper]").inner_text()
+    assert item.locator("a").get_attribute("href").startswith("http://nafplio.localhost/el/")

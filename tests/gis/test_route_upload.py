@@ -280,3 +280,67 @@ def test_an_uploaded_tracks_elevations_are_kept_and_give_the_profile(athens_edit
     assert athens_editor.post(f"/admin/snippets/xgis/route/edit/{route.pk}/", data).status_code == 302
     route.refresh_from_db()
     assert route.track_elevations_m is None and route.profile_source == ""
+
+
+def test_the_points_of_a_kml_or_geojson_file_are_offered_as_stops(athens_editor, athens, nafplio):
+    """A KML or GeoJSON file's Point features (with their names) play a GPX file's waypoints' part."""
+    agora, hephaestus, tiryns = place("807514119"), place("558659669"), place("570740")
+    coords = [hephaestus.location.coords, agora.location.coords]
+    points = [
+        ("στην Αγορά", north_of(agora, 30)),  # 30 m away: matched
+        ("near Hephaestus", north_of(hephaestus, 40)),
+        ("nowhere", (23.70, 37.99)),  # no place within 50 m
+        ("Tiryns", tiryns.location.coords),  # another municipality's place: never offered
+    ]
+    geojson = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": "walk"},
+                "geometry": {"type": "LineString", "coordinates": coords},
+            }
+        ]
+        + [
+            {"type": "Feature", "properties": {"name": name}, "geometry": {"type": "Point", "coordinates": list(xy)}}
+            for name, xy in points
+        ],
+    }
+    kml = (
+        '<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
+        "<Placemark><name>walk</name><LineString><coordinates>"
+        + " ".join(f"{x},{y}" for x, y in coords)
+        + "</coordinates></LineString></Placemark>"
+        + "".join(
+            f"<Placemark><name>{name}</name><Point><coordinates>{x},{y}</coordinates></Point></Placemark>"
+            for name, (x, y) in points
+        )
+        + "</Document></kml>"
+    )
+    before = Route.objects.count()
+    for name, content in (("stops.geojson", json.dumps(geojson).encode()), ("stops.kml", kml.encode())):
+        html, geometry, text = shown(upload(athens_editor, name=name, content=content))
+        assert len(geometry["coordinates"]) == 1 and close(geometry["coordinates"][0], coords), name
+        assert stop_places(html) == [agora.pk, hephaestus.pk], name
+        assert name in text and "nowhere" in text and "Tiryns" in text, text
+        assert "near Hephaestus" not in text and "στην Αγορά" not in text  # matched: not listed as unmatched
+        # a smaller distance than 30 m matches neither
+        html, _geometry, _text = shown(upload(athens_editor, name=name, content=content, within_m="20"))
+        assert stop_places(html) == [], name
+    assert Route.objects.count() == before  # nothing saved
+
+
+def test_a_file_of_points_alone_has_no_line(athens_editor, athens):
+    agora = place("807514119")
+    geojson = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"name": "a"}, "geometry": {"type": "Point", "coordinates": list(c)}}
+            for c in (agora.location.coords, north_of(agora, 100))
+        ],
+    }
+    before = Route.objects.count()
+    _html, geometry, text = shown(upload(athens_editor, name="points.geojson", content=json.dumps(geojson).encode()))
+    assert geometry == {} or not geometry.get("coordinates")
+    assert "points.geojson" in text and ("no line" in text or "γραμμή" in text), text
+    assert Route.objects.count() == before

@@ -121,3 +121,27 @@ def test_geojson_csv_and_geopackage_downloads_hold_the_routes(client, routes, tm
         by_id = dict(zip(frame["id"], frame.geometry, strict=True))
         for uid, wkt in stored.items():
             same_line([list(part.coords) for part in shapely.get_parts(by_id[uid])], wkt)
+
+
+def test_the_gpx_download_is_streamed_route_by_route(client, routes, tmp_path):
+    """The envelope first, then one chunk per route's track, then the end: no chunk holds the whole document, and
+    the joined chunks read back through gpxpy and GDAL with the database's geometry."""
+    response = client.get(f"{API}/collections/routes/download.gpx")
+    assert response.streaming
+    chunks = list(response.streaming_content)
+    stored = stored_wkt()
+    assert len(chunks) == len(stored) + 2
+    head, *tracks, tail = chunks
+    assert b"<metadata>" in head and b"<trk>" not in head and head.startswith(b"<?xml")
+    for chunk in tracks:
+        assert chunk.strip().startswith(b"<trk>") and chunk.endswith(b"</trk>") and chunk.count(b"<trk>") == 1
+    assert tail.strip() == b"</gpx>"
+    content = b"".join(chunks)
+    gpx = gpxpy.parse(content.decode())
+    for track, wkt in zip(gpx.tracks, stored.values(), strict=True):
+        same_line([[(p.longitude, p.latitude) for p in s.points] for s in track.segments], wkt)
+    path = tmp_path / "routes.gpx"
+    path.write_bytes(content)
+    frame = pyogrio.read_dataframe(path, layer="tracks")
+    for geometry, wkt in zip(frame.geometry, stored.values(), strict=True):
+        same_line([list(part.coords) for part in shapely.get_parts(geometry)], wkt)
