@@ -228,6 +228,14 @@ def routes_count(*, where: RouteFilter) -> int:
         return cursor.fetchone()[0]
 
 
+def routes_exist(*, where: RouteFilter) -> bool:
+    """Whether any route is listed (``EXISTS``: stops at the first, where ``routes_count`` counts them all)."""
+    source = where.sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql.SQL("SELECT EXISTS (SELECT 1 {})").format(source.sql), source.params)
+        return cursor.fetchone()[0]
+
+
 def routes_page(*, where: RouteFilter, limit: int, offset: int = 0) -> list[RouteListRow]:
     """The listed routes sorted by title with the language's collation (Greek: el-GR), ``limit`` from ``offset``."""
     source = where.sql()
