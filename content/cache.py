@@ -38,6 +38,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
@@ -51,6 +52,8 @@ logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "xenagos:pages:generation"
 KEY_PREFIX = "xenagos:page:v1:"  # bump when Entry changes: older entries are then never read
+DERIVED_PREFIX = "xenagos:derived:v1:"  # values pages derive from public data (derived_get_or_set)
+_MISSING = object()
 MAX_PATH_LENGTH = 2000  # longer URLs are rendered, not cached (they would only fill the cache)
 # Cookies that can change what a public page shows; a request with any of them is never served from the cache.
 PERSONAL_COOKIES = ("messages",)
@@ -125,6 +128,29 @@ def pages_invalidate_on_commit() -> None:
     pending = _Invalidation()
     connection._xenagos_pages_invalidation = pending
     transaction.on_commit(pending)
+
+
+def derived_get_or_set(*, name: str, compute: Callable[[], Any]) -> Any:
+    """A value that public pages derive from public data (e.g. whether a site lists routes, for its header), kept
+    in the page cache under the current generation, so the writes that make cached pages stale (content.signals)
+    make it stale too; kept as long as pages are (XENAGOS_PAGE_CACHE_SECONDS; with 0, ``compute()`` every time).
+    ``name`` says what it is and for which site and language; the value must be picklable."""
+    seconds = _seconds()
+    if seconds <= 0:
+        return compute()
+    try:
+        key = f"{DERIVED_PREFIX}{generation()}:{name}"
+        value = _cache().get(key, _MISSING)
+    except Exception:  # a cache outage costs the computation, never the page
+        logger.exception("page cache: could not read %s", name)
+        return compute()
+    if value is _MISSING:
+        value = compute()
+        try:
+            _cache().set(key, value, seconds)
+        except Exception:
+            logger.exception("page cache: could not keep %s", name)
+    return value
 
 
 def _cacheable_path(path: str) -> bool:

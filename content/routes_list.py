@@ -25,7 +25,8 @@ def _page_number(request: HttpRequest) -> int:
 
 def routes_list(request: HttpRequest) -> HttpResponse:
     """The routes list: filters (theme, mode, length and duration ranges, difficulty, step-free), the number
-    found, the map of the matching routes and the routes sorted by title with the language's collation."""
+    found, the map of the matching routes (fitted to their extent; to the municipality when none matches) and the
+    routes sorted by title with the language's collation."""
     municipality = municipality_for_request(request)
     where, invalid = route_filter(request)
     matched = route_selectors.routes_count(where=where)
@@ -50,7 +51,7 @@ def routes_list(request: HttpRequest) -> HttpResponse:
     map_query = query.copy()
     map_query.pop("bbox", None)
     embedded = route_map.routes_list_map(
-        bounds=selectors.municipality_bounds(municipality=municipality),
+        bounds=route_selectors.routes_extent(where=where) or selectors.municipality_bounds(municipality=municipality),
         endpoint=reverse("map-routes"),
         query=map_query.urlencode(),
         name=_("Routes"),

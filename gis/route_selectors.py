@@ -250,6 +250,27 @@ def routes_count(*, where: RouteFilter) -> int:
         return cursor.fetchone()[0]
 
 
+def routes_exist(*, where: RouteFilter) -> bool:
+    """Whether any route is listed (``EXISTS``: stops at the first, where ``routes_count`` counts them all)."""
+    source = where.sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql.SQL("SELECT EXISTS (SELECT 1 {})").format(source.sql), source.params)
+        return cursor.fetchone()[0]
+
+
+def routes_extent(*, where: RouteFilter) -> tuple[float, float, float, float] | None:
+    """The extent of the listed routes' lines as (west, south, east, north) in degrees, EPSG:4326
+    (``ST_Extent``), or None when no route is listed."""
+    source = where.sql()
+    query = sql.SQL(
+        "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(r.geometry) AS e {}) x"
+    ).format(source.sql)
+    with connection.cursor() as cursor:
+        cursor.execute(query, source.params)
+        row = cursor.fetchone()
+    return None if row is None or row[0] is None else (row[0], row[1], row[2], row[3])
+
+
 def routes_page(*, where: RouteFilter, limit: int, offset: int = 0) -> list[RouteListRow]:
     """The listed routes sorted by title with the language's collation (Greek: el-GR), ``limit`` from ``offset``."""
     source = where.sql()

@@ -153,7 +153,8 @@ def route_filter(request: HttpRequest) -> tuple[route_selectors.RouteFilter, lis
 
 def routes_listed(request: HttpRequest) -> bool:
     """Whether the request's site lists any route in the active language (the header links the routes list only
-    then: no page promises routes that are not there)."""
+    then: no page promises routes that are not there). One ``EXISTS`` query; the header keeps the answer in the
+    cache (xenagos_tags.routes_listed)."""
     site = Site.find_for_request(request)
     municipality = getattr(request, "municipality", None)
     if site is None or municipality is None:
@@ -161,7 +162,7 @@ def routes_listed(request: HttpRequest) -> bool:
     where = route_selectors.RouteFilter(
         municipality=municipality, site_root_id=site.root_page_id, language=get_language() or "el"
     )
-    return route_selectors.routes_count(where=where) > 0
+    return route_selectors.routes_exist(where=where)
 
 
 @require_safe

@@ -57,7 +57,7 @@ def _gpx_records(path: Path, shown: str, report: ImportReport) -> tuple[Iterator
     parsed = gpx_read(path, display_name=shown)
     report.source = {
         "format": "GPX",
-        "layer": "tracks, routes",
+        "layer": _("tracks and routes"),  # a GPX file has no layers: what is read of it
         "feature_count": len(parsed.lines),
         "crs": "EPSG:4326",
         "crs_note": _("GPX is always WGS 84"),

@@ -63,6 +63,22 @@ def test_routes_are_promised_where_there_are_some(client, host, language, title)
 
 
 @pytest.mark.parametrize(("host", "language", "title"), HOMES)
+def test_the_home_page_invites_to_walk_a_route_where_it_lists_some(client, host, language, title):
+    """Below the introduction, a line in the page's language links the routes list (the demo's walk is there)."""
+    line = home(client, host, language).select_one(".home-routes")
+    assert line is not None
+    assert [link["href"] for link in line.select("a")] == [f"/{language}/routes/"]
+    assert (
+        line.get_text()
+        == {
+            "el": "Περπατήστε μια θεματική διαδρομή: την κληρονομιά της πόλης στάση στάση, με απόσταση, χρόνο και "
+            "υψομετρικό προφίλ.",
+            "en": "Walk a themed route: the town's heritage stop by stop, with distance, time and elevation.",
+        }[language]
+    )
+
+
+@pytest.mark.parametrize(("host", "language", "title"), HOMES)
 def test_no_routes_are_promised_where_there_are_none(client, host, language, title):
     for page in RoutePage.objects.live():
         page.unpublish()
@@ -179,7 +195,7 @@ def test_loading_the_demo_again_replaces_the_old_routes_promise(client):
     page.save_revision().publish()
     assert "διαδρομ" in home(client, "athens.localhost", "el").select_one(".intro").get_text()
     demo_load()
-    assert "διαδρομ" not in home(client, "athens.localhost", "el").get_text()
+    assert "διαδρομ" not in home(client, "athens.localhost", "el").select_one(".intro").get_text()
     assert home(client, "athens.localhost", "en").select_one(".intro").get_text() == (
         "Monuments, museums and archaeological sites in the city of Athens."
     )

@@ -8,6 +8,8 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.gis.geos import GEOSGeometry, LineString, MultiLineString, Point
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pyproj import Geod
 from wagtail.models import Locale
@@ -358,3 +360,43 @@ def test_a_place_on_a_neighbours_route_links_to_its_page_on_the_neighbours_site(
         items = soup.select(".on-routes li")
         assert [item.select_one("a")["href"] for item in items] == [page.full_url]
         assert keeper in items[0].get_text() and hidden.name_el not in soup.get_text()
+
+
+def test_the_navigation_link_is_kept_in_the_cache_and_follows_publishing(
+    client, athens, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """With the cache on (a file cache, as between processes), the header's answer is read from it, and the
+    first route page published on the site brings the link, unpublishing the last one takes it away, and so does
+    withdrawing the route (each by the page cache's new generation once the write commits)."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path / "c")}
+    }
+    settings.XENAGOS_PAGE_CACHE_SECONDS = 600
+    client.cookies[settings.SESSION_COOKIE_NAME] = "none"  # never served whole from the page cache: rendered
+
+    def nav_link(language: str = "el"):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/{language}/map/", **HOST)
+        asked = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("SELECT EXISTS (")]
+        soup = BeautifulSoup(response.content, "html.parser")
+        return soup.select_one(f'header nav a[href="/{language}/routes/"]'), len(asked)
+
+    assert nav_link() == (None, 1)  # the demo's walk is withdrawn here: asked once...
+    assert nav_link() == (None, 0)  # ...then read from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        route = make_route(athens, "Περίπατος", english=False)
+    link, asked = nav_link()
+    assert link is not None and asked == 1
+    assert nav_link()[1] == 0
+    assert nav_link("en")[0] is None  # no English page: no English link
+    page = RoutePage.objects.get(route_record=route)
+    with django_capture_on_commit_callbacks(execute=True):
+        page.unpublish()
+    assert nav_link() == (None, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    assert nav_link()[0] is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        route.withdrawn = True
+        route.save()
+    assert nav_link() == (None, 1)

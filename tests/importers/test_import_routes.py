@@ -286,3 +286,14 @@ def test_an_editor_imports_a_gpx_as_routes_through_the_admin(page, live_server, 
     expect(page.locator("[data-importers-done]")).to_be_visible()
     route = Route.objects.get(dataset__slug="routes-of-athens")
     assert route.name_el == "Γύρω από το Σύνταγμα" and route.municipality.code == "9186"
+
+
+def test_a_gpx_files_layer_is_named_in_the_editors_language(dataset):
+    """A GPX file has no layers; the report says what was read of it, in the language of the run."""
+    from django.utils.translation import override
+
+    path = DATA / "Mojstrovka.gpx"
+    with override("el"):
+        assert routes_import(path=path, dataset=dataset, dry_run=True).source["layer"] == "ίχνη και διαδρομές"
+    with override("en"):
+        assert routes_import(path=path, dataset=dataset, dry_run=True).source["layer"] == "tracks and routes"

@@ -6,6 +6,7 @@ from django.urls import translate_url
 from django.utils.translation import get_language
 from wagtail.models import Locale, Page, Site
 
+from content.cache import derived_get_or_set
 from gis.views import routes_listed as gis_routes_listed
 
 register = template.Library()
@@ -46,8 +47,17 @@ def _translated_url(request, page: Page, code: str) -> str | None:
 
 @register.simple_tag(takes_context=True)
 def routes_listed(context: template.Context) -> bool:
-    """Whether this site lists any route in the active language (gis.views.routes_listed)."""
-    return "request" in context and gis_routes_listed(context["request"])
+    """Whether this site lists any route in the active language (gis.views.routes_listed), kept per site and
+    language in the page cache's generation (content.cache.derived_get_or_set): publishing, unpublishing, moving or
+    deleting a page, or withdrawing a route, starts a new generation, so the link is never stale."""
+    request = context.get("request")
+    if request is None:
+        return False
+    site = Site.find_for_request(request)
+    if site is None:
+        return False
+    name = f"routes-listed:{site.pk}:{get_language() or ''}"
+    return bool(derived_get_or_set(name=name, compute=lambda: gis_routes_listed(request)))
 
 
 @register.simple_tag(takes_context=True)
