@@ -520,7 +520,7 @@ class ArchiveCollection(models.Model):
 _GEOMETRY_TYPE = models.Func(models.F("location"), function="GeometryType", output_field=models.CharField())
 
 
-class ArchiveItem(Record):
+class ArchiveItem(Record, ClusterableModel):  # type: ignore[django-manager-missing]  # modelcluster
     """An item of a municipality's digital archive (a photograph, postcard, document, map, recording), described in
     Dublin Core: one identity whatever the language of its values.
 
@@ -568,7 +568,7 @@ class ArchiveValue(models.Model):
     from 0 within the element) and in its language (a BCP 47 tag such as ``el`` or ``en``; "" when not given).
     Facets and the OAI-PMH output read this table."""
 
-    item = models.ForeignKey(ArchiveItem, on_delete=models.CASCADE, related_name="dc_values", db_index=False)
+    item = ParentalKey(ArchiveItem, on_delete=models.CASCADE, related_name="dc_values", db_index=False)
     element = models.CharField(_("element"), max_length=12, choices=DcElement.choices)
     value = models.TextField(_("value"))
     language = models.CharField(_("language"), max_length=35, blank=True)
@@ -578,10 +578,10 @@ class ArchiveValue(models.Model):
         verbose_name = _("Dublin Core value")
         verbose_name_plural = _("Dublin Core values")
         ordering = ["item", "element", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["item", "element", "position"], name="archivevalue_item_element_position")
+        indexes = [
+            models.Index(fields=["item", "element", "position"], name="archivevalue_item_order"),
+            models.Index(fields=["element", "language"], name="archivevalue_element_language"),
         ]
-        indexes = [models.Index(fields=["element", "language"], name="archivevalue_element_language")]
 
     def __str__(self) -> str:
         return f"{self.element}: {self.value[:60]}"

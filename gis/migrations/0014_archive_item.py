@@ -6,6 +6,7 @@ import django.contrib.gis.db.models.fields
 import django.db.models.deletion
 import django.db.models.lookups
 import gis.models
+import modelcluster.fields
 import uuid
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
@@ -92,7 +93,7 @@ class Migration(migrations.Migration):
                 ('value', models.TextField(verbose_name='value')),
                 ('language', models.CharField(blank=True, max_length=35, verbose_name='language')),
                 ('position', models.PositiveSmallIntegerField(default=0)),
-                ('item', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='dc_values', to='xgis.archiveitem')),
+                ('item', modelcluster.fields.ParentalKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='dc_values', to='xgis.archiveitem')),
             ],
             options={
                 'verbose_name': 'Dublin Core value',
@@ -128,9 +129,9 @@ class Migration(migrations.Migration):
             model_name='archivevalue',
             index=models.Index(fields=['element', 'language'], name='archivevalue_element_language'),
         ),
-        migrations.AddConstraint(
+        migrations.AddIndex(
             model_name='archivevalue',
-            constraint=models.UniqueConstraint(fields=('item', 'element', 'position'), name='archivevalue_item_element_position'),
+            index=models.Index(fields=['item', 'element', 'position'], name='archivevalue_item_order'),
         ),
         migrations.RunPython(grant, migrations.RunPython.noop),
     ]
