@@ -520,7 +520,7 @@ class ArchiveCollection(models.Model):
 _GEOMETRY_TYPE = models.Func(models.F("location"), function="GeometryType", output_field=models.CharField())
 
 
-class ArchiveItem(Record, ClusterableModel):  # type: ignore[django-manager-missing]  # modelcluster
+class ArchiveItem(Record, ClusterableModel):
     """An item of a municipality's digital archive (a photograph, postcard, document, map, recording), described in
     Dublin Core: one identity whatever the language of its values.
 
