@@ -6,6 +6,8 @@ items and collections (``archive_items_for_user``, ``archive_collections_for_use
 (403) another municipality's, and the item form offers only the user's municipalities and their places, routes and
 collections (and refuses others if posted)."""
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib.gis import forms as gis_forms
 from django.core.exceptions import PermissionDenied
@@ -68,8 +70,45 @@ class OwnObjectMixin:
         return obj
 
 
-class OwnCollectionMixin(OwnObjectMixin):
-    objects_for_user = staticmethod(archive_collections_for_user)
+ONE_OBJECT_VIEWS = {
+    "edit_view_class": EditView,
+    "copy_view_class": CopyView,
+    "delete_view_class": DeleteView,
+    "history_view_class": HistoryView,
+    "usage_view_class": UsageView,
+    "inspect_view_class": InspectView,
+}
+
+
+def scoped_views(objects_for_user: Callable) -> dict[str, type]:
+    """A snippet viewset's views of one object (refusing another municipality's, OwnObjectMixin) and its chooser
+    (listing and choosing only the user's, ``objects_for_user(user)``), as viewset attributes."""
+    own = {"objects_for_user": staticmethod(objects_for_user)}
+    views: dict[str, type] = {
+        name: type(f"Own{base.__name__}", (OwnObjectMixin, base), own) for name, base in ONE_OBJECT_VIEWS.items()
+    }
+
+    def get_object_list(self):
+        return objects_for_user(self.request.user)
+
+    def get_object(self, pk):
+        return objects_for_user(self.request.user).get(pk=pk)
+
+    def get_objects(self, pks):
+        return objects_for_user(self.request.user).filter(pk__in=pks)
+
+    chooser = {
+        "choose_view_class": type("OwnChooseView", (ChooseView,), {"get_object_list": get_object_list}),
+        "choose_results_view_class": type(
+            "OwnChooseResultsView", (ChooseResultsView,), {"get_object_list": get_object_list}
+        ),
+        "chosen_view_class": type("OwnChosenView", (SnippetChosenView,), {"get_object": get_object}),
+        "chosen_multiple_view_class": type(
+            "OwnChosenMultipleView", (SnippetChosenMultipleView,), {"get_objects": get_objects}
+        ),
+    }
+    views["chooser_viewset_class"] = type("OwnChooserViewSet", (SnippetChooserViewSet,), chooser)
+    return views
 
 
 class ArchiveItemAdminForm(WagtailAdminModelForm):
@@ -142,60 +181,6 @@ class ArchiveItemAdminForm(WagtailAdminModelForm):
         return super().save(commit=commit)
 
 
-class ArchiveItemEditView(OwnObjectMixin, EditView):
-    pass
-
-
-class ArchiveItemCopyView(OwnObjectMixin, CopyView):
-    pass
-
-
-class ArchiveItemDeleteView(OwnObjectMixin, DeleteView):
-    pass
-
-
-class ArchiveItemHistoryView(OwnObjectMixin, HistoryView):
-    pass
-
-
-class ArchiveItemUsageView(OwnObjectMixin, UsageView):
-    pass
-
-
-class ArchiveItemInspectView(OwnObjectMixin, InspectView):
-    pass
-
-
-class ArchiveItemChooseMixin:
-    def get_object_list(self):
-        return archive_items_for_user(self.request.user)
-
-
-class ArchiveItemChooseView(ArchiveItemChooseMixin, ChooseView):
-    pass
-
-
-class ArchiveItemChooseResultsView(ArchiveItemChooseMixin, ChooseResultsView):
-    pass
-
-
-class ArchiveItemChosenView(SnippetChosenView):
-    def get_object(self, pk):
-        return archive_items_for_user(self.request.user).get(pk=pk)
-
-
-class ArchiveItemChosenMultipleView(SnippetChosenMultipleView):
-    def get_objects(self, pks):
-        return archive_items_for_user(self.request.user).filter(pk__in=pks)
-
-
-class ArchiveItemChooserViewSet(SnippetChooserViewSet):
-    choose_view_class = ArchiveItemChooseView
-    choose_results_view_class = ArchiveItemChooseResultsView
-    chosen_view_class = ArchiveItemChosenView
-    chosen_multiple_view_class = ArchiveItemChosenMultipleView
-
-
 class ArchiveItemViewSet(SnippetViewSet):
     """Archive items: one record per item, its Dublin Core values in the order and languages the source gave;
     only the editor's municipalities' items are listed."""
@@ -208,13 +193,6 @@ class ArchiveItemViewSet(SnippetViewSet):
     list_display = ["name_el", "date_text", "dc_type", "municipality", "updated_at"]
     list_filter = ["municipality", "withdrawn", "dc_type"]
     search_fields = ["name_el", "name_en", "source_id", "date_text"]
-    edit_view_class = ArchiveItemEditView
-    copy_view_class = ArchiveItemCopyView
-    delete_view_class = ArchiveItemDeleteView
-    history_view_class = ArchiveItemHistoryView
-    usage_view_class = ArchiveItemUsageView
-    inspect_view_class = ArchiveItemInspectView
-    chooser_viewset_class = ArchiveItemChooserViewSet
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("name_el"), FieldPanel("name_en")], heading=_("Title")),
@@ -252,60 +230,6 @@ class ArchiveCollectionAdminForm(WagtailAdminModelForm):
             self.fields["municipality"].queryset = Municipality.objects.filter(pk__in=allowed)
 
 
-class ArchiveCollectionEditView(OwnCollectionMixin, EditView):
-    pass
-
-
-class ArchiveCollectionCopyView(OwnCollectionMixin, CopyView):
-    pass
-
-
-class ArchiveCollectionDeleteView(OwnCollectionMixin, DeleteView):
-    pass
-
-
-class ArchiveCollectionHistoryView(OwnCollectionMixin, HistoryView):
-    pass
-
-
-class ArchiveCollectionUsageView(OwnCollectionMixin, UsageView):
-    pass
-
-
-class ArchiveCollectionInspectView(OwnCollectionMixin, InspectView):
-    pass
-
-
-class ArchiveCollectionChooseMixin:
-    def get_object_list(self):
-        return archive_collections_for_user(self.request.user)
-
-
-class ArchiveCollectionChooseView(ArchiveCollectionChooseMixin, ChooseView):
-    pass
-
-
-class ArchiveCollectionChooseResultsView(ArchiveCollectionChooseMixin, ChooseResultsView):
-    pass
-
-
-class ArchiveCollectionChosenView(SnippetChosenView):
-    def get_object(self, pk):
-        return archive_collections_for_user(self.request.user).get(pk=pk)
-
-
-class ArchiveCollectionChosenMultipleView(SnippetChosenMultipleView):
-    def get_objects(self, pks):
-        return archive_collections_for_user(self.request.user).filter(pk__in=pks)
-
-
-class ArchiveCollectionChooserViewSet(SnippetChooserViewSet):
-    choose_view_class = ArchiveCollectionChooseView
-    choose_results_view_class = ArchiveCollectionChooseResultsView
-    chosen_view_class = ArchiveCollectionChosenView
-    chosen_multiple_view_class = ArchiveCollectionChosenMultipleView
-
-
 class ArchiveCollectionViewSet(SnippetViewSet):
     """Archive collections (also the OAI-PMH sets): only the editor's municipalities' are listed."""
 
@@ -317,13 +241,6 @@ class ArchiveCollectionViewSet(SnippetViewSet):
     list_display = ["name_el", "slug", "municipality"]
     list_filter = ["municipality"]
     search_fields = ["name_el", "name_en", "slug"]
-    edit_view_class = ArchiveCollectionEditView
-    copy_view_class = ArchiveCollectionCopyView
-    delete_view_class = ArchiveCollectionDeleteView
-    history_view_class = ArchiveCollectionHistoryView
-    usage_view_class = ArchiveCollectionUsageView
-    inspect_view_class = ArchiveCollectionInspectView
-    chooser_viewset_class = ArchiveCollectionChooserViewSet
     edit_handler = ObjectList(
         [
             FieldPanel("municipality"),
@@ -340,5 +257,11 @@ class ArchiveCollectionViewSet(SnippetViewSet):
 
 def archive_admin_register() -> None:
     """Register the archive's admin screens (from GisConfig.ready; once)."""
+    for viewset, objects_for_user in (
+        (ArchiveItemViewSet, archive_items_for_user),
+        (ArchiveCollectionViewSet, archive_collections_for_user),
+    ):
+        for name, view in scoped_views(objects_for_user).items():
+            setattr(viewset, name, view)
     register_snippet(ArchiveItemViewSet)
     register_snippet(ArchiveCollectionViewSet)
