@@ -100,7 +100,7 @@ def test_the_form_offers_and_accepts_only_the_editors_municipality(athens_editor
 
 def test_a_line_is_not_a_location(athens_editor, athens):
     response = athens_editor.post(f"{ITEMS}add/", item_form(municipality=athens, location="LINESTRING(23 37, 24 38)"))
-    assert response.status_code == 200 and "point or an area" in response.content.decode()
+    assert response.status_code == 200 and "πρέπει να είναι σημείο ή περιοχή" in response.content.decode()  # in Greek
     assert not ArchiveItem.objects.filter(name_el="Η πλατεία Συντάγματος το 1920").exists()
 
 
