@@ -96,6 +96,9 @@ def _group_with_page_permissions(name: str, pages: list[Page], codenames: list[s
     # (gis.wagtail_hooks); migration xgis 0011 gave groups made before routes existed the same route rights
     group.permissions.add(*_permissions("xgis", ["add_place", "change_place", "view_place"]))
     group.permissions.add(*_permissions("xgis", ["add_route", "change_route", "view_route"]))
+    # archive items and collections (gis.archive_admin; migration xgis 0014 for groups made before them)
+    archive = [f"{a}_{m}" for m in ("archiveitem", "archivecollection") for a in ("add", "change", "delete", "view")]
+    group.permissions.add(*_permissions("xgis", archive))
     for page in pages:
         for permission in _permissions("wagtailcore", codenames):
             GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)

@@ -17,6 +17,7 @@ class GisConfig(AppConfig):
         from .api.areas import AREAS
         from .api.kinds import kind_register
         from .api.routes import ROUTES
+        from .archive_admin import archive_admin_register
         from .areas import MAP_LAYER_ORDER, areas_map_layer
         from .layers import map_layer_register
         from .route_map import MAP_LAYER_ORDER as ROUTES_LAYER_ORDER
@@ -24,6 +25,7 @@ class GisConfig(AppConfig):
 
         post_migrate.connect(_seed_vocabularies, sender=self)
         post_migrate.connect(_cache_triggers, sender=self)
+        archive_admin_register()
         kind_register(AREAS)
         kind_register(ROUTES)
         map_layer_register(key="gis.areas", provider=areas_map_layer, order=MAP_LAYER_ORDER)

@@ -9,6 +9,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import RegexValidator
 from django.db.models import Case, Value, When
+from django.db.models.lookups import In
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -120,9 +121,9 @@ class RecordQuerySet(models.QuerySet):
 
 
 class Record(models.Model):
-    """What every kind of record has (places, routes; style.md "Adding a kind of record"): one identity whatever
-    the language of its pages, the municipality whose editors keep it, its names as delivered, physical access,
-    the source key and provenance, and ``withdrawn`` when the latest import no longer has it."""
+    """What every kind of record has (places, routes, archive items; style.md "Adding a kind of record"): one
+    identity whatever the language of its pages, the municipality whose editors keep it, its names as delivered, the
+    source key and provenance, and ``withdrawn`` when the latest import no longer has it."""
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # The municipality whose editors keep the record (its pages are in that municipality's tree).
@@ -137,7 +138,6 @@ class Record(models.Model):
     )
     name_el = models.CharField(_("name (Greek)"), max_length=300)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
-    step_free = models.CharField(_("physical access"), max_length=8, choices=StepFree.choices, blank=True)
     dataset = models.ForeignKey(  # indexed by <kind>_unique_source_key (dataset, source_id)
         Dataset, verbose_name=_("dataset"), on_delete=models.PROTECT, null=True, blank=True, db_index=False
     )
@@ -180,6 +180,7 @@ class Place(RevisionMixin, Record):  # type: ignore[django-manager-missing]  # `
     """
 
     location = models.PointField(_("location"), srid=WGS84)
+    step_free = models.CharField(_("physical access"), max_length=8, choices=StepFree.choices, blank=True)
     footprint = models.MultiPolygonField(_("footprint"), srid=WGS84, null=True, blank=True)
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -370,6 +371,7 @@ class Route(RevisionMixin, Record, ClusterableModel):  # type: ignore[django-man
     theme = models.ForeignKey(
         Theme, verbose_name=_("theme"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    step_free = models.CharField(_("physical access"), max_length=8, choices=StepFree.choices, blank=True)
     mode = models.CharField(_("travelled"), max_length=8, choices=RouteMode.choices, default=RouteMode.WALK)
     circular = models.BooleanField(_("circular"), default=False, help_text=_("ends where it starts"))
     difficulty = models.CharField(
@@ -427,3 +429,159 @@ class RouteStop(Orderable):
     @property
     def note(self) -> str:
         return localized({"el": self.note_el, "en": self.note_en})
+
+
+class DcElement(models.TextChoices):
+    """The fifteen elements of Dublin Core (http://purl.org/dc/elements/1.1/)."""
+
+    TITLE = "title", _("title")
+    CREATOR = "creator", _("creator")
+    SUBJECT = "subject", _("subject")
+    DESCRIPTION = "description", _("description")
+    PUBLISHER = "publisher", _("publisher")
+    CONTRIBUTOR = "contributor", _("contributor")
+    DATE = "date", _("date")
+    TYPE = "type", _("type")
+    FORMAT = "format", _("format")
+    IDENTIFIER = "identifier", _("identifier")
+    SOURCE = "source", _("source")
+    LANGUAGE = "language", _("language")
+    RELATION = "relation", _("relation")
+    COVERAGE = "coverage", _("coverage")
+    RIGHTS = "rights", _("rights")
+
+
+class DcmiType(models.TextChoices):
+    """The DCMI Type vocabulary (gis.vocabularies.DCMI_TYPES)."""
+
+    COLLECTION = "Collection", _("collection")
+    DATASET = "Dataset", _("dataset")
+    EVENT = "Event", _("event")
+    IMAGE = "Image", _("image")
+    INTERACTIVE_RESOURCE = "InteractiveResource", _("interactive resource")
+    MOVING_IMAGE = "MovingImage", _("moving image")
+    PHYSICAL_OBJECT = "PhysicalObject", _("physical object")
+    SERVICE = "Service", _("service")
+    SOFTWARE = "Software", _("software")
+    SOUND = "Sound", _("sound")
+    STILL_IMAGE = "StillImage", _("still image")
+    TEXT = "Text", _("text")
+
+
+def rights_validate(value: str) -> None:
+    """A rights URI must be one of gis.vocabularies.RIGHTS (Creative Commons, RightsStatements.org)."""
+    from django.core.exceptions import ValidationError
+
+    from .archive import rights_resolve
+
+    rights = rights_resolve(value)
+    if rights is None or rights.uri != value:
+        raise ValidationError(
+            _("%(value)s is not a Creative Commons or RightsStatements.org URI"), params={"value": value}
+        )
+
+
+class ArchiveCollection(models.Model):
+    """A collection or series of a municipality's archive (postcards, the photographer X's plates...); also the
+    OAI-PMH set its items are harvested by (``set_spec``: ``<municipality slug>:<slug>``)."""
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="archive_collections"
+    )
+    slug = models.SlugField(_("slug"), help_text=_("stable identifier used in URLs and as the OAI-PMH set"))
+    name_el = models.CharField(_("name (Greek)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    description_el = models.TextField(_("description (Greek)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+
+    class Meta:
+        verbose_name = _("archive collection")
+        verbose_name_plural = _("archive collections")
+        ordering = ["name_el"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "slug"], name="archivecollection_municipality_slug")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The name in the active language, by its name order (gis.languages)."""
+        return localized({"el": self.name_el, "en": self.name_en})
+
+    @property
+    def set_spec(self) -> str:
+        """The OAI-PMH setSpec: the municipality's slug, a colon, the collection's slug."""
+        return f"{self.municipality.slug}:{self.slug}"
+
+
+# PostGIS' GeometryType(): POINT, POLYGON, MULTIPOLYGON...
+_GEOMETRY_TYPE = models.Func(models.F("location"), function="GeometryType", output_field=models.CharField())
+
+
+class ArchiveItem(Record, ClusterableModel):
+    """An item of a municipality's digital archive (a photograph, postcard, document, map, recording), described in
+    Dublin Core: one identity whatever the language of its values.
+
+    The values of the fifteen elements are rows of ``ArchiveValue`` (repeatable, each with its language when the
+    source gives one); the title is also in ``name_el``/``name_en`` for lists and search, the date also as a
+    sortable interval of days (``date_from``–``date_to``, gis.archive_dates; none when the text is not understood),
+    the type as a DCMI Type term, the rights as a URI of gis.vocabularies.RIGHTS. An item may be located (a point or
+    an area, EPSG:4326) and linked to places and routes of its own municipality. ``harvested_at`` is the source's
+    datestamp of the record (OAI-PMH header), when it came from a harvest."""
+
+    date_text = models.CharField(_("date (as written)"), max_length=200, blank=True)
+    date_from = models.DateField(_("date from"), null=True, blank=True)
+    date_to = models.DateField(_("date to"), null=True, blank=True)
+    dc_type = models.CharField(_("type (DCMI)"), max_length=20, choices=DcmiType.choices, blank=True)
+    rights = models.CharField(_("rights (URI)"), max_length=200, blank=True, validators=[rights_validate])
+    location = models.GeometryField(_("location (point or area)"), srid=WGS84, null=True, blank=True)
+    places = models.ManyToManyField(Place, verbose_name=_("places"), blank=True, related_name="archive_items")
+    routes = models.ManyToManyField(Route, verbose_name=_("routes"), blank=True, related_name="archive_items")
+    collections = models.ManyToManyField(
+        ArchiveCollection, verbose_name=_("collections"), blank=True, related_name="items"
+    )
+    harvested_at = models.DateTimeField(_("source datestamp"), null=True, blank=True)
+
+    class Meta(Record.Meta):
+        verbose_name = _("archive item")
+        verbose_name_plural = _("archive items")
+        indexes = [*Record.Meta.indexes, models.Index(fields=["date_from", "date_to"], name="archiveitem_dates")]
+        constraints = [
+            *Record.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(date_from__isnull=True, date_to__isnull=True)
+                | models.Q(date_from__isnull=False, date_to__gte=models.F("date_from")),
+                name="archiveitem_date_interval",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(location__isnull=True)
+                | models.Q(In(_GEOMETRY_TYPE, ["POINT", "POLYGON", "MULTIPOLYGON"])),
+                name="archiveitem_location_point_or_area",
+            ),
+        ]
+
+
+class ArchiveValue(models.Model):
+    """One value of one Dublin Core element of an archive item, in the order the source gives them (``position``,
+    from 0 within the element) and in its language (a BCP 47 tag such as ``el`` or ``en``; "" when not given).
+    Facets and the OAI-PMH output read this table."""
+
+    item = ParentalKey(ArchiveItem, on_delete=models.CASCADE, related_name="dc_values", db_index=False)
+    element = models.CharField(_("element"), max_length=12, choices=DcElement.choices)
+    value = models.TextField(_("value"))
+    language = models.CharField(_("language"), max_length=35, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Dublin Core value")
+        verbose_name_plural = _("Dublin Core values")
+        ordering = ["item", "element", "position"]
+        indexes = [
+            models.Index(fields=["item", "element", "position"], name="archivevalue_item_order"),
+            models.Index(fields=["element", "language"], name="archivevalue_element_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.element}: {self.value[:60]}"

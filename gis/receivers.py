@@ -27,3 +27,32 @@ def route_saved(sender, instance: Route, raw: bool = False, update_fields=None, 
     the measures themselves (gis.routes) do not ask again."""
     if not raw and (update_fields is None or PROFILE_INPUTS & set(update_fields)):
         route_profile_schedule(route_id=instance.pk)
+
+
+def _archive_links_guard(sender, instance, action: str, reverse: bool, model, pk_set, **kwargs) -> None:
+    """Before places or routes are linked to an archive item (from either side), refuse those of another
+    municipality: the last guard behind the admin's choosers and the importers."""
+    from .archive_services import archive_links_check
+    from .models import ArchiveItem
+
+    if action != "pre_add" or not pk_set:
+        return
+    if reverse:  # place.archive_items.add(item): each item must be of the place's (route's) municipality
+        places, routes = ([instance], []) if isinstance(instance, Place) else ([], [instance])
+        for item in ArchiveItem.objects.filter(pk__in=pk_set):
+            archive_links_check(item=item, places=places, routes=routes)
+        return
+    records = list(model.objects.filter(pk__in=pk_set))
+    archive_links_check(item=instance, places=records)
+
+
+def _connect_archive_guards() -> None:
+    from django.db.models.signals import m2m_changed
+
+    from .models import ArchiveItem
+
+    m2m_changed.connect(_archive_links_guard, sender=ArchiveItem.places.through, dispatch_uid="archive_places")
+    m2m_changed.connect(_archive_links_guard, sender=ArchiveItem.routes.through, dispatch_uid="archive_routes")
+
+
+_connect_archive_guards()

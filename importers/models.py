@@ -45,6 +45,7 @@ class ImportRun(models.Model):
         AREAS = "areas", _("protected areas")
         BOUNDARIES = "boundaries", _("municipality boundaries")
         ROUTES = "routes", pgettext_lazy("import target", "routes")
+        ARCHIVE = "archive", _("archive items")
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PLACES)

@@ -140,6 +140,26 @@ def _routes_mapping(*, run: ImportRun, info: dict, data: Any) -> tuple[MappingFo
     return form, {}
 
 
+def _archive(job: ImportJob, *, dry_run: bool) -> "ImportReport":
+    from .archive import archive_import
+    from .readers.archive_csv import CsvMapping
+
+    options = job.mapping or {}
+    csv = options.get("csv")
+    return archive_import(
+        path=job.path,
+        dataset=job.dataset,
+        municipality=job.municipality,
+        format=options.get("format", ""),
+        mapping=CsvMapping.from_dict(csv, shown=job.display_name) if csv else None,
+        user=job.user,
+        dry_run=dry_run,
+        progress=job.progress,
+        display_name=job.display_name,
+        run=job.run,
+    )
+
+
 REJECTED = ReportRow("rejected", _("Rejected features"))
 PLACES = Target(
     key=ImportRun.Kind.PLACES,
@@ -209,8 +229,24 @@ ROUTES = Target(
     ),
 )
 
+ARCHIVE = Target(
+    key=ImportRun.Kind.ARCHIVE,
+    label=_("archive items"),
+    reader=ReaderOptions(),
+    admin_refusal=_("archive items are imported from the command line for now (manage.py import_archive)"),
+    plan=partial(_archive, dry_run=True),
+    apply=partial(_archive, dry_run=False),
+    report_rows=(
+        ReportRow("create", _("New archive items")),
+        ReportRow("update", _("Updated archive items")),
+        ReportRow("unchanged", _("Unchanged archive items")),
+        ReportRow("withdraw", _("Withdrawn archive items (hidden, not deleted)")),
+        ReportRow("rejected", _("Rejected records")),
+    ),
+)
+
 
 def targets_register() -> None:
-    """Register places (the admin's default), protected areas, municipality boundaries and routes."""
-    for target in (PLACES, AREAS, BOUNDARIES, ROUTES):
+    """Register places (the admin's default), protected areas, municipality boundaries, routes and archive items."""
+    for target in (PLACES, AREAS, BOUNDARIES, ROUTES, ARCHIVE):
         target_register(target)

@@ -21,8 +21,11 @@ from wagtail.models import Locale
 
 from content.models import PlaceIndexPage, PlacePage
 from content.services import HomeTexts, ascii_slug, municipality_site_ensure
+from gis.archive_services import archive_item_values_set
 from gis.models import (
     WGS84,
+    ArchiveCollection,
+    ArchiveItem,
     Category,
     Dataset,
     Municipality,
@@ -253,3 +256,49 @@ class RouteFactory(DjangoModelFactory):
             for order, item in enumerate(extracted):
                 place, note = item if isinstance(item, tuple) else (item, "")
                 RouteStop.objects.create(route=obj, place=place, sort_order=order, note_el=note)
+
+
+class ArchiveCollectionFactory(DjangoModelFactory):
+    """A collection of a municipality's archive (default: the demo's Athens)."""
+
+    class Meta:
+        model = ArchiveCollection
+
+    municipality = factory.LazyFunction(lambda: Municipality.objects.get(code="9186"))
+    slug = factory.Sequence(lambda n: f"test-collection-{n}")
+    name_el = factory.Sequence(lambda n: f"Δοκιμαστική συλλογή {n}")
+
+
+class ArchiveItemFactory(DjangoModelFactory):
+    """An archive item of a municipality (default: the demo's Athens) from a source, with no location. ``dc=[(element,
+    value, language), ...]`` gives its Dublin Core values (its names, date, type and rights then follow from them,
+    as an import writes them); ``places=[...]``, ``routes=[...]``, ``collections=[...]`` link it."""
+
+    class Meta:
+        model = ArchiveItem
+        skip_postgeneration_save = True
+
+    municipality = factory.LazyFunction(lambda: Municipality.objects.get(code="9186"))
+    name_el = factory.Sequence(lambda n: f"Δοκιμαστικό τεκμήριο {n}")
+    dataset = factory.SubFactory(DatasetFactory)
+    source_id = factory.Sequence(lambda n: f"test-item-{n}")
+
+    @factory.post_generation
+    def dc(obj: ArchiveItem, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted:
+            archive_item_values_set(item=obj, values=extracted)
+
+    @factory.post_generation
+    def places(obj: ArchiveItem, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted:
+            obj.places.set(extracted)
+
+    @factory.post_generation
+    def routes(obj: ArchiveItem, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted:
+            obj.routes.set(extracted)
+
+    @factory.post_generation
+    def collections(obj: ArchiveItem, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted:
+            obj.collections.set(extracted)

@@ -32,7 +32,7 @@ from wagtail.models import Collection, Page, UploadedFile
 from wagtail_localize.models import OverridableSegment, StringSegment, Translation, TranslationSource
 
 from content.models import PlacePage
-from gis.models import Category, Dataset, Period, Place, Route, Theme
+from gis.models import ArchiveCollection, ArchiveItem, Category, Dataset, Period, Place, Route, Theme
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +71,34 @@ def place(level: str, **kwargs) -> Rule:
 
 def route(level: str, **kwargs) -> Rule:
     return Rule(level, obj="route", **kwargs)
+
+
+def archive_item(level: str, **kwargs) -> Rule:
+    return Rule(level, obj="archiveitem", **kwargs)
+
+
+def archive_collection(level: str, **kwargs) -> Rule:
+    return Rule(level, obj="archivecollection", **kwargs)
+
+
+def _archive_rules(model: str, rule) -> dict[str, Rule]:  # noqa: ANN001 (archive_item or archive_collection)
+    """An archive viewset (gis.archive_admin): its editors' municipality decides every view and chooser."""
+    return {
+        f"wagtailsnippets_xgis_{model}:list": Rule(STAFF),
+        f"wagtailsnippets_xgis_{model}:list_results": Rule(STAFF),
+        f"wagtailsnippets_xgis_{model}:add": Rule(STAFF),
+        **{
+            f"wagtailsnippets_xgis_{model}:{name}": rule(EDIT)
+            for name in ("edit", "delete", "usage", "history", "history_results", "copy")
+        },
+        f"wagtailsnippetchoosers_xgis_{model}:choose": Rule(STAFF),
+        f"wagtailsnippetchoosers_xgis_{model}:choose_results": Rule(STAFF),
+        f"wagtailsnippetchoosers_xgis_{model}:chosen": rule(EDIT),
+        f"wagtailsnippetchoosers_xgis_{model}:chosen_multiple": rule(
+            STAFF, query=f"?id={{{model}}}"
+        ),  # empty if not own
+        f"wagtailsnippetchoosers_xgis_{model}:create": Rule(STAFF, skip=f"the {model} chooser has no create form"),
+    }
 
 
 SU_MODEL_VIEWS = ["index", "index_results", "add", "edit", "delete", "history", "history_results", "usage", "copy"]
@@ -383,6 +411,9 @@ RULES: dict[str, Rule] = {
     "wagtailsnippetchoosers_xgis_route:chosen": route(EDIT),
     "wagtailsnippetchoosers_xgis_route:chosen_multiple": route(STAFF, query="?id={route}"),  # empty if not own
     "wagtailsnippetchoosers_xgis_route:create": Rule(STAFF, skip="the route chooser has no create form"),
+    # the archive (gis.archive_admin): items and collections of one municipality
+    **_archive_rules("archiveitem", archive_item),
+    **_archive_rules("archivecollection", archive_collection),
     # shared vocabularies: categories and periods are one list for all municipalities, edited by superusers;
     # editors choose from them (the chooser), which is why choosing is open to every admin user
     **{
@@ -513,6 +544,12 @@ def _side(code: str, hostname: str, user) -> Side:
     route.save()  # a cluster's children are written with their parent
     route.save_revision(user=user)
     route.save_revision(user=user)
+    archive_collection = ArchiveCollection.objects.create(
+        municipality=place.municipality, slug=f"iso-{name}", name_el=f"iso-{name}-archive-collection"
+    )
+    archive_item = ArchiveItem.objects.create(name_el=f"iso-{name}-archive-item", municipality=place.municipality)
+    archive_item.places.add(place)
+    archive_item.collections.add(archive_collection)
     log(instance=place, action="wagtail.edit", user=user)  # for the site history report
     log(instance=image, action="wagtail.edit", user=user)
     markers = [
@@ -521,6 +558,8 @@ def _side(code: str, hostname: str, user) -> Side:
         translated.title,
         place.name_el,
         route.name_el,
+        archive_item.name_el,
+        archive_collection.name_el,
         image.title,
         document.title,
         run.file_name,
@@ -564,6 +603,8 @@ def _side(code: str, hostname: str, user) -> Side:
         "place": place.pk,
         "place_revision": place.latest_revision_id,
         "route": route.pk,
+        "archiveitem": archive_item.pk,
+        "archivecollection": archive_collection.pk,
         "municipality": place.municipality_id,
         "route_revision": route.latest_revision_id,
         "image_id": image.pk,
@@ -705,7 +746,10 @@ def url_for(route: str, rule: Rule, side: Side, shared: dict) -> str:
         url = re.sub(rf"<(?:\w+:)?{name}>|\(\?P<{name}>[^)]*\)", str(value), url, count=1)
     url = url.replace("\\.", ".")
     query = rule.query.format(
-        **{key: side.values.get(key, "") for key in ("page", "image", "document", "place", "route")}
+        **{
+            key: side.values.get(key, "")
+            for key in ("page", "image", "document", "place", "route", "archiveitem", "archivecollection")
+        }
     )
     return url + query
 

@@ -1,0 +1,267 @@
+"""Admin screens of the archive: items (Dublin Core values, links to places and routes, collections) and
+collections, for the editors of each municipality (registered from GisConfig.ready).
+
+Every view and chooser decides by the municipality: the lists and choosers show only the user's municipalities'
+items and collections (``archive_items_for_user``, ``archive_collections_for_user``), a view of one object refuses
+(403) another municipality's, and the item form offers only the user's municipalities and their places, routes and
+collections (and refuses others if posted)."""
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib.gis import forms as gis_forms
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
+from wagtail.snippets.views.snippets import (
+    CopyView,
+    DeleteView,
+    EditView,
+    HistoryView,
+    InspectView,
+    SnippetViewSet,
+    UsageView,
+)
+
+from .archive_dates import date_interval
+from .models import WGS84, ArchiveCollection, ArchiveItem, Municipality, Place, Route
+from .services import municipalities_editable_by
+from .vocabularies import RIGHTS
+
+
+def _municipalities(user) -> list[int] | None:
+    """The ids of the municipalities ``user`` edits; None for a superuser (all)."""
+    return None if user.is_superuser else [m.pk for m in municipalities_editable_by(user)]
+
+
+def archive_items_for_user(user):
+    """The archive items a user may see and edit in the admin: those of the municipalities they edit."""
+    queryset = ArchiveItem.objects.select_related("municipality")
+    allowed = _municipalities(user)
+    return queryset if allowed is None else queryset.filter(municipality_id__in=allowed)
+
+
+def archive_collections_for_user(user):
+    """The archive collections a user may see and edit in the admin: those of the municipalities they edit."""
+    queryset = ArchiveCollection.objects.select_related("municipality")
+    allowed = _municipalities(user)
+    return queryset if allowed is None else queryset.filter(municipality_id__in=allowed)
+
+
+class OwnObjectMixin:
+    """Views of one object (edit, copy, delete, history, usage, inspect): 403 unless it is one of the user's
+    municipalities' (``objects_for_user``), as gis.wagtail_hooks.OwnRecordMixin does for places and routes."""
+
+    objects_for_user = staticmethod(archive_items_for_user)
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        if not self.objects_for_user(self.request.user).filter(pk=obj.pk).exists():
+            raise PermissionDenied
+        return obj
+
+
+ONE_OBJECT_VIEWS = {
+    "edit_view_class": EditView,
+    "copy_view_class": CopyView,
+    "delete_view_class": DeleteView,
+    "history_view_class": HistoryView,
+    "usage_view_class": UsageView,
+    "inspect_view_class": InspectView,
+}
+
+
+def scoped_views(objects_for_user: Callable) -> dict[str, type]:
+    """A snippet viewset's views of one object (refusing another municipality's, OwnObjectMixin) and its chooser
+    (listing and choosing only the user's, ``objects_for_user(user)``), as viewset attributes."""
+    own = {"objects_for_user": staticmethod(objects_for_user)}
+    views: dict[str, type] = {
+        name: type(f"Own{base.__name__}", (OwnObjectMixin, base), own) for name, base in ONE_OBJECT_VIEWS.items()
+    }
+
+    def get_object_list(self):
+        return objects_for_user(self.request.user)
+
+    def get_object(self, pk):
+        return objects_for_user(self.request.user).get(pk=pk)
+
+    def get_objects(self, pks):
+        return objects_for_user(self.request.user).filter(pk__in=pks)
+
+    chooser = {
+        "choose_view_class": type("OwnChooseView", (ChooseView,), {"get_object_list": get_object_list}),
+        "choose_results_view_class": type(
+            "OwnChooseResultsView", (ChooseResultsView,), {"get_object_list": get_object_list}
+        ),
+        "chosen_view_class": type("OwnChosenView", (SnippetChosenView,), {"get_object": get_object}),
+        "chosen_multiple_view_class": type(
+            "OwnChosenMultipleView", (SnippetChosenMultipleView,), {"get_objects": get_objects}
+        ),
+    }
+    views["chooser_viewset_class"] = type("OwnChooserViewSet", (SnippetChooserViewSet,), chooser)
+    return views
+
+
+class ArchiveItemAdminForm(WagtailAdminModelForm):
+    """The item form: the municipality among the editor's, places, routes and collections only of those, rights from
+    the vocabulary, the location as GeoJSON or WKT (EPSG:4326, a point or an area), the date interval from the
+    date as written."""
+
+    rights = forms.ChoiceField(label=_("Rights"), required=False)
+    location = gis_forms.GeometryField(
+        label=_("Location (point or area)"),
+        srid=WGS84,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("GeoJSON or WKT in WGS 84 (longitude, latitude), e.g. POINT(23.7348 37.9755)"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self, "for_user", None)
+        allowed = _municipalities(user) if user is not None else []
+        self.fields["rights"].choices = [("", "---------"), *[(uri, f"{short} ({uri})") for uri, short, _n in RIGHTS]]
+        fields = {"municipality": Municipality.objects, "places": Place.objects, "routes": Route.objects}
+        fields["collections"] = ArchiveCollection.objects
+        for name, manager in fields.items():
+            if name not in self.fields:
+                continue
+            queryset = manager.all() if name == "municipality" else manager.filter(municipality__isnull=False)
+            if allowed is not None:
+                queryset = (
+                    queryset.filter(pk__in=allowed)
+                    if name == "municipality"
+                    else queryset.filter(municipality_id__in=allowed)
+                )
+            self.fields[name].queryset = queryset.order_by("pk")
+        if allowed is not None and "municipality" in self.fields:
+            self.fields["municipality"].required = True
+
+    def clean_location(self):
+        location = self.cleaned_data.get("location")
+        if location is not None and location.geom_type not in ("Point", "Polygon", "MultiPolygon"):
+            raise forms.ValidationError(
+                _("The location must be a point or an area, not a %(type)s."), params={"type": location.geom_type}
+            )
+        return location
+
+    def clean(self):
+        cleaned = super().clean()
+        municipality = cleaned.get("municipality")
+        for name in ("places", "routes", "collections"):
+            foreign = [
+                str(o) for o in cleaned.get(name) or [] if o.municipality_id != getattr(municipality, "pk", None)
+            ]
+            if foreign:
+                self.add_error(
+                    name, _("Only those of the item's municipality: not %(names)s.") % {"names": ", ".join(foreign)}
+                )
+        interval = date_interval(cleaned.get("date_text") or "")  # the interval follows the text as written
+        self.instance.date_from = interval.start if interval else None
+        self.instance.date_to = interval.end if interval else None
+        return cleaned
+
+    def save(self, commit=True):
+        """Number the values of each element in the order the form shows them (``position``, from 0)."""
+        positions: dict[str, int] = {}
+        for form in self.formsets["dc_values"].forms:
+            data = getattr(form, "cleaned_data", None)
+            if data and not data.get("DELETE") and data.get("element"):
+                form.instance.position = positions.get(data["element"], 0)
+                positions[data["element"]] = form.instance.position + 1
+        return super().save(commit=commit)
+
+
+class ArchiveItemViewSet(SnippetViewSet):
+    """Archive items: one record per item, its Dublin Core values in the order and languages the source gave;
+    only the editor's municipalities' items are listed."""
+
+    model = ArchiveItem
+    icon = "doc-full"
+    menu_label = _("Archive")
+    menu_order = 152
+    add_to_admin_menu = True
+    list_display = ["name_el", "date_text", "dc_type", "municipality", "updated_at"]
+    list_filter = ["municipality", "withdrawn", "dc_type"]
+    search_fields = ["name_el", "name_en", "source_id", "date_text"]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("name_el"), FieldPanel("name_en")], heading=_("Title")),
+            FieldPanel("municipality"),
+            InlinePanel(
+                "dc_values",
+                heading=_("Dublin Core"),
+                label=_("value"),
+                panels=[FieldRowPanel([FieldPanel("element"), FieldPanel("language")]), FieldPanel("value")],
+            ),
+            MultiFieldPanel(
+                [FieldPanel("date_text"), FieldPanel("dc_type"), FieldPanel("rights")], heading=_("Date, type, rights")
+            ),
+            FieldPanel("location"),
+            MultiFieldPanel(
+                [FieldPanel("places"), FieldPanel("routes"), FieldPanel("collections")], heading=_("Links")
+            ),
+            FieldPanel("withdrawn"),
+        ],
+        base_form_class=ArchiveItemAdminForm,
+    )
+
+    def get_queryset(self, request):
+        return archive_items_for_user(request.user)
+
+
+class ArchiveCollectionAdminForm(WagtailAdminModelForm):
+    """The collection form: the municipality among the editor's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self, "for_user", None)
+        allowed = _municipalities(user) if user is not None else []
+        if "municipality" in self.fields and allowed is not None:
+            self.fields["municipality"].queryset = Municipality.objects.filter(pk__in=allowed)
+
+
+class ArchiveCollectionViewSet(SnippetViewSet):
+    """Archive collections (also the OAI-PMH sets): only the editor's municipalities' are listed."""
+
+    model = ArchiveCollection
+    icon = "folder-open-inverse"
+    menu_label = _("Archive collections")
+    menu_order = 153
+    add_to_admin_menu = True
+    list_display = ["name_el", "slug", "municipality"]
+    list_filter = ["municipality"]
+    search_fields = ["name_el", "name_en", "slug"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("municipality"),
+            FieldRowPanel([FieldPanel("name_el"), FieldPanel("name_en")], heading=_("Name")),
+            FieldPanel("slug"),
+            FieldRowPanel([FieldPanel("description_el"), FieldPanel("description_en")], heading=_("Description")),
+        ],
+        base_form_class=ArchiveCollectionAdminForm,
+    )
+
+    def get_queryset(self, request):
+        return archive_collections_for_user(request.user)
+
+
+def archive_admin_register() -> None:
+    """Register the archive's admin screens (from GisConfig.ready; once)."""
+    for viewset, objects_for_user in (
+        (ArchiveItemViewSet, archive_items_for_user),
+        (ArchiveCollectionViewSet, archive_collections_for_user),
+    ):
+        for name, view in scoped_views(objects_for_user).items():
+            setattr(viewset, name, view)
+    register_snippet(ArchiveItemViewSet)
+    register_snippet(ArchiveCollectionViewSet)

@@ -1,0 +1,259 @@
+"""Load archive items (gis.ArchiveItem) from CSV (with a mapping), Dublin Core XML (``oai_dc`` records, an OAI-PMH
+response, a zip of them) or EDM RDF/XML (a file or a zip), keyed on (dataset, source id): all or nothing, with a dry
+run, progress and history, the same way places and routes are loaded.
+
+Every record is checked before anything is written: an empty or repeated id or a record without a title is
+rejected (reported); a rights value outside the vocabulary (gis.vocabularies.RIGHTS) or a CSV date that is not a
+date makes the whole import fail with a message naming the file and the record, and nothing is written. A
+re-import of an unchanged file writes nothing: an item is written only when its values, names, date, type, rights,
+datestamp or withdrawal differ. Items of the dataset that the file no longer has, and OAI-PMH records marked
+deleted, are withdrawn (never deleted). Items go into one municipality (the import's).
+"""
+
+import time
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from gis.archive_services import dc_derived, dc_rights_unknown, dc_values_rows
+from gis.models import ArchiveItem, ArchiveValue, Dataset, Municipality
+
+from .errors import ImporterError
+from .history import import_run_record
+from .models import ImportRun
+from .readers.archive_csv import CsvMapping, CsvSource
+from .readers.dc import ArchiveRecord, XmlSource
+from .report import ImportReport
+from .services import import_scope
+from .targets import Progress
+
+FORMATS = ("csv", "dc", "edm")
+SOURCE_ID_LENGTH = 200
+BATCH = 1000
+DERIVED = ("name_el", "name_en", "date_text", "date_from", "date_to", "dc_type", "rights")
+
+
+class ArchiveInputError(ImporterError):
+    """Values that cannot be imported (unknown rights, a bad date): the import fails and writes nothing."""
+
+
+def _datestamp(text: str):
+    """An OAI-PMH datestamp (day or second granularity, UTC) as an aware datetime, or None."""
+    if not text:
+        return None
+    value = parse_datetime(text)
+    if value is None and (day := parse_date(text)) is not None:
+        value = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
+def _records(path: Path, *, shown: str, format: str, mapping: CsvMapping | None, report: ImportReport):
+    """The records of the file as a list, and the reader (for its problems)."""
+    if format == "csv" or (not format and path.suffix.lower() == ".csv"):
+        if mapping is None:
+            raise ImporterError(_("a CSV file needs a mapping (its id column and Dublin Core columns)"), path=shown)
+        source = CsvSource(path, shown, mapping)
+        records = list(source.records())
+        report.unit = "row"
+        report.source = {"format": "CSV", "rows": source.rows, "records": len(records)}
+        for row, field, message in source.problems:
+            if field != mapping.id:
+                raise ArchiveInputError(message, path=shown, row=row, field=field)
+            report.reject(feature=row, field=field, reason=message)
+        return records
+    xml = XmlSource(path, shown)
+    records = list(xml.records())
+    report.source = {"format": "XML", "documents": xml.documents, "records": len(records)}
+    for member, reason in xml.broken:
+        report.reject(feature=0, field=member, reason=reason)
+    return records
+
+
+def _where(record: ArchiveRecord, shown: str) -> str:
+    return f"{shown}/{record.member}" if record.member else shown
+
+
+def _checked(records: Iterable[ArchiveRecord], *, shown: str, report: ImportReport) -> list[ArchiveRecord]:
+    """The records that can be written; rejections reported; unknown rights raise ArchiveInputError."""
+    kept, seen = [], set()
+    for record in records:
+        reason = ""
+        if not record.source_id:
+            reason = _("empty id")
+        elif len(record.source_id) > SOURCE_ID_LENGTH:
+            reason = _("the id is longer than %(n)s characters") % {"n": SOURCE_ID_LENGTH}
+        elif record.source_id in seen:
+            reason = _("the id is used twice")
+        elif not record.deleted and not any(element == "title" for element, _v, _l in record.values):
+            reason = _("no title")
+        if reason:
+            report.reject(feature=record.number, field="", reason=reason, source_id=record.source_id[:50])
+            continue
+        unknown = dc_rights_unknown(record.values)
+        if unknown:
+            message = _(
+                "record %(id)s: unknown rights '%(rights)s' (use a Creative Commons or RightsStatements.org "
+                "URI or name, e.g. CC BY 4.0)"
+            ) % {"id": record.source_id, "rights": unknown[0][:200]}
+            raise ArchiveInputError(message, path=_where(record, shown), feature=record.number, field="rights")
+        seen.add(record.source_id)
+        kept.append(record)
+    return kept
+
+
+def _wanted(record: ArchiveRecord, municipality: Municipality) -> dict:
+    return {
+        **dc_derived(record.values),
+        "municipality_id": municipality.pk,
+        "harvested_at": _datestamp(record.datestamp),
+        "withdrawn": False,
+    }
+
+
+def _existing_values(dataset: Dataset) -> dict[int, list[tuple]]:
+    """Each of the dataset's items' values as (element, value, language, position), in order."""
+    values: dict[int, list[tuple]] = {}
+    rows = ArchiveValue.objects.filter(item__dataset=dataset).order_by("item_id", "element", "position")
+    for item_id, element, value, language, position in rows.values_list(
+        "item_id", "element", "value", "language", "position"
+    ):
+        values.setdefault(item_id, []).append((element, value, language, position))
+    return values
+
+
+def _as_tuples(rows: list[ArchiveValue]) -> list[tuple]:
+    return sorted((row.element, row.value, row.language, row.position) for row in rows)
+
+
+@transaction.atomic
+def archive_import(
+    *,
+    path: str | Path,
+    dataset: Dataset,
+    municipality: Municipality | None = None,
+    format: str = "",
+    mapping: CsvMapping | None = None,
+    user=None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    display_name: str | None = None,
+    run: ImportRun | None = None,
+) -> ImportReport:
+    """Archive items of ``path`` into ``dataset`` and ``municipality`` (``format``: csv, dc or edm; default from
+    the file: .csv is CSV, anything else XML of either kind), keyed on (dataset, source id): created, updated,
+    unchanged (not written), withdrawn (deleted OAI-PMH records, and items missing from the file). All or nothing;
+    a ``dry_run`` reports the same and changes nothing."""
+    started = time.monotonic()
+    tell = progress or (lambda stage, done, total: None)
+    resolved = Path(str(path))
+    shown = display_name or resolved.name
+    if format and format not in FORMATS:
+        raise ImporterError(
+            _("unknown format %(format)s; use %(formats)s") % {"format": format, "formats": ", ".join(FORMATS)},
+            path=shown,
+        )
+    scope = import_scope(user=user, municipality=municipality)
+    if scope.target is None:
+        raise ImporterError(_("name the municipality the archive items belong to"), path=shown)
+    keeper = Municipality.objects.get(pk=scope.target)
+    report = ImportReport(
+        dataset=dataset.slug,
+        file=shown,
+        dry_run=dry_run,
+        mapping={"format": format, "csv": mapping.to_dict() if mapping else {}},
+        counts={"read": 0, "create": 0, "update": 0, "unchanged": 0, "withdraw": 0, "rejected": 0},
+    )
+    tell("read", 0, 1)
+    records = _checked(
+        _records(resolved, shown=shown, format=format, mapping=mapping, report=report), shown=shown, report=report
+    )
+    report.counts["read"] = len(records)
+    existing = {item.source_id: item for item in ArchiveItem.objects.filter(dataset=dataset)}
+    values = _existing_values(dataset)
+    new_items, new_values, changed, replaced = [], {}, [], []
+    for done, record in enumerate(records, start=1):
+        if done % BATCH == 0:
+            tell("compare", done, len(records))
+        item = existing.get(record.source_id)
+        if record.deleted:  # withdrawn, never deleted; nothing to do for one never imported or already withdrawn
+            if item is None or item.withdrawn:
+                report.counts["unchanged"] += 1
+            else:
+                item.withdrawn, item.harvested_at = True, _datestamp(record.datestamp) or item.harvested_at
+                changed.append(item)
+                report.counts["withdraw"] += 1
+            continue
+        wanted = _wanted(record, keeper)
+        if item is None:
+            item = ArchiveItem(dataset=dataset, source_id=record.source_id, **wanted)
+            new_items.append(item)
+            new_values[record.source_id] = record.values
+            report.counts["create"] += 1
+            if len(report.created) < 200:
+                report.created.append(
+                    {"feature": record.number, "source_id": record.source_id, "name_el": item.name_el}
+                )
+            continue
+        rows = dc_values_rows(item_id=item.pk, values=record.values)
+        fields = [key for key, value in wanted.items() if getattr(item, key) != value]
+        same_values = _as_tuples(rows) == sorted(values.get(item.pk, []))
+        if not fields and same_values:
+            report.counts["unchanged"] += 1
+            continue
+        for key in fields:
+            setattr(item, key, wanted[key])
+        changed.append(item)
+        if not same_values:
+            replaced.append((item, rows))
+        report.counts["update"] += 1
+        if len(report.updated) < 200:
+            report.updated.append(
+                {"feature": record.number, "source_id": record.source_id, "changed": fields or ["values"]}
+            )
+    _write(new_items, new_values, changed, replaced, tell=tell)
+    seen = {record.source_id for record in records}
+    gone = ArchiveItem.objects.filter(dataset=dataset, withdrawn=False).exclude(source_id__in=seen)
+    report.withdrawn = [{"source_id": i.source_id, "name_el": i.name_el} for i in gone.order_by("source_id")[:200]]
+    report.counts["withdraw"] += gone.update(withdrawn=True, updated_at=timezone.now())
+    report.seconds = round(time.monotonic() - started, 2)
+    if dry_run:
+        transaction.set_rollback(True)
+        return report
+    tell("done", len(records), len(records))
+    import_run_record(
+        report,
+        run=run,
+        kind=ImportRun.Kind.ARCHIVE,
+        dataset=dataset,
+        user=user,
+        municipality=keeper,
+        options={"format": format},
+    )
+    return report
+
+
+def _write(new_items, new_values, changed, replaced, *, tell) -> None:
+    """Stage 3, set-based: new items and their values, changed items' fields, replaced values."""
+    total = len(new_items) + len(changed)
+    now = timezone.now()
+    for start in range(0, len(new_items), BATCH):
+        batch = ArchiveItem.objects.bulk_create(new_items[start : start + BATCH])
+        rows = [row for item in batch for row in dc_values_rows(item_id=item.pk, values=new_values[item.source_id])]
+        ArchiveValue.objects.bulk_create(rows, batch_size=BATCH)
+        tell("write", start + len(batch), total)
+    if changed:
+        for item in changed:
+            item.updated_at = now
+        fields = [*DERIVED, "municipality", "harvested_at", "withdrawn", "updated_at"]
+        ArchiveItem.objects.bulk_update(changed, fields, batch_size=BATCH)
+    if replaced:
+        ArchiveValue.objects.filter(item__in=[item for item, _rows in replaced]).delete()
+        ArchiveValue.objects.bulk_create([row for _item, rows in replaced for row in rows], batch_size=BATCH)
+    tell("write", total, total)
