@@ -147,9 +147,9 @@ def address_refused(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> b
     return any(getattr(candidate, kind) for candidate in (address, mapped) if candidate for kind in _REFUSED_KINDS)
 
 
-def url_checked(url: str) -> tuple[httpx.URL, str]:
-    """``url`` parsed, with the address to connect to; refuses a scheme other than http(s) and a host that resolves
-    to a non-public address unless it is listed in ``HARVEST_ALLOWED_HOSTS``."""
+def url_checked(url: str) -> tuple[httpx.URL, list[str]]:
+    """``url`` parsed, with the addresses to connect to (in the resolver's order); refuses a scheme other than
+    http(s) and a host that resolves to a non-public address unless it is listed in ``HARVEST_ALLOWED_HOSTS``."""
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL as error:
@@ -177,7 +177,7 @@ def url_checked(url: str) -> tuple[httpx.URL, str]:
                 % {"host": host, "addresses": ", ".join(refused)},
                 url=url,
             )
-    return parsed, str(addresses[0])
+    return parsed, list(dict.fromkeys(str(address) for address in addresses))
 
 
 class OAIClient:
@@ -233,7 +233,7 @@ class OAIClient:
         target = url
         for _hop in range(self.limits.max_redirects + 1):
             try:
-                parsed, address = url_checked(target)
+                parsed, addresses = url_checked(target)
             except HarvestRefused as refused:
                 if target == url:
                     raise
@@ -241,14 +241,8 @@ class OAIClient:
                     _("%(reason)s (redirected to it from %(url)s)") % {"reason": refused.reason, "url": url},
                     url=target,
                 ) from refused
-            request = self._http.build_request(
-                "GET",
-                parsed.copy_with(host=address),
-                headers={"Host": parsed.netloc.decode("ascii")},
-                extensions={"sni_hostname": parsed.host},
-            )
             try:
-                response = self._http.send(request, stream=True)
+                response = self._connected(parsed, addresses)
             except httpx.TimeoutException as error:
                 raise _Retryable(
                     HarvestResponseError(
@@ -278,6 +272,23 @@ class OAIClient:
             finally:
                 response.close()
         raise HarvestResponseError(_("more than %(n)s redirects") % {"n": self.limits.max_redirects}, url=url)
+
+    def _connected(self, parsed: httpx.URL, addresses: list[str]) -> httpx.Response:
+        """The streamed response to GET ``parsed``, connecting to each checked address in turn until one accepts
+        (the Host header and the TLS server name keep the URL's host)."""
+        for index, address in enumerate(addresses):
+            request = self._http.build_request(
+                "GET",
+                parsed.copy_with(host=address),
+                headers={"Host": parsed.netloc.decode("ascii")},
+                extensions={"sni_hostname": parsed.host},
+            )
+            try:
+                return self._http.send(request, stream=True)
+            except httpx.ConnectError:
+                if index == len(addresses) - 1:
+                    raise
+        raise httpx.ConnectError(f"no address for {parsed.host}")
 
     def _body(self, response: httpx.Response, *, url: str) -> bytes:
         """The body, read as a stream and abandoned once over ``max_bytes``."""

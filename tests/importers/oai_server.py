@@ -110,6 +110,7 @@ class OAIServer:
         self.made_up: list[bytes] = []
         self.hits: Counter[str] = Counter()
         self.requests: list[tuple[str, dict[str, str]]] = []  # (path, query) of every request, in order
+        self.hosts: list[str] = []  # the Host header of every request
         self.response_date: str | None = None  # overrides the files' responseDate in made-up answers
         self.slow_s = 3.0
         self.big_bytes = 3 * 1024 * 1024
@@ -230,6 +231,7 @@ class OAIServer:
                 with server.lock:
                     server.hits[name] += 1
                     server.requests.append((name, params))
+                    server.hosts.append(self.headers.get("Host", ""))
                     hits = server.hits[name]
                 if name in server.repositories:
                     return self.send(200, server.answer(name, params))

@@ -226,6 +226,16 @@ def test_127_0_0_1_is_harvested_only_because_the_test_settings_list_it(oai_serve
     assert oai_server.hits["fake1"] == 1  # the refused request never reached the server
 
 
+def test_a_listed_host_name_is_harvested_at_its_checked_address(oai_server, settings):
+    """The connection goes to the address that was checked; the Host header names the host as written."""
+    settings.HARVEST_ALLOWED_HOSTS = ["localhost"]
+    port = oai_server.url.rsplit(":", 1)[1]
+    assert identify(f"http://localhost:{port}/fake1").repository_name.startswith("Erasmus")
+    assert oai_server.hosts[-1] == f"localhost:{port}"
+    with pytest.raises(HarvestRefused):  # 127.0.0.1 itself is no longer listed
+        identify(oai_server.base("fake1"))
+
+
 @pytest.mark.parametrize("target", ["http://10.0.0.1/", "http://169.254.169.254/latest/meta-data/"])
 def test_a_redirect_to_a_private_address_is_refused(oai_server, target):
     start = f"{oai_server.url}/redirect?to={target}"
