@@ -20,6 +20,7 @@ result; any other OAI-PMH error raises ``OAIError`` with its code, message and t
 
 import ipaddress
 import socket
+import ssl
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -181,7 +182,8 @@ def url_checked(url: str) -> tuple[httpx.URL, list[str]]:
 
 
 class OAIClient:
-    """An OAI-PMH 2.0 client of one repository (``base_url``), with ``limits``; ``sleep`` is how it waits."""
+    """An OAI-PMH 2.0 client of one repository (``base_url``), with ``limits``; ``sleep`` is how it waits,
+    ``verify`` how TLS certificates are checked (httpx's: the system's CAs by default, or an ``ssl.SSLContext``)."""
 
     def __init__(
         self,
@@ -190,6 +192,7 @@ class OAIClient:
         limits: HarvestLimits | None = None,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        verify: ssl.SSLContext | bool = True,
     ):
         self.base_url = base_url
         self.limits = limits or HarvestLimits()
@@ -199,6 +202,7 @@ class OAIClient:
             follow_redirects=False,
             trust_env=False,  # no proxy from the environment: the checked address is the one connected to
             transport=transport,
+            verify=verify,
             headers={"User-Agent": "Xenagos OAI-PMH harvester", "Accept": "text/xml, application/xml"},
         )
 

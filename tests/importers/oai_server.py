@@ -15,6 +15,7 @@ time, then fake1's Identify), ``/slow`` (answers after ``slow_s``), ``/big`` (st
 query), ``/loop`` (a 302 to itself). ``hits`` counts requests per path, ``requests`` lists them.
 """
 
+import ssl
 import threading
 import time
 from collections import Counter
@@ -102,7 +103,7 @@ def set_specs(record: Element) -> list[str]:
 class OAIServer:
     """The server (see the module); ``url`` is its root, ``base(name)`` a repository's base URL."""
 
-    def __init__(self, *, page_size: int = 25):
+    def __init__(self, *, page_size: int = 25, tls: ssl.SSLContext | None = None):
         self.page_size = page_size
         self.repositories = {name: Repository.load(OAI_DATA / name) for name in ("fake1", "fake2")}
         self.shared = self.repositories["fake1"].answers  # Identify, ListSets, ListMetadataFormats of both
@@ -117,7 +118,9 @@ class OAIServer:
         self.lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        if tls is not None:  # HTTPS with the given certificate
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def base(self, name: str) -> str:

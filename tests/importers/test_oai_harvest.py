@@ -1,7 +1,9 @@
 """The OAI-PMH harvester (importers/oai.py) and its resumable loop (importers/harvest.py), against a local server
 (tests/importers/oai_server.py) that serves the real answers of shared/data/archive/oai and pages them."""
 
+import datetime
 import os
+import ssl
 import subprocess
 import sys
 import time
@@ -234,6 +236,62 @@ def test_a_listed_host_name_is_harvested_at_its_checked_address(oai_server, sett
     assert oai_server.hosts[-1] == f"localhost:{port}"
     with pytest.raises(HarvestRefused):  # 127.0.0.1 itself is no longer listed
         identify(oai_server.base("fake1"))
+
+
+def certificate_for_localhost(folder: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """A throw-away CA and a server certificate for the name ``localhost`` only (no IP address in it): the server's
+    TLS context and a client context that trusts that CA alone."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.datetime.now(datetime.UTC)
+
+    def made(subject: str, issuer: x509.Name | None, signer, *, ca: bool):
+        key = ec.generate_private_key(ec.SECP256R1())
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(issuer or name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )
+        if not ca:
+            builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        return key, builder.sign(signer or key, hashes.SHA256())
+
+    ca_key, ca_cert = made("Xenagos test CA", None, None, ca=True)
+    key, cert = made("localhost", ca_cert.subject, ca_key, ca=False)
+    (folder / "server.pem").write_bytes(
+        cert.public_bytes(serialization.Encoding.PEM)
+        + key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(folder / "server.pem")
+    client = ssl.create_default_context(cadata=ca_cert.public_bytes(serialization.Encoding.PEM).decode("ascii"))
+    return server, client
+
+
+def test_https_is_verified_against_the_host_name_while_connecting_to_the_checked_address(tmp_path, settings):
+    """The connection goes to 127.0.0.1, the certificate names only ``localhost``: it verifies because the TLS
+    server name is the URL's host, and fails for a host the certificate does not name."""
+    server_tls, client_tls = certificate_for_localhost(tmp_path)
+    settings.HARVEST_ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
+    with OAIServer(tls=server_tls).running() as server:
+        port = server.url.rsplit(":", 1)[1]
+        with OAIClient(f"https://localhost:{port}/fake1", verify=client_tls) as client:
+            assert client.identify().repository_name.startswith("Erasmus")
+        with (
+            pytest.raises(HarvestResponseError, match="could not connect .*certificate verify failed"),
+            OAIClient(f"https://127.0.0.1:{port}/fake1", verify=client_tls, limits=QUICK) as client,
+        ):
+            client.identify()
+    assert server.hosts[0] == f"localhost:{port}"
 
 
 @pytest.mark.parametrize("target", ["http://10.0.0.1/", "http://169.254.169.254/latest/meta-data/"])
