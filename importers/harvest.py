@@ -14,9 +14,15 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import HarvestSource
 from .oai import HarvestedRecord, HarvestError, HarvestPage, OAIClient
+
+
+class HarvestConflict(HarvestError):
+    """Two harvests of one source at once: the one that finds the source moved on stops before applying its page."""
+
 
 ApplyPage = Callable[[list[HarvestedRecord]], None]
 Progress = Callable[[HarvestPage, HarvestSource], None]
@@ -55,6 +61,7 @@ def harvest(
     """Harvest ``source`` page by page (see the module); ``from_``/``until`` override the stored datestamp (and
     start a new list), ``restart`` drops an unfinished harvest's token. An error is stored in ``last_error`` and
     raised; the pages before it stay applied."""
+    expected_token = source.resumption_token  # what the row holds, as loaded: checked before each page
     own_client = client is None
     oai = client or OAIClient(source.base_url)
     resumed = bool(source.resumption_token) and not restart and not (from_ or until)
@@ -75,24 +82,20 @@ def harvest(
             source.cursor = source.complete_list_size = None
         for page in listing:
             with transaction.atomic():
+                _still_ours(source, expected_token, url=page.url)
                 apply_page(page.records)
                 if not resumed and pages == 0:
                     source.pending_datestamp = datestamp_at(page.response_date, granularity=granularity)
                 _page_stored(source, page)
+            expected_token = source.resumption_token
             pages += 1
             records += len(page.records)
             deleted += sum(record.deleted for record in page.records)
             if progress is not None:
                 progress(page, source)
-    except HarvestError as error:
-        HarvestSource.objects.filter(pk=source.pk).update(last_error=str(error), updated_at=timezone.now())
-        source.last_error = str(error)
-        raise
     except Exception as error:
-        HarvestSource.objects.filter(pk=source.pk).update(
-            last_error=f"{type(error).__name__}: {error}", updated_at=timezone.now()
-        )
-        source.last_error = f"{type(error).__name__}: {error}"
+        source.last_error = str(error) if isinstance(error, HarvestError) else f"{type(error).__name__}: {error}"
+        HarvestSource.objects.filter(pk=source.pk).update(last_error=source.last_error, updated_at=timezone.now())
         raise
     finally:
         if own_client:
@@ -105,6 +108,17 @@ def harvest(
         resumed=resumed,
         datestamp=source.last_datestamp,
     )
+
+
+def _still_ours(source: HarvestSource, expected_token: str, *, url: str) -> None:
+    """Lock the source's row for the page's transaction and check that no other harvest moved it on since this one
+    read it (its stored token is still the one this harvest last saw); raises ``HarvestConflict``."""
+    held = HarvestSource.objects.select_for_update().values_list("resumption_token", flat=True).get(pk=source.pk)
+    if held != expected_token:
+        raise HarvestConflict(
+            _("another harvest of this source has moved it on; this page was not applied (run the harvest again)"),
+            url=url,
+        )
 
 
 def _page_stored(source: HarvestSource, page: HarvestPage) -> None:

@@ -16,7 +16,7 @@ from django.db import connection
 from sickle import Sickle
 
 from gis.models import Municipality
-from importers.harvest import harvest
+from importers.harvest import HarvestConflict, datestamp_at, harvest
 from importers.models import HarvestSource
 from importers.oai import (
     HarvestLimits,
@@ -433,6 +433,40 @@ def test_a_protocol_error_is_stored_on_the_source_and_nothing_is_applied(oai_ser
     stored = HarvestSource.objects.get(pk=source.pk)
     assert "cannotDisseminateFormat" in stored.last_error and oai_server.base("fake2") in stored.last_error
     assert probe_rows() == [] and stored.last_datestamp == "" and stored.resumption_token == ""
+
+
+@pytest.mark.django_db
+def test_a_second_harvest_of_the_same_source_at_once_stops_before_applying(oai_server, source_of, probe):
+    """Another harvest (here: the row changed under this one after page 1) makes this one stop at page 2."""
+    source = source_of(oai_server.base("fake2"), last_datestamp=FROM_FAKE2)
+
+    def another_harvest_moves_on(page, _source) -> None:
+        HarvestSource.objects.filter(pk=source.pk).update(resumption_token="theirs", pages_done=7)
+
+    with pytest.raises(HarvestConflict, match="another harvest of this source has moved it on") as caught:
+        harvest(source, apply_page=probe_write, progress=another_harvest_moves_on)
+    assert caught.value.url.endswith("resumptionToken=page-1-at-25")
+    assert len(probe_rows()) == 25  # page 1 only
+    stored = HarvestSource.objects.get(pk=source.pk)
+    assert stored.resumption_token == "theirs" and stored.pages_done == 7  # the other harvest's state, untouched
+    assert "another harvest" in stored.last_error
+
+
+@pytest.mark.django_db
+def test_a_stale_token_is_reported_and_restart_starts_again_from_the_last_datestamp(oai_server, source_of, probe):
+    source = source_of(oai_server.base("fake2"), last_datestamp=FROM_FAKE2, resumption_token="expired", pages_done=3)
+    with pytest.raises(OAIError, match="badResumptionToken"):
+        harvest(source, apply_page=probe_write)
+    assert probe_rows() == [] and HarvestSource.objects.get(pk=source.pk).resumption_token == "expired"
+    outcome = harvest(source, apply_page=probe_write, restart=True)
+    assert not outcome.resumed and outcome.finished and outcome.records == 81 and len(probe_rows()) == 81
+    source.refresh_from_db()
+    assert source.resumption_token == "" and source.pages_done == 4 and source.last_error == ""
+
+
+def test_the_datestamp_is_kept_at_the_repository_s_granularity():
+    assert datestamp_at("2004-02-17T13:44:55Z", granularity="YYYY-MM-DDThh:mm:ssZ") == "2004-02-17T13:44:55Z"
+    assert datestamp_at("2004-02-17T13:44:55Z", granularity="YYYY-MM-DD") == "2004-02-17"
 
 
 # --- an independent client and the schema ---------------------------------------------------------------------
