@@ -74,11 +74,13 @@ class OAIError(HarvestError):
 
 @dataclass(frozen=True)
 class HarvestLimits:
-    """How long, how often and how much: ``timeout_s`` per request (seconds), ``retries`` after the first try,
-    backoff ``backoff_s * 2**n`` seconds (a 503's Retry-After, capped at ``max_retry_after_s``), ``max_bytes`` per
-    response body, ``max_redirects`` per request."""
+    """How long, how often and how much: ``timeout_s`` for each network step (connect, each read; seconds) and
+    ``max_seconds`` for a whole answer (a server dripping bytes), ``retries`` after the first try, backoff
+    ``backoff_s * 2**n`` seconds (a 503's Retry-After, capped at ``max_retry_after_s``), ``max_bytes`` per response
+    body, ``max_redirects`` per request."""
 
     timeout_s: float = 30.0
+    max_seconds: float = 300.0
     retries: int = 3
     backoff_s: float = 1.0
     max_retry_after_s: float = 120.0
@@ -305,11 +307,18 @@ class OAIClient:
             raise too_large
         chunks: list[bytes] = []
         size = 0
+        deadline = time.monotonic() + self.limits.max_seconds
         try:
             for chunk in response.iter_bytes():
                 size += len(chunk)
                 if size > cap:
                     raise too_large
+                if time.monotonic() > deadline:
+                    raise _Retryable(
+                        HarvestResponseError(
+                            _("the answer took longer than %(s)s s") % {"s": f"{self.limits.max_seconds:g}"}, url=url
+                        )
+                    )
                 chunks.append(chunk)
         except httpx.TimeoutException as error:
             raise _Retryable(

@@ -11,8 +11,9 @@ a test can validate it against OAI-PMH.xsd.
 Hostile answers: ``/error/<code>`` (that OAI-PMH error), ``/html``, ``/html-as-xml``, ``/not-oai``, ``/broken``,
 ``/bomb`` (entity expansion), ``/xxe`` (external entity), ``/500`` (always), ``/503`` (``Retry-After: 1`` the first
 time, then fake1's Identify), ``/slow`` (answers after ``slow_s``), ``/big`` (streamed, no length) and
-``/big-declared`` (a Content-Length) of ``big_bytes``, ``/redirect?to=URL`` (a 302 to URL, with the rest of the
-query), ``/loop`` (a 302 to itself). ``hits`` counts requests per path, ``requests`` lists them.
+``/big-declared`` (a Content-Length) of ``big_bytes``, ``/drip`` (a byte every 0.05 s, never ending),
+``/redirect?to=URL`` (a 302 to URL, with the rest of the query), ``/loop`` (a 302 to itself). ``hits`` counts
+requests per path, ``requests`` lists them (``hosts``: their Host headers).
 """
 
 import ssl
@@ -261,6 +262,17 @@ class OAIServer:
                 if name == "slow":
                     time.sleep(server.slow_s)
                     return self.send(200, server.shared["verb=Identify"].read_bytes())
+                if name == "drip":  # a byte every 0.05 s, for ever (until the client hangs up)
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/xml")
+                    self.end_headers()
+                    try:
+                        while True:
+                            self.wfile.write(b" ")
+                            self.wfile.flush()
+                            time.sleep(0.05)
+                    except (BrokenPipeError, ConnectionResetError):
+                        return None
                 if name == "big-declared":
                     return self.send(200, b" " * server.big_bytes)
                 if name == "big":

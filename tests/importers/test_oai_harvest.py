@@ -173,6 +173,15 @@ def test_each_hostile_answer_gives_its_clear_error(oai_server, path, message):
     assert str(caught.value).startswith(f"{oai_server.base(path)}?verb=Identify: {message}")
 
 
+def test_an_answer_dripping_bytes_is_dropped_at_the_deadline(oai_server):
+    limits = HarvestLimits(timeout_s=0.5, max_seconds=0.6, retries=0)
+    started = time.monotonic()
+    with pytest.raises(HarvestResponseError) as caught, OAIClient(oai_server.base("drip"), limits=limits) as client:
+        client.identify()
+    assert str(caught.value) == f"{oai_server.base('drip')}?verb=Identify: the answer took longer than 0.6 s"
+    assert time.monotonic() - started < 3  # each byte came within the read timeout: only the deadline stopped it
+
+
 def test_5xx_and_timeouts_are_retried_with_exponential_backoff(oai_server):
     waits: list[float] = []
     limits = HarvestLimits(retries=3, backoff_s=0.01)
