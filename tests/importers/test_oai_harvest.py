@@ -496,6 +496,10 @@ def test_the_test_server_speaks_valid_oai_pmh(oai_server):
     schema = xmlschema.XMLSchema(str(OAI_XSD))
     with pytest.raises(xmlschema.XMLSchemaValidationError):  # the validator does refuse: fake1/00006 is invalid
         schema.validate(str(OAI_DATA / "fake1" / "00006.xml"))
+    served_as_they_are = sorted(set(OAI_DATA.glob("fake*/0*.xml")) - {OAI_DATA / "fake1" / "00006.xml"})
+    assert len(served_as_they_are) == 9
+    for path in served_as_they_are:
+        schema.validate(str(path))
     list(list_records(oai_server.base("fake2"), from_=FROM_FAKE2))
     list(list_records(oai_server.base("fake2"), from_="2030-01-01"))
     for code in OAI_ERROR_CODES:
