@@ -229,7 +229,12 @@ class OAIClient:
                 return url, self._fetch_once(url)
             except _Retryable as retry:
                 if attempt >= self.limits.retries:
-                    raise retry.error from retry
+                    if attempt == 0:
+                        raise retry.error from retry
+                    raise type(retry.error)(
+                        _("%(reason)s (tried %(n)s times)") % {"reason": retry.error.reason, "n": attempt + 1},
+                        url=retry.error.url,
+                    ) from retry
                 wait = retry.after_s if retry.after_s is not None else self.limits.backoff_s * 2**attempt
                 self.sleep(min(wait, self.limits.max_retry_after_s))
                 attempt += 1

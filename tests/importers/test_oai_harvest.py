@@ -185,8 +185,11 @@ def test_an_answer_dripping_bytes_is_dropped_at_the_deadline(oai_server):
 def test_5xx_and_timeouts_are_retried_with_exponential_backoff(oai_server):
     waits: list[float] = []
     limits = HarvestLimits(retries=3, backoff_s=0.01)
-    with pytest.raises(HarvestResponseError), OAIClient(oai_server.base("500"), limits=limits, sleep=waits.append) as c:
-        c.identify()
+    with (
+        pytest.raises(HarvestResponseError, match=r"the server answered HTTP 500 \(tried 4 times\)$"),
+        OAIClient(oai_server.base("500"), limits=limits, sleep=waits.append) as client,
+    ):
+        client.identify()
     assert waits == [0.01, 0.02, 0.04] and oai_server.hits["500"] == 4
     with pytest.raises(HarvestResponseError), OAIClient(oai_server.base("slow"), limits=QUICK) as client:
         client.identify()
