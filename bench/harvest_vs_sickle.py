@@ -5,7 +5,7 @@ same run, over the same endpoint.
 Not part of the test suite; it decides nothing. The endpoint is made here: a threaded ``http.server`` on 127.0.0.1
 (a random port, HTTP/1.0, so each request is a new connection for both clients) serving N records (10,000 by
 default) in pages of 100 with resumption tokens. The records are **generated from the 81 real records** of
-``shared/data/archive/oai/fake2/00002.xml`` (pyoai's test data, DSpace at Erasmus University Rotterdam, BSD): record
+``tests/importers/data/oai/fake2/00002.xml`` (pyoai's test data, DSpace at Erasmus University Rotterdam, BSD): record
 i is real record ``i % 81`` (its full ``oai_dc`` metadata, deleted ones without) with the identifier
 ``oai:bench:<i>`` and a datestamp one second after the one before. Every page is rendered once before timing, so
 the server's cost is the same small one for both clients.
@@ -35,9 +35,7 @@ from xml.etree.ElementTree import Element, SubElement, register_namespace, tostr
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "site"))
 sys.path.insert(0, str(ROOT))
-SOURCE = Path("/work/shared/data/archive/oai/fake2/00002.xml")
-if not SOURCE.exists():
-    SOURCE = ROOT.parent / "shared" / "data" / "archive" / "oai" / "fake2" / "00002.xml"
+SOURCE = ROOT / "tests" / "importers" / "data" / "oai" / "fake2" / "00002.xml"  # from shared/data/archive/oai
 NS = "http://www.openarchives.org/OAI/2.0/"
 Q = "{" + NS + "}"
 

@@ -1,6 +1,6 @@
 """A local OAI-PMH server for the harvester's tests: a threaded ``http.server`` on 127.0.0.1, a random port.
 
-``/fake1`` and ``/fake2`` are the two real repositories' answers in ``shared/data/archive/oai`` (pyoai's test data,
+``/fake1`` and ``/fake2`` are the two real repositories' answers in ``tests/importers/data/oai`` (pyoai's test data,
 DSpace at Erasmus University Rotterdam, BSD): a request listed in a folder's ``mapping.txt`` gets that file as it is
 (``fake2`` also gets ``fake1``'s Identify, ListSets and ListMetadataFormats: the same repository). ListRecords other
 than ``fake1``'s mapped one is made up from the real records of that folder's ListRecords file: filtered by
@@ -30,9 +30,7 @@ from xml.etree.ElementTree import Element, SubElement, register_namespace, tostr
 
 from defusedxml.ElementTree import fromstring
 
-OAI_DATA = Path("/work/shared/data/archive/oai")
-if not OAI_DATA.exists():  # CI's copy of shared/ lies beside the clone
-    OAI_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "archive" / "oai"
+OAI_DATA = Path(__file__).resolve().parent / "data" / "oai"  # copied from shared/data/archive/oai (ATTRIBUTION.md)
 OAI_XSD = OAI_DATA / "OAI-PMH.xsd"
 NS = "http://www.openarchives.org/OAI/2.0/"
 Q = "{" + NS + "}"

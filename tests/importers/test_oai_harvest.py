@@ -1,5 +1,6 @@
 """The OAI-PMH harvester (importers/oai.py) and its resumable loop (importers/harvest.py), against a local server
-(tests/importers/oai_server.py) that serves the real answers of shared/data/archive/oai and pages them."""
+(tests/importers/oai_server.py) that serves the real answers in tests/importers/data/oai (copied from
+shared/data/archive/oai) and pages them."""
 
 import datetime
 import os
