@@ -99,3 +99,46 @@ class ImportRun(models.Model):
     def percent(self) -> int:
         """Progress in percent (0-100)."""
         return min(100, round(100 * self.progress_done / self.progress_total)) if self.progress_total else 0
+
+
+class HarvestSource(models.Model):
+    """An OAI-PMH repository that one municipality's dataset is harvested from, and where its harvest stands.
+
+    ``last_datestamp`` is the ``responseDate`` of the first page of the last finished harvest, at the repository's
+    granularity (``YYYY-MM-DD`` or ``YYYY-MM-DDThh:mm:ssZ``, UTC): the next harvest asks ``from`` it. While a
+    harvest is unfinished, ``resumption_token`` is the token of the next page and ``pending_datestamp`` the date
+    it will store when it ends (importers.harvest).
+    """
+
+    municipality = models.ForeignKey("xgis.Municipality", on_delete=models.CASCADE, related_name="harvest_sources")
+    dataset = models.ForeignKey("xgis.Dataset", on_delete=models.CASCADE, related_name="harvest_sources")
+    base_url = models.URLField(_("OAI-PMH base URL"), max_length=500)
+    set_spec = models.CharField(_("OAI-PMH set"), max_length=200, blank=True)
+    metadata_prefix = models.CharField(_("metadata format"), max_length=50, default="oai_dc")
+    last_datestamp = models.CharField(max_length=30, blank=True)
+    last_harvested_at = models.DateTimeField(null=True, blank=True)
+    resumption_token = models.TextField(blank=True)
+    pending_datestamp = models.CharField(max_length=30, blank=True)
+    pages_done = models.PositiveIntegerField(default=0, help_text="pages applied in the unfinished (or last) harvest")
+    records_done = models.PositiveIntegerField(default=0)
+    cursor = models.PositiveIntegerField(null=True, blank=True)
+    complete_list_size = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("harvest source")
+        verbose_name_plural = _("harvest sources")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "base_url", "set_spec", "metadata_prefix"], name="harvestsource_unique_source"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.base_url} → {self.dataset}"
+
+    @property
+    def unfinished(self) -> bool:
+        """Whether a harvest stopped before its list ended (the next one resumes at ``resumption_token``)."""
+        return bool(self.resumption_token)

@@ -180,6 +180,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 XENAGOS_IMPORT_ROOT = Path(env("XENAGOS_IMPORT_ROOT", str(BASE_DIR / "var" / "imports")))
 XENAGOS_IMPORT_MAX_UPLOAD_MB = float(env("XENAGOS_IMPORT_MAX_UPLOAD_MB", "500"))  # match the proxy's body limit
 XENAGOS_IMPORT_ZIP_LIMITS = json.loads(env("XENAGOS_IMPORT_ZIP_LIMITS", "{}"))  # see importers/archives.py
+# OAI-PMH harvests (importers/oai.py) refuse a host that resolves to a private, loopback, link-local, multicast or
+# reserved address, unless it is listed here (comma separated host names or addresses, as written in the URL).
+HARVEST_ALLOWED_HOSTS = env_list("HARVEST_ALLOWED_HOSTS", "")
 
 # --- Private files (xenagos/files.py; README, "Private files"). Under MEDIA_URL only Wagtail's image renditions
 # are served; documents only through Wagtail's permission-checked view (collection privacy applies), which in

@@ -27,6 +27,8 @@ STATIC_ROOT = Path(os.environ.get("XENAGOS_TEST_STATIC_ROOT", "") or BASE_DIR / 
 WHITENOISE_AUTOREFRESH = True
 # axe-core is served from our own origin in tests so the strict CSP also holds while it runs.
 STATICFILES_DIRS = [*STATICFILES_DIRS, ("vendor/axe-core", NODE_MODULES / "axe-core")]
+# The OAI-PMH test server (tests/importers/oai_server.py) listens on 127.0.0.1: the one non-public host harvested.
+HARVEST_ALLOWED_HOSTS = ["127.0.0.1"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
 
 # --- Page cache: off by default so that tests do not see each other's pages; tests/content/test_page_cache.py
