@@ -1,39 +1,21 @@
 """Admin screens of the archive: items (Dublin Core values, links to places and routes, collections) and
 collections, for the editors of each municipality (registered from GisConfig.ready).
 
-Every view and chooser decides by the municipality: the lists and choosers show only the user's municipalities'
-items and collections (``archive_items_for_user``, ``archive_collections_for_user``), a view of one object refuses
-(403) another municipality's, and the item form offers only the user's municipalities and their places, routes and
-collections (and refuses others if posted)."""
-
-from collections.abc import Callable
+Every view and chooser decides by the municipality (gis.record_admin.RecordViewSet, as for places and routes): the
+lists and choosers show only the user's municipalities' items and collections (``archive_items_for_user``,
+``archive_collections_for_user``), a view of one object refuses (403) another municipality's, and the item form
+offers only the user's municipalities and their places, routes and collections (and refuses others if posted)."""
 
 from django import forms
 from django.contrib.gis import forms as gis_forms
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.chooser import (
-    ChooseResultsView,
-    ChooseView,
-    SnippetChooserViewSet,
-    SnippetChosenMultipleView,
-    SnippetChosenView,
-)
-from wagtail.snippets.views.snippets import (
-    CopyView,
-    DeleteView,
-    EditView,
-    HistoryView,
-    InspectView,
-    SnippetViewSet,
-    UsageView,
-)
 
 from .archive_dates import date_interval
 from .models import WGS84, ArchiveCollection, ArchiveItem, Municipality, Place, Route
+from .record_admin import RecordViewSet
 from .services import municipalities_editable_by
 from .vocabularies import RIGHTS
 
@@ -55,60 +37,6 @@ def archive_collections_for_user(user):
     queryset = ArchiveCollection.objects.select_related("municipality")
     allowed = _municipalities(user)
     return queryset if allowed is None else queryset.filter(municipality_id__in=allowed)
-
-
-class OwnObjectMixin:
-    """Views of one object (edit, copy, delete, history, usage, inspect): 403 unless it is one of the user's
-    municipalities' (``objects_for_user``), as gis.wagtail_hooks.OwnRecordMixin does for places and routes."""
-
-    objects_for_user = staticmethod(archive_items_for_user)
-
-    def get_object(self, *args, **kwargs):
-        obj = super().get_object(*args, **kwargs)
-        if not self.objects_for_user(self.request.user).filter(pk=obj.pk).exists():
-            raise PermissionDenied
-        return obj
-
-
-ONE_OBJECT_VIEWS = {
-    "edit_view_class": EditView,
-    "copy_view_class": CopyView,
-    "delete_view_class": DeleteView,
-    "history_view_class": HistoryView,
-    "usage_view_class": UsageView,
-    "inspect_view_class": InspectView,
-}
-
-
-def scoped_views(objects_for_user: Callable) -> dict[str, type]:
-    """A snippet viewset's views of one object (refusing another municipality's, OwnObjectMixin) and its chooser
-    (listing and choosing only the user's, ``objects_for_user(user)``), as viewset attributes."""
-    own = {"objects_for_user": staticmethod(objects_for_user)}
-    views: dict[str, type] = {
-        name: type(f"Own{base.__name__}", (OwnObjectMixin, base), own) for name, base in ONE_OBJECT_VIEWS.items()
-    }
-
-    def get_object_list(self):
-        return objects_for_user(self.request.user)
-
-    def get_object(self, pk):
-        return objects_for_user(self.request.user).get(pk=pk)
-
-    def get_objects(self, pks):
-        return objects_for_user(self.request.user).filter(pk__in=pks)
-
-    chooser = {
-        "choose_view_class": type("OwnChooseView", (ChooseView,), {"get_object_list": get_object_list}),
-        "choose_results_view_class": type(
-            "OwnChooseResultsView", (ChooseResultsView,), {"get_object_list": get_object_list}
-        ),
-        "chosen_view_class": type("OwnChosenView", (SnippetChosenView,), {"get_object": get_object}),
-        "chosen_multiple_view_class": type(
-            "OwnChosenMultipleView", (SnippetChosenMultipleView,), {"get_objects": get_objects}
-        ),
-    }
-    views["chooser_viewset_class"] = type("OwnChooserViewSet", (SnippetChooserViewSet,), chooser)
-    return views
 
 
 class ArchiveItemAdminForm(WagtailAdminModelForm):
@@ -181,15 +109,15 @@ class ArchiveItemAdminForm(WagtailAdminModelForm):
         return super().save(commit=commit)
 
 
-class ArchiveItemViewSet(SnippetViewSet):
+class ArchiveItemViewSet(RecordViewSet):
     """Archive items: one record per item, its Dublin Core values in the order and languages the source gave;
     only the editor's municipalities' items are listed."""
 
     model = ArchiveItem
+    records_for_user = staticmethod(archive_items_for_user)
     icon = "doc-full"
     menu_label = _("Archive")
     menu_order = 152
-    add_to_admin_menu = True
     list_display = ["name_el", "date_text", "dc_type", "municipality", "updated_at"]
     list_filter = ["municipality", "withdrawn", "dc_type"]
     search_fields = ["name_el", "name_en", "source_id", "date_text"]
@@ -215,9 +143,6 @@ class ArchiveItemViewSet(SnippetViewSet):
         base_form_class=ArchiveItemAdminForm,
     )
 
-    def get_queryset(self, request):
-        return archive_items_for_user(request.user)
-
 
 class ArchiveCollectionAdminForm(WagtailAdminModelForm):
     """The collection form: the municipality among the editor's."""
@@ -230,14 +155,14 @@ class ArchiveCollectionAdminForm(WagtailAdminModelForm):
             self.fields["municipality"].queryset = Municipality.objects.filter(pk__in=allowed)
 
 
-class ArchiveCollectionViewSet(SnippetViewSet):
+class ArchiveCollectionViewSet(RecordViewSet):
     """Archive collections (also the OAI-PMH sets): only the editor's municipalities' are listed."""
 
     model = ArchiveCollection
+    records_for_user = staticmethod(archive_collections_for_user)
     icon = "folder-open-inverse"
     menu_label = _("Archive collections")
     menu_order = 153
-    add_to_admin_menu = True
     list_display = ["name_el", "slug", "municipality"]
     list_filter = ["municipality"]
     search_fields = ["name_el", "name_en", "slug"]
@@ -251,17 +176,9 @@ class ArchiveCollectionViewSet(SnippetViewSet):
         base_form_class=ArchiveCollectionAdminForm,
     )
 
-    def get_queryset(self, request):
-        return archive_collections_for_user(request.user)
-
 
 def archive_admin_register() -> None:
-    """Register the archive's admin screens (from GisConfig.ready; once)."""
-    for viewset, objects_for_user in (
-        (ArchiveItemViewSet, archive_items_for_user),
-        (ArchiveCollectionViewSet, archive_collections_for_user),
-    ):
-        for name, view in scoped_views(objects_for_user).items():
-            setattr(viewset, name, view)
+    """Register the archive's admin screens (from GisConfig.ready; once). Every view and chooser of both is limited
+    to the user's municipalities by gis.record_admin.RecordViewSet, as places' and routes' are."""
     register_snippet(ArchiveItemViewSet)
     register_snippet(ArchiveCollectionViewSet)
