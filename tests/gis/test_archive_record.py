@@ -7,6 +7,7 @@ import pytest
 from django.contrib.gis.geos import LineString, Point, Polygon
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from gis.archive import rights_name, rights_resolve
 from gis.archive_services import ArchiveLinkRefused, archive_item_values_set
@@ -68,7 +69,9 @@ def test_the_rights_vocabulary_knows_creative_commons_and_rightsstatements():
     assert rights_resolve("https://creativecommons.org/licenses/by-nc-nd/3.0/legalcode").short == "CC BY-NC-ND 3.0"
     assert rights_resolve("http://example.org/my-licence/") is None
     item = ArchiveItemFactory(rights="http://example.org/my-licence/")
-    with pytest.raises(ValidationError, match="not a Creative Commons"):
+    with translation.override("en"), pytest.raises(ValidationError, match="not a Creative Commons"):
+        item.full_clean()
+    with translation.override("el"), pytest.raises(ValidationError, match="δεν είναι URI του Creative Commons"):
         item.full_clean()
 
 
