@@ -126,11 +126,14 @@ def _line(record: RouteRecord) -> tuple[MultiLineString | None, list[list[float 
 
 
 def _stops_add(route: Route, waypoints: list[GpxWaypoint], *, within_m: float) -> int:
-    """Each waypoint's nearest public place within ``within_m`` metres becomes a stop, then stops are ordered along
-    the line; returns how many were added."""
+    """Each waypoint within ``within_m`` metres of the route's line (a file of several tracks offers each track only
+    its own waypoints) gives as a stop its nearest public place within ``within_m`` metres, then stops are ordered
+    along the line; returns how many were added."""
     added = 0
     for waypoint in waypoints:
         point = GEOSGeometry(f"POINT({waypoint.lon} {waypoint.lat})", srid=WGS84)
+        if not Route.objects.filter(pk=route.pk, geometry__distance_lte=(point, D(m=within_m))).exists():
+            continue
         place = (
             Place.objects.public()
             .filter(location__distance_lte=(point, D(m=within_m)))

@@ -152,6 +152,31 @@ def test_waypoints_become_stops_of_nearby_places_in_line_order(dataset, tmp_path
     assert [s.place for s in RouteStop.objects.filter(route=route).order_by("sort_order")] == [near, far]
 
 
+def test_a_file_of_two_tracks_gives_each_track_only_the_waypoints_near_its_own_line(dataset, tmp_path):
+    north = [(23.728 + i * 0.001, 37.9800) for i in range(6)]  # two parallel walks 500 m apart
+    south = [(23.728 + i * 0.001, 37.9755) for i in range(6)]
+    by_north = PlaceFactory(location="POINT(23.7301 37.9801)")
+    by_south = PlaceFactory(location="POINT(23.7311 37.9756)")
+
+    def track(name, points):
+        segment = "".join(f'<trkpt lat="{lat}" lon="{lon}"></trkpt>' for lon, lat in points)
+        return f"<trk><name>{name}</name><trkseg>{segment}</trkseg></trk>"
+
+    path = tmp_path / "two.gpx"
+    path.write_text(
+        '<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1">'
+        '<wpt lat="37.9800" lon="23.7301"><name>north stop</name></wpt>'
+        '<wpt lat="37.9755" lon="23.7311"><name>south stop</name></wpt>'
+        f"{track('Βόρεια', north)}{track('Νότια', south)}</gpx>"
+    )
+    routes_import(path=path, dataset=dataset, stops_within_m=30)
+    stops = {
+        route.name_el: [stop.place for stop in RouteStop.objects.filter(route=route)]
+        for route in Route.objects.filter(dataset=dataset)
+    }
+    assert stops == {"Βόρεια": [by_north], "Νότια": [by_south]}
+
+
 def test_the_command_imports_a_gpx_without_a_mapping_and_reports(db):
     out = StringIO()
     call_command(
