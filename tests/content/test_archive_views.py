@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from content.archive_context import bibtex_escape
 from content.archive_views import LIST_PAGE
+from gis.archive import DC_ELEMENTS
 from gis.models import ArchiveItem
 from tests.factories import ArchiveCollectionFactory, ArchiveItemFactory, PlaceFactory
 
@@ -128,24 +129,7 @@ def test_the_item_page_shows_every_element_in_the_visitors_language(client, post
     assert url == f"/el/archive/{postcard.uid}/"
     page = soup_of(client.get(f"/en/archive/{postcard.uid}/", **ATHENS))
     shown = {row["data-element"]: row for row in page.select("[data-archive-values] > div")}
-    assert set(shown) == {
-        "title",
-        "creator",
-        "subject",
-        "description",
-        "publisher",
-        "contributor",
-        "date",
-        "type",
-        "format",
-        "identifier",
-        "source",
-        "language",
-        "relation",
-        "coverage",
-        "rights",
-        "collections",
-    }
+    assert len(DC_ELEMENTS) == 15 and set(shown) == {*DC_ELEMENTS, "collections"}  # every element has a value
     assert page.select_one("h1").get_text() == "The Ancient Agora"
     assert [dd.get_text() for dd in shown["title"].select("dd")] == ["The Ancient Agora"]
     subject = shown["subject"].select_one("dd")  # no English subject: the Greek one, marked for screen readers
@@ -254,3 +238,36 @@ def test_a_place_page_lists_its_archive_items(client, athens):
     assert len(items) == 6 and items[0].find("a").get_text() == "Τεκμήριο 0"
     more = soup.select_one(".in-archive p a")
     assert more["href"] == f"/el/archive/?place={place.uid}" and "8" in more.get_text()
+
+
+def test_the_header_link_is_kept_in_the_cache_and_follows_the_items(
+    client, athens, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """With the page cache on (a file cache), the header's answer is read from the cache (no query for it) until
+    a write to an item commits and starts a new generation."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path / "c")}
+    }
+    settings.XENAGOS_PAGE_CACHE_SECONDS = 600
+    client.cookies[settings.SESSION_COOKIE_NAME] = "none"  # never served whole from the page cache: rendered
+    table = ArchiveItem._meta.db_table
+
+    def link():
+        with CaptureQueriesContext(connection) as queries:
+            soup = soup_of(client.get("/el/map/", **ATHENS))
+        asked = [q["sql"] for q in queries.captured_queries if f'FROM "{table}"' in q["sql"]]
+        return soup.select_one('header nav a[href="/el/archive/"]') is not None, len(asked)
+
+    assert link() == (False, 1)
+    assert link() == (False, 0)  # from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        item = ArchiveItemFactory(dc=[("title", "Πρώτο", "el")])
+    assert link() == (True, 1)
+    assert link() == (True, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        item.withdrawn = True
+        item.save()
+    assert link() == (False, 1)
