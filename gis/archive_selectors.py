@@ -86,22 +86,25 @@ def search_words(text: str) -> list[str]:
 
 
 def _word_sql(param: str) -> sql.Composable:
-    """The ids of items with a searched value matching the tsquery term in ``param`` (Greek, English, Latin)."""
+    """The ids of items with a searched value matching the tsquery term in ``param`` (Greek, English, Latin): the
+    elements as literals and the expressions as migration 0017's partial GIN indexes have them, which serve it."""
     term = sql.Placeholder(param)
     return sql.SQL(
-        """i.id IN (SELECT v.item_id FROM {value} v WHERE v.element = ANY(%(searched)s) AND (
+        """i.id IN (SELECT v.item_id FROM {value} v WHERE v.element IN ({searched}) AND (
                to_tsvector('xenagos_el', v.value) @@ to_tsquery('xenagos_el', {term})
                OR to_tsvector('xenagos_en', v.value) @@ to_tsquery('xenagos_en', {term})
                OR to_tsvector('xenagos_en', xenagos_elot743(v.value))
                   @@ to_tsquery('xenagos_en', xenagos_elot743({term}))))"""
-    ).format(value=_tables()["value"], term=term)
+    ).format(
+        value=_tables()["value"], term=term, searched=sql.SQL(", ").join(sql.Literal(e) for e in SEARCHED_ELEMENTS)
+    )
 
 
 def _conditions(where: ArchiveFilter) -> tuple[dict[str, sql.Composable], dict[str, Any]]:
     """The facets' conditions over the item ``i`` (by facet name; "text" for the search) and their parameters."""
     tables = _tables()
     conditions: dict[str, sql.Composable] = {}
-    params: dict[str, Any] = {"searched": list(SEARCHED_ELEMENTS)}
+    params: dict[str, Any] = {}
     if where.types:
         conditions["type"] = sql.SQL("i.dc_type = ANY(%(types)s)")
         params["types"] = list(where.types)
