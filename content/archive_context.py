@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gis import maps
-from gis.archive import DC_ELEMENTS, Rights
+from gis.archive import DC_ELEMENTS, Rights, dcmi_type_resolve
 from gis.archive_selectors import ShownValue, archive_item_values, archive_items_of_place, archive_places_of_item
 from gis.languages import fallback_order
 from gis.models import ArchiveItem, DcElement, DcmiType, Place
@@ -226,8 +226,9 @@ def archive_item_context(request: HttpRequest, *, item: ArchiveItem, index_url: 
         row: dict[str, Any] = {"element": element, "label": DcElement(element).label, "values": []}
         if element == "type" and item.dc_type:
             row["values"] = [{"value": type_label(item.dc_type), "lang": "", "href": DCMI_TYPE_NS + item.dc_type}]
+            # the other type values (a text such as «καρτ ποστάλ»), not the ones that name the same DCMI term
             row["values"] += [
-                v for v in _shown(values[element], language) if v["value"] not in (item.dc_type, DCMI_TYPE_NS)
+                v for v in _shown(values[element], language) if dcmi_type_resolve(v["value"]) != item.dc_type
             ]
         elif element == "rights" and item.rights:
             row["values"] = [{"value": rights_label(item.rights), "lang": "", "href": item.rights}]
@@ -237,9 +238,8 @@ def archive_item_context(request: HttpRequest, *, item: ArchiveItem, index_url: 
     creators = [v.value for v in values.get("creator", [])]
     archive_name = _("Archive of the municipality of %(name)s") % {"name": municipality_name}
     date_text = item.date_text or _first(values, "date")
-    plain = ". ".join(part for part in ("; ".join(creators), title, date_text, archive_name, absolute) if part).replace(
-        "..", "."
-    )
+    parts = ("; ".join(creators), title, date_text, archive_name)
+    plain = "".join(f"{part}{'' if part.endswith(('.', '!', '?')) else '.'} " for part in parts if part) + absolute
     bibtex = cite_bibtex(
         key=f"xenagos-{item.uid}",
         fields={

@@ -50,7 +50,8 @@ def postcard(athens):
             ("publisher", "Εκδόσεις Α", ""),
             ("contributor", "Μαρία Π.", ""),
             ("date", "1912–1913", ""),
-            ("type", "StillImage", ""),
+            ("type", "http://purl.org/dc/dcmitype/StillImage", ""),
+            ("type", "καρτ ποστάλ", "el"),
             ("format", "χαρτί, 9 × 14 εκ.", "el"),
             ("identifier", "ΚΠ-0042", ""),
             ("source", "Συλλογή Δήμου", "el"),
@@ -144,6 +145,8 @@ def test_the_item_page_shows_every_element_in_the_visitors_language(client, post
     assert greek.select_one("h1").get_text() == "Η Αρχαία Αγορά"
     assert not greek.select_one('[data-element="subject"] dd').has_attr("lang")
     assert greek.select_one('[data-element="type"] a').get_text() == "Ακίνητη εικόνα"
+    types = [dd.get_text() for dd in greek.select('[data-element="type"] dd')]
+    assert types == ["Ακίνητη εικόνα", "καρτ ποστάλ"]  # the term once (not its URI again), then the other text
 
 
 def test_schema_org_data_and_the_map(client, postcard):
