@@ -274,3 +274,22 @@ def test_the_header_link_is_kept_in_the_cache_and_follows_the_items(
         item.withdrawn = True
         item.save()
     assert link() == (False, 1)
+
+
+def test_linked_routes_with_a_live_page_are_listed_and_drawn(client, athens):
+    from gis.models import Route
+    from tests.content.test_routes_list import make_route
+
+    Route.objects.update(withdrawn=True)
+    walk = make_route(athens, "Περίπατος στην Πλάκα")
+    hidden = make_route(athens, "Χωρίς σελίδα", live=False)
+    item = ArchiveItemFactory(dc=[("title", "Η Πλάκα", "el")], routes=[walk, hidden])
+    page = soup_of(client.get(f"/el/archive/{item.uid}/", **ATHENS))
+    links = page.select("[data-archive-route] a")
+    assert [a.get_text() for a in links] == ["Περίπατος στην Πλάκα"]
+    assert links[0]["href"] == f"/el/places/route-{walk.pk}/"  # its page (make_route: slug route-<pk>)
+    config = json.loads(page.select_one("#xenagos-archive-map-config").string)
+    lines = [step for step in config["steps"] if step["type"] == "geojson"]
+    assert len(lines) == 1 and lines[0]["data"]["type"] == "MultiLineString"
+    english = soup_of(client.get(f"/en/archive/{item.uid}/", **ATHENS))
+    assert [a.get_text() for a in english.select("[data-archive-route] a")] == ["Περίπατος στην Πλάκα (en)"]
