@@ -31,6 +31,7 @@ MAX_QUERY_LENGTH = 200
 _DECADE = re.compile(r"^\d{1,3}0$")
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,50}$")
 FACET_PARAMETERS = ("type", "decade", "place", "collection", "rights")
+FACET_SHOWN = 10  # values of a facet shown at first (the chosen ones first); the others behind "More" (<details>)
 
 
 class ArchiveBadParameter(ValueError):
@@ -123,7 +124,8 @@ def _link(
 
 
 def _facets(request: HttpRequest, where: selectors.ArchiveFilter) -> list[dict]:
-    """The facets for the template: heading, and each value's label, count, link (toggling it) and state."""
+    """The facets for the template: heading, and each value's label, count, link (toggling it) and state; the
+    values past FACET_SHOWN (chosen ones never) in ``more``."""
     found = selectors.archive_facets(where=where)
     headings = {
         "type": _("Type"),
@@ -154,7 +156,15 @@ def _facets(request: HttpRequest, where: selectors.ArchiveFilter) -> list[dict]:
                 }
             )
         if values:
-            facets.append({"name": name, "heading": headings[name], "values": values})
+            shown = values if name == "decade" else sorted(values, key=lambda v: not v["chosen"])
+            facets.append(
+                {
+                    "name": name,
+                    "heading": headings[name],
+                    "values": shown[:FACET_SHOWN],
+                    "more": shown[FACET_SHOWN:],
+                }
+            )
     return facets
 
 

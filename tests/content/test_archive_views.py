@@ -293,3 +293,16 @@ def test_linked_routes_with_a_live_page_are_listed_and_drawn(client, athens):
     assert len(lines) == 1 and lines[0]["data"]["type"] == "MultiLineString"
     english = soup_of(client.get(f"/en/archive/{item.uid}/", **ATHENS))
     assert [a.get_text() for a in english.select("[data-archive-route] a")] == ["Περίπατος στην Πλάκα (en)"]
+
+
+def test_a_long_facet_shows_ten_values_and_the_rest_behind_more(client, athens):
+    places = [PlaceFactory(name_el=f"Τόπος {n:02d}") for n in range(12)]
+    for n in range(len(places)):  # item n is of places 0..n: place 0 of twelve items, the last of one
+        ArchiveItemFactory(dc=[("title", f"Τεκμήριο {n}", "el")], places=places[: n + 1])
+    last = places[-1]  # of one item: the twelfth by count
+    page = soup_of(client.get(f"/el/archive/?place={last.uid}", **ATHENS))
+    facet = page.select_one('[data-facet="place"]')
+    first = facet.select("ul")[0].select("li a")
+    assert len(first) == 10 and first[0]["data-facet-value"] == str(last.uid)  # the chosen one first
+    more = facet.select("details li a")
+    assert len(more) == 2 and facet.select_one("details summary").get_text(strip=True) == "2 ακόμη"
