@@ -98,3 +98,14 @@ def test_the_item_page_shows_its_values_and_draws_its_map(page, live_server, arc
     page.wait_for_url("**collection=cards")
     assert count(page) == 1
     page.goto(site_url(live_server, "athens", f"/el/archive/{archive.uid}/"))  # axe on the item (the harness)
+
+
+@pytest.mark.expect_http_error(400)
+def test_a_bad_parameter_page_names_it_and_leads_back(page, live_server, archive):
+    page.set_viewport_size(VIEWPORTS["phone"])
+    page.goto(site_url(live_server, "athens", "/en/archive/?type=Photo&q=agora"))
+    assert "type=Photo" in page.locator("[data-archive-bad]").inner_text()
+    assert_accessible(page)
+    page.get_by_role("link", name="Show the archive without it").click()
+    page.wait_for_url("**/en/archive/?q=agora")
+    assert page.locator("[data-archive-count]").count() == 1  # and axe on it (the harness)
