@@ -289,7 +289,7 @@ def archive_item_values(*, item: ArchiveItem, languages: list[str]) -> dict[str,
 
 def archive_places_of_item(*, item: ArchiveItem) -> list[Place]:
     """The public places of the item's municipality that it is linked to (EPSG:4326 points), by Greek name."""
-    return list(item.places.filter(municipality=item.municipality_id).filter(withdrawn=False).order_by("name_el", "pk"))
+    return list(item.places.public().filter(municipality=item.municipality_id).order_by("name_el", "pk"))
 
 
 def archive_items_of_place(*, place: Place, language: str, limit: int) -> tuple[list[ArchiveRow], int]:

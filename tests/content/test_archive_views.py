@@ -306,3 +306,17 @@ def test_a_long_facet_shows_ten_values_and_the_rest_behind_more(client, athens):
     assert len(first) == 10 and first[0]["data-facet-value"] == str(last.uid)  # the chosen one first
     more = facet.select("details li a")
     assert len(more) == 2 and facet.select_one("details summary").get_text(strip=True) == "2 ακόμη"
+
+
+def test_a_withdrawn_linked_place_is_neither_listed_nor_drawn_nor_a_facet(client, athens):
+    gone = PlaceFactory(name_el="Αποσυρμένος τόπος", withdrawn=True)
+    kept = PlaceFactory(name_el="Δημοσιευμένος τόπος")
+    item = ArchiveItemFactory(dc=[("title", "Δύο τόποι", "el")], places=[gone, kept])
+    page = soup_of(client.get(f"/el/archive/{item.uid}/", **ATHENS))
+    assert [li.get_text(strip=True) for li in page.select("[data-archive-place]")] == ["Δημοσιευμένος τόπος"]
+    config = json.loads(page.select_one("#xenagos-archive-map-config").string)
+    (places,) = [step for step in config["steps"] if step["type"] == "geojson"]
+    assert len(places["data"]["features"]) == 1
+    listed = soup_of(client.get("/el/archive/", **ATHENS))
+    assert [a.get_text() for a in listed.select('[data-facet="place"] a')] == ["Δημοσιευμένος τόπος"]
+    assert client.get(f"/el/archive/?place={gone.uid}", **ATHENS).status_code == 400
