@@ -267,9 +267,10 @@ def _language_matches(tag: str, code: str) -> bool:
 
 
 def archive_item_values(*, item: ArchiveItem, languages: list[str]) -> dict[str, list[ShownValue]]:
-    """The item's values per element (in the order the source gave them) in the first of ``languages`` (the
-    visitor's language, then its fallbacks) that the element has values in; else its values without a language;
-    else all its values (each with its language). Elements without values are left out."""
+    """The item's values per element (in the order the source gave them): those in the visitor's language
+    (``languages[0]``; ``el`` also takes ``el-GR``) where the element has any; else its values without a language;
+    else those in the first of the other ``languages`` (the visitor's fallbacks) it has; else all of them (each with
+    its language). Elements without values are left out."""
     by_element: dict[str, list[ShownValue]] = {}
     for element, value, language in item.dc_values.order_by("element", "position", "id").values_list(
         "element", "value", "language"
@@ -277,13 +278,12 @@ def archive_item_values(*, item: ArchiveItem, languages: list[str]) -> dict[str,
         by_element.setdefault(element, []).append(ShownValue(value, language))
     chosen = {}
     for element, values in by_element.items():
-        for code in languages:
-            matching = [v for v in values if _language_matches(v.language, code)]
-            if matching:
-                break
-        else:
-            matching = [v for v in values if not v.language] or values
-        chosen[element] = matching
+        groups = [
+            [v for v in values if _language_matches(v.language, languages[0])] if languages else [],
+            [v for v in values if not v.language],
+            *([v for v in values if _language_matches(v.language, code)] for code in languages[1:]),
+        ]
+        chosen[element] = next((group for group in groups if group), values)
     return chosen
 
 

@@ -175,14 +175,23 @@ def test_values_in_the_visitors_language_else_without_one_else_any():
             ("description", "Χωρίς γλώσσα", ""),
             ("description", "Only English", "en-GB"),
             ("subject", "πλατείες", "el"),
+            ("coverage", "Αθήνα", "el"),
+            ("coverage", "Athens, Attica", ""),
+            ("creator", "Κοντός", "el"),
+            ("creator", "Kontos", "fr"),
         ]
     )
     english = archive_item_values(item=item, languages=["en", "el"])
     assert [v.value for v in english["title"]] == ["The square"]
     assert [(v.value, v.language) for v in english["description"]] == [("Only English", "en-GB")]
     assert [(v.value, v.language) for v in english["subject"]] == [("πλατείες", "el")]  # the fallback, marked
+    assert [v.value for v in english["coverage"]] == ["Athens, Attica"]  # without a language before the fallback
+    assert [v.value for v in english["creator"]] == ["Κοντός"]  # the fallback (Greek) before another language
     greek = archive_item_values(item=item, languages=["el"])
     assert [v.value for v in greek["description"]] == ["Χωρίς γλώσσα"]
+    french = archive_item_values(item=item, languages=["fr"])
+    assert [v.value for v in french["creator"]] == ["Kontos"]
+    assert [(v.value, v.language) for v in french["subject"]] == [("πλατείες", "el")]  # none in fr nor without: all
 
 
 def test_items_of_a_place(archive, athens):
