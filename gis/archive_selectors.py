@@ -137,9 +137,14 @@ def _conditions(where: ArchiveFilter) -> tuple[dict[str, sql.Composable], dict[s
     return conditions, params
 
 
-def _source(where: ArchiveFilter, *, without: str = "") -> tuple[sql.Composable, dict[str, Any]]:
-    """``FROM item i WHERE <public, of the municipality, every condition but ``without``'s>`` and its parameters."""
+def _source(
+    where: ArchiveFilter, *, without: str = "", searched: sql.Composable | None = None
+) -> tuple[sql.Composable, dict[str, Any]]:
+    """``FROM item i WHERE <public, of the municipality, every condition but ``without``'s>`` and its parameters;
+    ``searched`` replaces the search's condition (by one on a CTE of the items it matches)."""
     conditions, params = _conditions(where)
+    if searched is not None and "text" in conditions:
+        conditions["text"] = searched
     parts: list[sql.Composable] = [
         sql.SQL(public_place_sql("i")),
         sql.SQL("i.municipality_id = %(municipality)s"),
@@ -202,8 +207,11 @@ def archive_facets(*, where: ArchiveFilter) -> dict[str, list[FacetValue]]:
     collection_name = sql.SQL(name_param_sql(columns=name_columns("c")))
     parts: list[sql.Composable] = []
     params: dict[str, Any] = {}
+    # the search's matches once (a MATERIALIZED CTE), not once per facet
+    text = bool(search_words(where.text))
+    searched = sql.SQL("i.id IN (SELECT id FROM searched)") if text else None
     for facet in FACETS:
-        source, facet_params = _source(where, without=facet)
+        source, facet_params = _source(where, without=facet, searched=searched)
         params.update(facet_params)  # the same names always carry the same values (one filter)
         select = {
             "type": sql.SQL("SELECT 'type', i.dc_type, '', count(*) {source} AND i.dc_type <> '' GROUP BY 2"),
@@ -237,6 +245,13 @@ def archive_facets(*, where: ArchiveFilter) -> dict[str, list[FacetValue]]:
             )
         )
     query = sql.SQL(" UNION ALL ").join(sql.SQL("({})").format(part) for part in parts)
+    if text:
+        only_text = ArchiveFilter(municipality=where.municipality, language=where.language, text=where.text)
+        matched, matched_params = _source(only_text)
+        params.update(matched_params)
+        query = sql.SQL("WITH searched AS MATERIALIZED (SELECT i.id {matched}) {query}").format(
+            matched=matched, query=query
+        )
     found: dict[str, list[FacetValue]] = {facet: [] for facet in FACETS}
     for facet, key, label, count in _fetch(query, params):
         found[facet].append(FacetValue(key, label, count))
