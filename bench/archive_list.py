@@ -15,8 +15,6 @@ again at the end; never the dev or the test database). Medians of ``--repeat`` r
 """
 
 import argparse
-import json
-import os
 import random
 import statistics
 import sys
@@ -24,10 +22,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, django_env, local_database_url, manage, recreate_database, with_database  # noqa: E402
+from common import bench_municipality, django_bench_database  # noqa: E402
 
 DATABASE = "xenagos_bench_archive_list"
-BOUNDARY = ROOT / "tests" / "importers" / "data" / "kallikratis_kastoria.geojson"
+# the peer: the naive search, over the same values (no stemming, no transliteration, no index)
+PEER_SQL = (
+    "SELECT count(*) FROM xgis_archiveitem i WHERE NOT i.withdrawn AND i.municipality_id = %s AND i.id IN "
+    "(SELECT item_id FROM xgis_archivevalue WHERE element = ANY(%s) AND unaccent(value) ILIKE unaccent(%s))"
+)
 WORDS = (
     "πλατεία λιμάνι κάστρο εκκλησία σχολείο δρόμος αγορά σπίτι θάλασσα βουνό γέφυρα σταθμός πανηγύρι γιορτή "
     "ψαράδες καΐκι φάρος τείχος πύλη βρύση μύλος αμπέλι ελιές καφενείο δημαρχείο νοσοκομείο στρατώνας παραλία "
@@ -92,30 +94,12 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=20000)
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
-    base_url = local_database_url()
-    url = recreate_database(base_url, DATABASE)
-    env = django_env(url)
-    try:
-        manage(env, "migrate", "--verbosity", "0")
-        os.environ.update({key: env[key] for key in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY")})
-        import django
-
-        django.setup()
-        from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
+    with django_bench_database(DATABASE):
         from django.db import connection
 
         from gis.archive_selectors import ArchiveFilter, archive_count, archive_facets, archive_page, search_words
-        from gis.models import Municipality
 
-        feature = json.loads(BOUNDARY.read_text())["features"][0]
-        boundary = GEOSGeometry(json.dumps(feature["geometry"]), srid=4326)
-        municipality = Municipality.objects.create(
-            code="B0002",
-            slug="bench",
-            name_el="Δήμος",
-            name_en="Bench",
-            boundary=MultiPolygon(boundary, srid=4326) if boundary.geom_type == "Polygon" else boundary,
-        )
+        municipality = bench_municipality(code="B0002", slug="bench")
         generate(municipality=municipality, count=args.items)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -139,28 +123,16 @@ def main() -> None:
             print(f"one list request, {name:16s} ({found:5d} found): {took:8.1f} ms")
         where = cases["search ΝΑΥΠΛΙΟ"]
         ours = median_ms(lambda: archive_count(where=where), args.repeat)
-        peer_sql = (
-            "SELECT count(*) FROM xgis_archiveitem i WHERE NOT i.withdrawn AND i.municipality_id = %s AND i.id IN "
-            "(SELECT item_id FROM xgis_archivevalue WHERE element = ANY(%s) AND unaccent(value) ILIKE unaccent(%s))"
-        )
 
         def peer() -> int:
             with connection.cursor() as cursor:
-                cursor.execute(peer_sql, [municipality.pk, ["title", "description", "subject", "creator"], "%ναυπλιο%"])
+                cursor.execute(PEER_SQL, [municipality.pk, ["title", "description", "subject", "creator"], "%ναυπλιο%"])
                 return cursor.fetchone()[0]
 
         theirs = median_ms(peer, args.repeat)
         print(f"search count, ours (xenagos_el + xenagos_en + ELOT 743, {search_words('ΝΑΥΠΛΙΟ')}): {ours:8.1f} ms")
         print(f"search count, peer (unaccent ILIKE '%ναυπλιο%', found {peer()}):         {theirs:8.1f} ms")
         print(f"ratio ours/peer (time): {ours / theirs:.2f}x")
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        import psycopg
-
-        with psycopg.connect(with_database(base_url, "postgres"), autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
 
 
 if __name__ == "__main__":
