@@ -140,3 +140,45 @@ def wrk(url: str, *, connections: int, seconds: int, host: str | None = None, sc
         "socket_errors": int(errors[2]),
         "timeouts": int(errors[3]),
     }
+
+
+@contextlib.contextmanager
+def django_bench_database(name: str):
+    """A throw-away database ``name`` on the project's cluster (dropped and created, migrated), with Django set up
+    on it in this process; dropped again afterwards, whatever happens. Never the dev or the test database."""
+    base_url = local_database_url()
+    env = django_env(recreate_database(base_url, name))
+    try:
+        manage(env, "migrate", "--verbosity", "0")
+        os.environ.update({key: env[key] for key in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY")})
+        import django
+
+        django.setup()
+        yield
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        import psycopg
+
+        with psycopg.connect(with_database(base_url, "postgres"), autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def bench_municipality(*, code: str, slug: str):
+    """A municipality made from the tests' Kastoria boundary (far from the demo's), in the Django database set up."""
+    import json
+
+    from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
+
+    from gis.models import Municipality
+
+    path = ROOT / "tests" / "importers" / "data" / "kallikratis_kastoria.geojson"
+    boundary = GEOSGeometry(json.dumps(json.loads(path.read_text())["features"][0]["geometry"]), srid=4326)
+    return Municipality.objects.create(
+        code=code,
+        slug=slug,
+        name_el="Δήμος",
+        name_en="Bench",
+        boundary=MultiPolygon(boundary, srid=4326) if boundary.geom_type == "Polygon" else boundary,
+    )

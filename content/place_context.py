@@ -62,6 +62,8 @@ def place_language_urls(
 def place_context(request: HttpRequest, *, place: Place, page: "PlacePage | None", index: Page | None) -> dict:
     """What a place's public page shows, from ``page`` (an editor's page) or from the record alone (``page`` None);
     ``index`` is the site's places index in the active language, if it has one."""
+    from .archive_context import place_archive_section  # it imports json_ld_script from here
+
     language = get_language() or "el"
     text = selectors.place_text(place=place, language=language)
     name = page.title if page else (text.name if text else place.name)
@@ -112,6 +114,7 @@ def place_context(request: HttpRequest, *, place: Place, page: "PlacePage | None
         "links": place_link_items(place),
         "small_map": maps.place_map(lon=place.location.x, lat=place.location.y, name=name),
         "language_urls": place_language_urls(request, place=place, page=page, index=index),
+        "archive": place_archive_section(place=place),
     }
 
 

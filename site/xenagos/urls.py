@@ -11,6 +11,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from content import views as content_views
+from content.archive_views import archive_item, archive_list
 from content.routes_list import routes_list
 from gis import views as gis_views
 from gis.api.datapage import data_page
@@ -45,6 +46,8 @@ urlpatterns += i18n_patterns(
     path("map/near/", gis_views.near, name="map-near"),
     path("map/routes/", gis_views.routes, name="map-routes"),
     path("routes/", routes_list, name="routes"),
+    path("archive/", archive_list, name="archive"),
+    path("archive/<uuid:uid>/", archive_item, name="archive-item"),
     path("data/", data_page, name="data"),
     path("privacy/", privacy, name="privacy"),
     path("", include(wagtail_urls)),

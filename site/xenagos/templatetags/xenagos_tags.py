@@ -1,12 +1,16 @@
 """Template tags of the public site."""
 
+from collections.abc import Callable
+
 from django import template
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.translation import get_language
 from wagtail.models import Locale, Page, Site
 
 from content.cache import derived_get_or_set
+from gis.archive_selectors import archive_exists
 from gis.views import routes_listed as gis_routes_listed
 
 register = template.Library()
@@ -45,19 +49,37 @@ def _translated_url(request, page: Page, code: str) -> str | None:
     return None
 
 
-@register.simple_tag(takes_context=True)
-def routes_listed(context: template.Context) -> bool:
-    """Whether this site lists any route in the active language (gis.views.routes_listed), kept per site and
-    language in the page cache's generation (content.cache.derived_get_or_set): publishing, unpublishing, moving or
-    deleting a page, or withdrawing a route, starts a new generation, so the link is never stale."""
+def _site_derived(context: template.Context, *, name: str, compute: Callable[[HttpRequest], bool]) -> bool:
+    """``compute(request)`` for the request's site in the active language, kept in the page cache's generation
+    (content.cache.derived_get_or_set) under ``name``: any write that makes cached pages stale (publishing,
+    unpublishing, moving or deleting a page, withdrawing a record, an import) makes the answer stale too."""
     request = context.get("request")
     if request is None:
         return False
     site = Site.find_for_request(request)
     if site is None:
         return False
-    name = f"routes-listed:{site.pk}:{get_language() or ''}"
-    return bool(derived_get_or_set(name=name, compute=lambda: gis_routes_listed(request)))
+    key = f"{name}:{site.pk}:{get_language() or ''}"
+    return bool(derived_get_or_set(name=key, compute=lambda: compute(request)))
+
+
+@register.simple_tag(takes_context=True)
+def routes_listed(context: template.Context) -> bool:
+    """Whether this site lists any route in the active language (gis.views.routes_listed), kept per site and
+    language in the page cache (``_site_derived``), so the header's link is never stale."""
+    return _site_derived(context, name="routes-listed", compute=gis_routes_listed)
+
+
+def _archive_listed(request: HttpRequest) -> bool:
+    municipality = getattr(request, "municipality", None)
+    return municipality is not None and archive_exists(municipality=municipality)
+
+
+@register.simple_tag(takes_context=True)
+def archive_listed(context: template.Context) -> bool:
+    """Whether this site's municipality has published any archive item (gis.archive_selectors.archive_exists),
+    kept per site and language in the page cache (``_site_derived``), as the routes link."""
+    return _site_derived(context, name="archive-listed", compute=_archive_listed)
 
 
 @register.simple_tag(takes_context=True)
