@@ -87,7 +87,7 @@ def search_words(text: str) -> list[str]:
 
 def _word_sql(param: str) -> sql.Composable:
     """The ids of items with a searched value matching the tsquery term in ``param`` (Greek, English, Latin): the
-    elements as literals and the expressions as migration 0017's partial GIN indexes have them, which serve it."""
+    elements as literals and the expressions as migration 0015's partial GIN indexes have them, which serve it."""
     term = sql.Placeholder(param)
     return sql.SQL(
         """i.id IN (SELECT v.item_id FROM {value} v WHERE v.element IN ({searched}) AND (

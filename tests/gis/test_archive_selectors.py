@@ -199,7 +199,7 @@ def test_items_of_a_place(archive, athens):
     assert total == 2 and [row.title for row in rows] == ["Η Πλάκα"]  # oldest first; the withdrawn one not counted
 
 
-def test_the_search_is_served_by_the_indexes_of_migration_0017(archive, athens):
+def test_the_search_is_served_by_the_indexes_of_migration_0015(archive, athens):
     """On 4,000 more values (analysed), the plan of a search reads the three GIN indexes: the selectors'
     expressions and elements are the indexes' (an index whose expression differs by a cast is never used)."""
     from django.db import connection
