@@ -44,6 +44,16 @@ def recreate_database(url: str, name: str) -> str:
     return with_database(url, name)
 
 
+def drop_database(url: str, name: str) -> None:
+    """Close this process's Django connections and drop database ``name`` on the server of ``url``."""
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def django_env(database_url: str, settings: str = "xenagos.settings.base") -> dict[str, str]:
     """Environment for manage.py / gunicorn on the benchmark database."""
     secret = (ROOT / "var" / "secret_key").read_text().strip() if (ROOT / "var" / "secret_key").exists() else "bench"

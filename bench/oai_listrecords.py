@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, django_env, local_database_url, manage, recreate_database, with_database  # noqa: E402
+from common import ROOT, django_env, drop_database, local_database_url, manage, recreate_database  # noqa: E402
 
 DATABASE = "xenagos_bench_oai"
 CSV = Path("/work/shared/data/archive/museum_csv/objects_historical_data.csv")
@@ -206,13 +206,7 @@ def main() -> None:
             timings = f"{o50 * 1e3:7.1f}ms {o95 * 1e3:7.1f}ms {f50 * 1e3:8.2f}ms {f95 * 1e3:8.2f}ms"
             print(f"{name:8} {timings} {o50 / f50:9.1f}x")
     finally:
-        from django.db import connections
-
-        connections.close_all()
-        import psycopg
-
-        with psycopg.connect(with_database(base_url, "postgres"), autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        drop_database(base_url, DATABASE)
 
 
 if __name__ == "__main__":

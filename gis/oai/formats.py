@@ -33,8 +33,14 @@ NAMESPACES = {
     "wgs84_pos": WGS84,
     "xsi": XSI,
 }
-for _prefix, _uri in NAMESPACES.items():  # the prefixes written (ElementTree's map is global: the OAI namespace is
-    register_namespace(_prefix, _uri)  # the default one of any ElementTree document of this process; same meaning)
+
+
+def namespaces_register() -> None:
+    """The prefixes our documents are written with, the OAI namespace as the default one. ElementTree's map is
+    global and other writers (gis.route_formats' KML) take the default namespace too: call this before writing."""
+    for prefix, uri in NAMESPACES.items():
+        register_namespace(prefix, uri)
+
 
 # DCMI Type term -> edm:type; items of the other DCMI types (Collection, Dataset, Event...) are offered in oai_dc only
 EDM_TYPE_OF_DCMI = {

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ..models import Municipality
 from . import OAIError, selectors
-from .formats import FORMATS, OAI, XSI, edm, oai_dc
+from .formats import FORMATS, OAI, XSI, edm, namespaces_register, oai_dc
 from .tokens import ListState, token_decode, token_encode, token_ttl
 from .verbs import OAIRequest
 
@@ -75,6 +75,7 @@ def error_document(repository: Repository, request: OAIRequest | None, error: OA
 
 
 def serialise(root: Element) -> bytes:
+    namespaces_register()
     return tostring(root, encoding="utf-8", xml_declaration=True)
 
 

@@ -466,3 +466,11 @@ def test_edm_lists_offer_only_items_edm_can_describe(harvest, settings):
     assert {oai_id(item) for item in ready} <= set(edm_list)
     assert not {oai_id(item) for item in lacking} & set(edm_list)
     assert {oai_id(item) for item in ready + lacking} <= set(dc_list)
+
+
+def test_the_oai_namespace_stays_the_default_after_another_writer_took_it(client):
+    from xml.etree.ElementTree import register_namespace
+
+    register_namespace("", "http://www.opengis.net/kml/2.2")  # as gis.route_formats' KML writer does
+    response = client.get("/oai", {"verb": "Identify"}, HTTP_HOST=ATHENS)
+    assert b'<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"' in response.content
