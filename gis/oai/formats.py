@@ -2,6 +2,7 @@
 (Europeana Data Model, RDF/XML: edm:ProvidedCHO, ore:Aggregation and the linked places as edm:Place). Written with
 xml.etree, never by string."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element, SubElement, register_namespace
 
@@ -70,11 +71,25 @@ def _q(namespace: str, name: str) -> str:
     return f"{{{namespace}}}{name}"
 
 
-def _values(item: ArchiveItem) -> list[tuple[str, str, str]]:
-    """The item's (element, value, language) in the fifteen elements' order, each element's values in theirs."""
+DcValue = tuple[str, str, str]  # (element, value, language)
+
+
+@dataclass(frozen=True)
+class PlaceRef:
+    """A place an item is linked to, as EDM names it (an edm:Place with its coordinates)."""
+
+    uid: str
+    name_el: str
+    name_en: str
+    lat: float
+    lon: float
+
+
+def values_ordered(rows: list[tuple[str, str, str, int]]) -> tuple[DcValue, ...]:
+    """(element, value, language, position) rows in the fifteen elements' order, each element's in theirs."""
     order = {name: index for index, name in enumerate(DC_ELEMENTS)}
-    values = sorted(item.dc_values.all(), key=lambda v: (order.get(v.element, 99), v.position))
-    return [(value.element, value.value, value.language) for value in values]
+    ordered = sorted(rows, key=lambda row: (order.get(row[0], 99), row[3]))
+    return tuple((element, value, language) for element, value, language, _position in ordered)
 
 
 def _literal(parent: Element, tag: str, text: str, language: str = "") -> Element:
@@ -89,13 +104,13 @@ def _resource(parent: Element, tag: str, uri: str) -> Element:
     return SubElement(parent, tag, {_q(RDF, "resource"): uri})
 
 
-def oai_dc(item: ArchiveItem) -> Element:
-    """The item's ``oai_dc:dc`` element."""
+def oai_dc(values: Sequence[DcValue]) -> Element:
+    """The ``oai_dc:dc`` element of an item's values (``values_ordered``)."""
     root = Element(
         _q(OAI_DC, "dc"),
         {_q(XSI, "schemaLocation"): f"{OAI_DC} http://www.openarchives.org/OAI/2.0/oai_dc.xsd"},
     )
-    for element, value, language in _values(item):
+    for element, value, language in values:
         _literal(root, _q(DC, element), value, language)
     return root
 
@@ -114,7 +129,7 @@ def _place(root: Element, *, about: str, lat: float, lon: float, labels: dict[st
             _literal(place, _q(SKOS, "prefLabel"), label, language)
 
 
-def edm(item: ArchiveItem, *, site_url: str) -> Element:
+def edm(item: ArchiveItem, *, values: Sequence[DcValue], places: Sequence[PlaceRef], site_url: str) -> Element:
     """The item as an EDM ``rdf:RDF``: the edm:ProvidedCHO (its DC values, dc:type and edm:type, dcterms:spatial to
     each place), its ore:Aggregation (edm:dataProvider and edm:provider: the municipality, or the setting
     ``OAI_EDM_PROVIDER``; edm:isShownAt: the item's page; edm:rights: its rights URI) and an edm:Place per linked
@@ -123,20 +138,19 @@ def edm(item: ArchiveItem, *, site_url: str) -> Element:
     cho_uri, aggregation_uri = f"{page}#cho", f"{page}#aggregation"
     root = Element(_q(RDF, "RDF"))
     cho = SubElement(root, _q(EDM, "ProvidedCHO"), {_q(RDF, "about"): cho_uri})
-    values = _values(item)
     if not any(element == "title" for element, _value, _language in values):
         _literal(cho, _q(DC, "title"), item.name_el, "el")
     for element, value, language in values:
         if element != "rights":  # edm:rights on the aggregation says it as a URI
             _literal(cho, _q(DC, element), value, language)
-    places = []
-    for place in item.places.all():
-        about = f"{site_url}/#place-{place.uid}"
-        places.append((about, place.location.y, place.location.x, {"el": place.name_el, "en": place.name_en}))
+    located = [
+        (f"{site_url}/#place-{place.uid}", place.lat, place.lon, {"el": place.name_el, "en": place.name_en})
+        for place in places
+    ]
     if item.location is not None:
         centre = item.location.point_on_surface
-        places.append((f"{page}#location", centre.y, centre.x, {}))
-    for about, *_rest in places:
+        located.append((f"{page}#location", centre.y, centre.x, {}))
+    for about, *_rest in located:
         _resource(cho, _q(DCTERMS, "spatial"), about)
     _literal(cho, _q(EDM, "type"), EDM_TYPE_OF_DCMI[item.dc_type])
     municipality = item.municipality
@@ -147,6 +161,6 @@ def edm(item: ArchiveItem, *, site_url: str) -> Element:
     _literal(aggregation, _q(EDM, "provider"), provider)
     _resource(aggregation, _q(EDM, "isShownAt"), page)
     _resource(aggregation, _q(EDM, "rights"), item.rights)
-    for about, lat, lon, labels in places:
+    for about, lat, lon, labels in located:
         _place(root, about=about, lat=lat, lon=lon, labels=labels)
     return root

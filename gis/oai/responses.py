@@ -92,7 +92,10 @@ def _record(parent: Element, repository: Repository, entry: selectors.Entry, pre
     _header(record, repository, entry)
     if not entry.deleted and entry.item is not None:
         metadata = SubElement(record, f"{{{OAI}}}metadata")
-        metadata.append(oai_dc(entry.item) if prefix == "oai_dc" else edm(entry.item, site_url=repository.site_url))
+        if prefix == "oai_dc":
+            metadata.append(oai_dc(entry.values))
+        else:
+            metadata.append(edm(entry.item, values=entry.values, places=entry.places, site_url=repository.site_url))
 
 
 def identify(repository: Repository, request: OAIRequest) -> Element:
@@ -207,7 +210,7 @@ def list_records(repository: Repository, request: OAIRequest) -> Element:
         raise OAIError("noRecordsMatch", "no record matches the arguments")
     root = envelope(repository, request)
     verb = SubElement(root, f"{{{OAI}}}{request.verb}")
-    for entry in selectors.entries(keys):
+    for entry in selectors.entries(keys, with_places=request.verb == "ListRecords" and state.metadata_prefix == "edm"):
         if request.verb == "ListRecords":
             _record(verb, repository, entry, state.metadata_prefix)
         else:

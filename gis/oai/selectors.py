@@ -9,16 +9,17 @@ places in one query each."""
 
 import datetime as dt
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Min, Prefetch
+from django.db.models import Min
 from psycopg import sql
 
 from ..models import ArchiveCollection, ArchiveItem, ArchiveItemDeletion, ArchiveValue, Municipality
-from .formats import EDM_TYPE_OF_DCMI
+from .formats import EDM_TYPE_OF_DCMI, DcValue, PlaceRef, values_ordered
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 Key = tuple[int, int, int]  # (datestamp in microseconds since the epoch, kind, id)
@@ -54,6 +55,9 @@ class Entry:
     key: Key
     item: ArchiveItem | None = None
     deletion: ArchiveItemDeletion | None = None
+    values: tuple[DcValue, ...] = ()
+    collection_slugs: tuple[str, ...] = ()
+    places: tuple[PlaceRef, ...] = ()
 
     @property
     def uid(self) -> uuid.UUID:
@@ -72,7 +76,7 @@ class Entry:
         if self.item is None:
             return list(self.deletion.set_specs)  # type: ignore[union-attr]
         slug = self.item.municipality.slug  # type: ignore[union-attr]
-        return [slug, *sorted(f"{slug}:{c.slug}" for c in self.item.collections.all())]
+        return [slug, *sorted(f"{slug}:{collection}" for collection in self.collection_slugs)]
 
 
 def edm_ready(item: ArchiveItem) -> bool:
@@ -190,24 +194,60 @@ def page_keys(query: ListQuery, *, after: Key | None, limit: int) -> list[Key]:
         return [(micros(stamp), kind, pk) for stamp, kind, pk in cursor.fetchall()]
 
 
-def _items(ids: Sequence[int]) -> dict[int, ArchiveItem]:
-    values = Prefetch("dc_values", queryset=ArchiveValue.objects.order_by("element", "position"))
-    found = (
-        ArchiveItem.objects.filter(pk__in=ids)
-        .select_related("municipality", "dataset")
-        .prefetch_related(values, "collections", "places")
+def _grouped(rows) -> dict[int, list]:
+    grouped: dict[int, list] = defaultdict(list)
+    for item_id, *rest in rows:
+        grouped[item_id].append(tuple(rest))
+    return grouped
+
+
+def _item_entries(keys: Sequence[Key], *, with_places: bool) -> dict[int, Entry]:
+    """The items of ``keys`` as entries: one query each for the items, their values, collections and (for EDM)
+    places, read as rows, not models."""
+    ids = [pk for _stamp, kind, pk in keys if kind == ITEM]
+    items = ArchiveItem.objects.filter(pk__in=ids).select_related("municipality").defer("source_attributes")
+    values = _grouped(
+        ArchiveValue.objects.filter(item_id__in=ids)
+        .order_by()
+        .values_list("item_id", "element", "value", "language", "position")
     )
-    return {item.pk: item for item in found}
+    collections = _grouped(
+        ArchiveItem.collections.through.objects.filter(archiveitem_id__in=ids).values_list(
+            "archiveitem_id", "archivecollection__slug"
+        )
+    )
+    places = _grouped(
+        ArchiveItem.places.through.objects.filter(archiveitem_id__in=ids)
+        .order_by("place__name_el")
+        .values_list("archiveitem_id", "place__uid", "place__name_el", "place__name_en", "place__location")
+        if with_places
+        else []
+    )
+    stamps = {pk: key for key in keys for pk in [key[2]] if key[1] == ITEM}
+    return {
+        item.pk: Entry(
+            key=stamps[item.pk],
+            item=item,
+            values=values_ordered(values.get(item.pk, [])),
+            collection_slugs=tuple(slug for (slug,) in collections.get(item.pk, [])),
+            places=tuple(
+                PlaceRef(str(uid), name_el, name_en, location.y, location.x)
+                for uid, name_el, name_en, location in places.get(item.pk, [])
+            ),
+        )
+        for item in items
+    }
 
 
-def entries(keys: Sequence[Key]) -> list[Entry]:
-    """The records of ``keys``, in their order, each item with its values, collections and places."""
-    items = _items([pk for _stamp, kind, pk in keys if kind == ITEM])
+def entries(keys: Sequence[Key], *, with_places: bool = False) -> list[Entry]:
+    """The records of ``keys``, in their order, each item with its values and collections (and its places with
+    ``with_places``, which EDM needs)."""
+    items = _item_entries(keys, with_places=with_places)
     deletions = ArchiveItemDeletion.objects.in_bulk([pk for _stamp, kind, pk in keys if kind == DELETION])
     found = []
     for key in keys:
         if key[1] == ITEM and key[2] in items:
-            found.append(Entry(key=key, item=items[key[2]]))
+            found.append(items[key[2]])
         elif key[1] == DELETION and key[2] in deletions:
             found.append(Entry(key=key, deletion=deletions[key[2]]))
     return found
@@ -217,7 +257,7 @@ def entry_by_uid(*, municipality: Municipality, uid: uuid.UUID) -> Entry | None:
     """The record of the item ``uid`` of ``municipality`` (withdrawn: deleted), or its tombstone; None otherwise."""
     item = ArchiveItem.objects.filter(municipality=municipality, uid=uid).values_list("pk", "updated_at").first()
     if item is not None:
-        return entries([(micros(item[1]), ITEM, item[0])])[0]
+        return entries([(micros(item[1]), ITEM, item[0])], with_places=True)[0]
     deletion = ArchiveItemDeletion.objects.filter(municipality=municipality, uid=uid).order_by("-deleted_at").first()
     if deletion is not None:
         return Entry(key=(micros(deletion.deleted_at), DELETION, deletion.pk), deletion=deletion)
