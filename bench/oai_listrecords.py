@@ -23,14 +23,13 @@ apart per two items from 2020-01-01 (so pages cross seconds that two items share
 
 import argparse
 import csv
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, django_env, drop_database, local_database_url, manage, recreate_database  # noqa: E402
+from common import ROOT, django_database  # noqa: E402
 
 DATABASE = "xenagos_bench_oai"
 CSV = Path("/work/shared/data/archive/museum_csv/objects_historical_data.csv")
@@ -106,15 +105,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=30, help="requests per page measured")
     args = parser.parse_args()
-    base_url = local_database_url()
-    url = recreate_database(base_url, DATABASE)
-    env = django_env(url)
-    try:
-        manage(env, "migrate", "--verbosity", "0")
-        os.environ.update({key: env[key] for key in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY")})
-        import django
-
-        django.setup()
+    with django_database(DATABASE):
         from django.conf import settings
         from django.db import connection
         from django.test import Client
@@ -205,8 +196,6 @@ def main() -> None:
             (o50, o95), (f50, f95) = percentiles(ours), percentiles(floor)
             timings = f"{o50 * 1e3:7.1f}ms {o95 * 1e3:7.1f}ms {f50 * 1e3:8.2f}ms {f95 * 1e3:8.2f}ms"
             print(f"{name:8} {timings} {o50 / f50:9.1f}x")
-    finally:
-        drop_database(base_url, DATABASE)
 
 
 if __name__ == "__main__":
