@@ -547,7 +547,12 @@ class ArchiveItem(Record, ClusterableModel):
     class Meta(Record.Meta):
         verbose_name = _("archive item")
         verbose_name_plural = _("archive items")
-        indexes = [*Record.Meta.indexes, models.Index(fields=["date_from", "date_to"], name="archiveitem_dates")]
+        indexes = [
+            *Record.Meta.indexes,
+            models.Index(fields=["date_from", "date_to"], name="archiveitem_dates"),
+            # the OAI-PMH provider's keyset order (gis.oai.selectors): a municipality's items by (updated_at, id)
+            models.Index(fields=["municipality", "updated_at", "id"], name="archiveitem_oai_order"),
+        ]
         constraints = [
             *Record.Meta.constraints,
             models.CheckConstraint(
@@ -585,3 +590,22 @@ class ArchiveValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.element}: {self.value[:60]}"
+
+
+class ArchiveItemDeletion(models.Model):
+    """What is left of an archive item deleted from the database, so the OAI-PMH provider (gis.oai) can go on saying
+    it was deleted (``deletedRecord`` persistent): its municipality, uid, the sets it was in, and when. Written by a
+    post_delete receiver (gis.receivers); never edited."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+", db_index=False)
+    uid = models.UUIDField()
+    set_specs = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    deleted_at = models.DateTimeField(_("deleted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deleted archive item")
+        verbose_name_plural = _("deleted archive items")
+        indexes = [models.Index(fields=["municipality", "deleted_at", "id"], name="archivedeletion_oai_order")]
+
+    def __str__(self) -> str:
+        return str(self.uid)

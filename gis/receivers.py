@@ -56,3 +56,34 @@ def _connect_archive_guards() -> None:
 
 
 _connect_archive_guards()
+
+
+def _archive_item_deleting(sender, instance, **kwargs) -> None:
+    """Before an archive item is deleted (its collection links go first), note the OAI-PMH sets it was in."""
+    if instance.municipality_id is not None:
+        slugs = instance.collections.values_list("slug", flat=True)
+        instance._oai_set_specs = [instance.municipality.slug, *(f"{instance.municipality.slug}:{s}" for s in slugs)]
+
+
+def _archive_item_deleted(sender, instance, **kwargs) -> None:
+    """An archive item deleted from the database stays a deleted record of the OAI-PMH provider (gis.oai,
+    ``deletedRecord`` persistent): a tombstone with its uid and sets."""
+    from .models import ArchiveItemDeletion
+
+    set_specs = getattr(instance, "_oai_set_specs", None)
+    if set_specs is not None:
+        ArchiveItemDeletion.objects.create(
+            municipality_id=instance.municipality_id, uid=instance.uid, set_specs=set_specs
+        )
+
+
+def _connect_archive_deletions() -> None:
+    from django.db.models.signals import post_delete, pre_delete
+
+    from .models import ArchiveItem
+
+    pre_delete.connect(_archive_item_deleting, sender=ArchiveItem, dispatch_uid="archive_item_deleting")
+    post_delete.connect(_archive_item_deleted, sender=ArchiveItem, dispatch_uid="archive_item_deleted")
+
+
+_connect_archive_deletions()

@@ -15,6 +15,7 @@ from content.archive_views import archive_item, archive_list
 from content.routes_list import routes_list
 from gis import views as gis_views
 from gis.api.datapage import data_page
+from gis.oai.views import oai
 from xenagos import files
 from xenagos.privacy import privacy
 from xenagos.views import healthz
@@ -24,6 +25,7 @@ handler500 = "xenagos.errors.server_error"  # a database outage answers 503 with
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("oai", oai, name="oai"),  # the OAI-PMH provider of the host's municipality (gis.oai)
     path("admin/2fa/", include("xenagos.security.urls")),  # two-factor sign-in screens (before the admin's)
     path("admin/", include("content.admin_urls")),  # stricter versions of some Wagtail admin views, same addresses
     path("admin/", include(wagtailadmin_urls)),
