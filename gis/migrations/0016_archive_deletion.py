@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("xgis", "0014_archive_item")]
+    dependencies = [("xgis", "0015_archive_search")]
 
     operations = [
         migrations.CreateModel(
