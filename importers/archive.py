@@ -25,6 +25,7 @@ from gis.models import ArchiveItem, ArchiveValue, Dataset, Municipality
 
 from .errors import ImporterError
 from .history import import_run_record
+from .keys import source_id_refusal
 from .models import ImportRun
 from .readers.archive_csv import CsvMapping, CsvSource
 from .readers.dc import ArchiveRecord, XmlSource
@@ -33,7 +34,6 @@ from .services import import_scope
 from .targets import Progress
 
 FORMATS = ("csv", "dc", "edm")
-SOURCE_ID_LENGTH = 200
 BATCH = 1000
 DERIVED = ("name_el", "name_en", "date_text", "date_from", "date_to", "dc_type", "rights")
 
@@ -84,14 +84,8 @@ def _checked(records: Iterable[ArchiveRecord], *, shown: str, report: ImportRepo
     """The records that can be written; rejections reported; unknown rights raise ArchiveInputError."""
     kept, seen = [], set()
     for record in records:
-        reason = ""
-        if not record.source_id:
-            reason = _("empty id")
-        elif len(record.source_id) > SOURCE_ID_LENGTH:
-            reason = _("the id is longer than %(n)s characters") % {"n": SOURCE_ID_LENGTH}
-        elif record.source_id in seen:
-            reason = _("the id is used twice")
-        elif not record.deleted and not any(element == "title" for element, _v, _l in record.values):
+        reason = source_id_refusal(record.source_id, seen=seen)
+        if not reason and not record.deleted and not any(element == "title" for element, _v, _l in record.values):
             reason = _("no title")
         if reason:
             report.reject(feature=record.number, field="", reason=reason, source_id=record.source_id[:50])
