@@ -82,7 +82,8 @@ def _where(record: ArchiveRecord, shown: str) -> str:
 
 def _checked(records: Iterable[ArchiveRecord], *, shown: str, report: ImportReport) -> list[ArchiveRecord]:
     """The records that can be written; rejections reported; unknown rights raise ArchiveInputError."""
-    kept, seen = [], set()
+    kept: list[ArchiveRecord] = []
+    seen: set[str] = set()
     for record in records:
         reason = source_id_refusal(record.source_id, seen=seen)
         if not reason and not record.deleted and not any(element == "title" for element, _v, _l in record.values):
