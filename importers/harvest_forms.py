@@ -24,6 +24,8 @@ class HarvestSourceForm(forms.ModelForm):
         field = self.fields["municipality"]
         field.queryset = field.queryset.filter(pk__in=[m.pk for m in municipalities])
         field.label = _("Municipality")
+        if len(municipalities) == 1 and not self.instance.pk:
+            self.initial["municipality"] = municipalities[0].pk
         self.fields["base_url"].help_text = _("e.g. https://repository.example.org/oai (http or https)")
         self.fields["set_spec"].help_text = _("empty: the whole repository")
 

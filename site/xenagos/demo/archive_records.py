@@ -29,7 +29,8 @@ def demo_archive_load() -> None:
     mapping = CsvMapping.from_dict(tomllib.loads(mapping_path.read_text(encoding="utf-8")), shown=mapping_path.name)
     for entry in spec["imports"]:
         municipality = Municipality.objects.get(code=entry["municipality"])
-        dataset = dataset_upsert(slug=entry["dataset"], **spec["dataset"])
+        described = {**spec["dataset"], "title": f"{spec['dataset']['title']}, {municipality.name_en}"}
+        dataset = dataset_upsert(slug=entry["dataset"], **described)
         path = HERE / entry["file"]
         dry = archive_import(path=path, dataset=dataset, municipality=municipality, mapping=mapping, dry_run=True)
         if any(dry.counts.get(key) for key in CHANGES):
