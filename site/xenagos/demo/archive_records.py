@@ -1,7 +1,8 @@
 """The demo archive (archive.json beside this file): a few real National Gallery of Art objects (CC0), imported from
 their unchanged CSV rows by the archive importer itself (importers.archive.archive_import with archive/nga.toml),
 each file into one municipality, one collection per file, and linked to demo places. The links are the demo's own,
-not the source's (ATTRIBUTION.md says so). Idempotent: a second load writes nothing and records no import run."""
+not the source's (ATTRIBUTION.md says so). The demo's load records no run in the import history (the editors'
+history starts empty); idempotent: a second load writes nothing."""
 
 import json
 import tomllib
@@ -34,7 +35,7 @@ def demo_archive_load() -> None:
         path = HERE / entry["file"]
         dry = archive_import(path=path, dataset=dataset, municipality=municipality, mapping=mapping, dry_run=True)
         if any(dry.counts.get(key) for key in CHANGES):
-            archive_import(path=path, dataset=dataset, municipality=municipality, mapping=mapping)
+            archive_import(path=path, dataset=dataset, municipality=municipality, mapping=mapping, history=False)
         wanted = entry["collection"]
         collection, _created = ArchiveCollection.objects.get_or_create(
             municipality=municipality,
