@@ -2,7 +2,8 @@
 ``options["source"] = "harvest"``) and hands it to the background worker, which runs
 ``importers.archive_harvest.archive_harvest`` with the run's progress written after each page (pages, records,
 cursor and completeListSize are also on the source). An error becomes the run's message and the source's
-``last_error``, written in the language of the admin who started it. Services here never import the tasks.
+``last_error``, written in the language of the admin who started it. Services here never import the tasks, and
+the archive import services (numpy, through the readers) only in the worker.
 """
 
 from django.conf import settings
@@ -13,7 +14,6 @@ from django.utils.translation import get_language, override
 
 from gis.services import municipalities_editable_by
 
-from .archive_harvest import archive_harvest
 from .errors import ImporterError
 from .models import HarvestSource, ImportRun
 from .oai import HarvestPage
@@ -58,6 +58,8 @@ def harvest_source_run_queue(*, source: HarvestSource, user) -> ImportRun:
 
 def harvest_run_execute(*, run_id: int) -> ImportRun:
     """Run a queued admin harvest (see the module) and record its outcome on the run."""
+    from .archive_harvest import archive_harvest  # the worker's: the import services load numpy, not the web
+
     run = ImportRun.objects.select_related("dataset", "municipality", "user").get(pk=run_id)
     language = (run.options or {}).get("language") or settings.LANGUAGE_CODE
     source = HarvestSource.objects.select_related("municipality", "dataset").get(pk=run.options["harvest_source"])

@@ -8,15 +8,8 @@ from django.contrib.auth import get_user_model
 from gis.models import ArchiveItem, Municipality
 from importers.models import HarvestSource, ImportRun
 from tests.factories import DatasetFactory
-from tests.importers.oai_server import OAIServer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def oai_server():
-    with OAIServer(page_size=25).running() as server:
-        yield server
 
 
 @pytest.fixture

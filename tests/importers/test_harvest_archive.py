@@ -13,17 +13,11 @@ from importers.archive_harvest import archive_harvest
 from importers.models import HarvestSource, ImportRun
 from importers.oai import OAIError
 from tests.factories import DatasetFactory
-from tests.importers.oai_server import OAI_DATA, OAIServer, Q
+from tests.importers.oai_server import OAI_DATA, Q
 from tests.importers.test_import_archive import snapshot
 
 FAKE2 = OAI_DATA / "fake2" / "00002.xml"
 FREE_TEXT_RIGHTS = "hdl:1765/9"  # its dc:rights is a paragraph of text, no licence
-
-
-@pytest.fixture
-def oai_server():
-    with OAIServer(page_size=25).running() as server:
-        yield server
 
 
 @pytest.fixture
