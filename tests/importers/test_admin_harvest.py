@@ -100,6 +100,8 @@ def test_harvest_now_runs_in_the_background_and_shows_its_progress(
     page = client.get(f"/admin/imports/harvest/{source.pk}/").content.decode()
     assert "78" in page and oai_server.base("fake2") in page
     assert oai_server.base("fake2") in client.get("/admin/imports/").content.decode()  # in the import history
+    report = client.get(f"/admin/imports/{run.uid}/report/")  # and its report opens from there
+    assert report.status_code == 200 and "78" in report.content.decode()
 
 
 def test_a_failed_harvest_shows_its_error_in_the_admin_s_language(
