@@ -22,9 +22,11 @@ from django.utils.translation import gettext as _
 
 from gis.archive_services import dc_derived, dc_rights_unknown, dc_values_rows
 from gis.models import ArchiveItem, ArchiveValue, Dataset, Municipality
+from gis.signals import public_data_changed
 
 from .errors import ImporterError
 from .history import import_run_record
+from .keys import source_id_refusal
 from .models import ImportRun
 from .readers.archive_csv import CsvMapping, CsvSource
 from .readers.dc import ArchiveRecord, XmlSource
@@ -33,7 +35,6 @@ from .services import import_scope
 from .targets import Progress
 
 FORMATS = ("csv", "dc", "edm")
-SOURCE_ID_LENGTH = 200
 BATCH = 1000
 DERIVED = ("name_el", "name_en", "date_text", "date_from", "date_to", "dc_type", "rights")
 
@@ -80,18 +81,17 @@ def _where(record: ArchiveRecord, shown: str) -> str:
     return f"{shown}/{record.member}" if record.member else shown
 
 
-def _checked(records: Iterable[ArchiveRecord], *, shown: str, report: ImportReport) -> list[ArchiveRecord]:
-    """The records that can be written; rejections reported; unknown rights raise ArchiveInputError."""
-    kept, seen = [], set()
+def archive_records_checked(
+    records: Iterable[ArchiveRecord], *, shown: str, report: ImportReport, unknown_rights_rejected: bool = False
+) -> list[ArchiveRecord]:
+    """The records that can be written; rejections reported; unknown rights raise ArchiveInputError (a file: it
+    fails whole), or with ``unknown_rights_rejected`` reject that record only (a harvest: the repository's record
+    cannot be corrected here, and failing its page would stop every later harvest at it)."""
+    kept: list[ArchiveRecord] = []
+    seen: set[str] = set()
     for record in records:
-        reason = ""
-        if not record.source_id:
-            reason = _("empty id")
-        elif len(record.source_id) > SOURCE_ID_LENGTH:
-            reason = _("the id is longer than %(n)s characters") % {"n": SOURCE_ID_LENGTH}
-        elif record.source_id in seen:
-            reason = _("the id is used twice")
-        elif not record.deleted and not any(element == "title" for element, _v, _l in record.values):
+        reason = source_id_refusal(record.source_id, seen=seen)
+        if not reason and not record.deleted and not any(element == "title" for element, _v, _l in record.values):
             reason = _("no title")
         if reason:
             report.reject(feature=record.number, field="", reason=reason, source_id=record.source_id[:50])
@@ -102,6 +102,9 @@ def _checked(records: Iterable[ArchiveRecord], *, shown: str, report: ImportRepo
                 "record %(id)s: unknown rights '%(rights)s' (use a Creative Commons or RightsStatements.org "
                 "URI or name, e.g. CC BY 4.0)"
             ) % {"id": record.source_id, "rights": unknown[0][:200]}
+            if unknown_rights_rejected:
+                report.reject(feature=record.number, field="rights", reason=message, source_id=record.source_id[:50])
+                continue
             raise ArchiveInputError(message, path=_where(record, shown), feature=record.number, field="rights")
         seen.add(record.source_id)
         kept.append(record)
@@ -117,10 +120,14 @@ def _wanted(record: ArchiveRecord, municipality: Municipality) -> dict:
     }
 
 
-def _existing_values(dataset: Dataset) -> dict[int, list[tuple]]:
-    """Each of the dataset's items' values as (element, value, language, position), in order."""
+def _existing_values(dataset: Dataset, *, ids: list[int] | None = None) -> dict[int, list[tuple]]:
+    """Each of the dataset's items' values (or only those of the items ``ids``) as (element, value, language,
+    position), in order."""
     values: dict[int, list[tuple]] = {}
-    rows = ArchiveValue.objects.filter(item__dataset=dataset).order_by("item_id", "element", "position")
+    rows = ArchiveValue.objects.filter(item__dataset=dataset)
+    if ids is not None:
+        rows = rows.filter(item_id__in=ids)
+    rows = rows.order_by("item_id", "element", "position")
     for item_id, element, value, language, position in rows.values_list(
         "item_id", "element", "value", "language", "position"
     ):
@@ -145,11 +152,13 @@ def archive_import(
     progress: Progress | None = None,
     display_name: str | None = None,
     run: ImportRun | None = None,
+    history: bool = True,
 ) -> ImportReport:
     """Archive items of ``path`` into ``dataset`` and ``municipality`` (``format``: csv, dc or edm; default from
     the file: .csv is CSV, anything else XML of either kind), keyed on (dataset, source id): created, updated,
     unchanged (not written), withdrawn (deleted OAI-PMH records, and items missing from the file). All or nothing;
-    a ``dry_run`` reports the same and changes nothing."""
+    a ``dry_run`` reports the same and changes nothing. ``history=False`` records no run in the import history
+    (the demo's own load)."""
     started = time.monotonic()
     tell = progress or (lambda stage, done, total: None)
     resolved = Path(str(path))
@@ -171,13 +180,58 @@ def archive_import(
         counts={"read": 0, "create": 0, "update": 0, "unchanged": 0, "withdraw": 0, "rejected": 0},
     )
     tell("read", 0, 1)
-    records = _checked(
+    records = archive_records_checked(
         _records(resolved, shown=shown, format=format, mapping=mapping, report=report), shown=shown, report=report
     )
     report.counts["read"] = len(records)
-    existing = {item.source_id: item for item in ArchiveItem.objects.filter(dataset=dataset)}
-    values = _existing_values(dataset)
-    new_items, new_values, changed, replaced = [], {}, [], []
+    archive_records_write(records=records, dataset=dataset, municipality=keeper, report=report, tell=tell)
+    seen = {record.source_id for record in records}
+    gone = ArchiveItem.objects.filter(dataset=dataset, withdrawn=False).exclude(source_id__in=seen)
+    listed = max(0, 200 - len(report.withdrawn))
+    report.withdrawn += [{"source_id": i.source_id, "name_el": i.name_el} for i in gone.order_by("source_id")[:listed]]
+    report.counts["withdraw"] += gone.update(withdrawn=True, updated_at=timezone.now())
+    report.seconds = round(time.monotonic() - started, 2)
+    if dry_run:
+        transaction.set_rollback(True)
+        return report
+    tell("done", len(records), len(records))
+    if not history:
+        public_data_changed.send(sender=__name__)  # as import_run_record does
+        return report
+    import_run_record(
+        report,
+        run=run,
+        kind=ImportRun.Kind.ARCHIVE,
+        dataset=dataset,
+        user=user,
+        municipality=keeper,
+        options={"format": format},
+    )
+    return report
+
+
+def archive_records_write(
+    *,
+    records: list[ArchiveRecord],
+    dataset: Dataset,
+    municipality: Municipality,
+    report: ImportReport,
+    tell: Progress,
+    only_these: bool = False,
+) -> None:
+    """Write checked ``records`` (see ``archive_records_checked``) as items of ``dataset`` in ``municipality``:
+    create, update what differs, withdraw deleted records, leave the rest unwritten; counted in ``report``. The
+    caller holds the transaction. ``only_these`` compares with the records' own items only (a harvest's page)
+    instead of loading the whole dataset (a file)."""
+    items = ArchiveItem.objects.filter(dataset=dataset)
+    if only_these:
+        items = items.filter(source_id__in=[record.source_id for record in records])
+    existing = {item.source_id: item for item in items}
+    values = _existing_values(dataset, ids=[item.pk for item in existing.values()] if only_these else None)
+    new_items: list[ArchiveItem] = []
+    new_values: dict[str, list] = {}
+    changed: list[ArchiveItem] = []
+    replaced: list[tuple] = []
     for done, record in enumerate(records, start=1):
         if done % BATCH == 0:
             tell("compare", done, len(records))
@@ -189,8 +243,10 @@ def archive_import(
                 item.withdrawn, item.harvested_at = True, _datestamp(record.datestamp) or item.harvested_at
                 changed.append(item)
                 report.counts["withdraw"] += 1
+                if len(report.withdrawn) < 200:
+                    report.withdrawn.append({"source_id": item.source_id, "name_el": item.name_el})
             continue
-        wanted = _wanted(record, keeper)
+        wanted = _wanted(record, municipality)
         if item is None:
             item = ArchiveItem(dataset=dataset, source_id=record.source_id, **wanted)
             new_items.append(item)
@@ -218,25 +274,6 @@ def archive_import(
                 {"feature": record.number, "source_id": record.source_id, "changed": fields or ["values"]}
             )
     _write(new_items, new_values, changed, replaced, tell=tell)
-    seen = {record.source_id for record in records}
-    gone = ArchiveItem.objects.filter(dataset=dataset, withdrawn=False).exclude(source_id__in=seen)
-    report.withdrawn = [{"source_id": i.source_id, "name_el": i.name_el} for i in gone.order_by("source_id")[:200]]
-    report.counts["withdraw"] += gone.update(withdrawn=True, updated_at=timezone.now())
-    report.seconds = round(time.monotonic() - started, 2)
-    if dry_run:
-        transaction.set_rollback(True)
-        return report
-    tell("done", len(records), len(records))
-    import_run_record(
-        report,
-        run=run,
-        kind=ImportRun.Kind.ARCHIVE,
-        dataset=dataset,
-        user=user,
-        municipality=keeper,
-        options={"format": format},
-    )
-    return report
 
 
 def _write(new_items, new_values, changed, replaced, *, tell) -> None:

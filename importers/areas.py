@@ -21,6 +21,7 @@ from gis.services import municipality_upsert, places_reassign_municipality
 
 from .errors import MappingError
 from .history import import_run_record
+from .keys import source_id_refusal
 from .mapping import AREA_TARGETS, AreaMapping, field_missing, field_unnamed
 from .models import ImportRun
 from .readers import source_open
@@ -103,12 +104,10 @@ def _area_mapping(
 def _area_refused(number: int, values: dict[str, str], geometry, state: _Compare, report: ImportReport) -> bool:
     """Whether the area is rejected (an id used twice or too long, outside the municipalities the user edits)."""
     source_id = values["id"]
-    if source_id in state.seen:
-        report.reject(feature=number, field=state.id_field, reason=_("the id is used twice"), source_id=source_id)
-        return True
-    if len(source_id) > SOURCE_ID_LENGTH:
-        reason = _("the id is longer than %(n)s characters") % {"n": SOURCE_ID_LENGTH}
-        report.reject(feature=number, field=state.id_field, reason=reason, source_id=source_id[:50] + "…")
+    reason = source_id_refusal(source_id, seen=state.seen, limit=SOURCE_ID_LENGTH)
+    if reason:
+        shown = source_id if len(source_id) <= 50 else source_id[:50] + "…"
+        report.reject(feature=number, field=state.id_field, reason=reason, source_id=shown)
         return True
     state.seen.add(source_id)
     area = state.existing.get(source_id)

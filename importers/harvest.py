@@ -16,8 +16,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .errors import ImporterError
 from .models import HarvestSource
 from .oai import HarvestedRecord, HarvestError, HarvestPage, OAIClient
+
+
+class HarvestApplyError(HarvestError):
+    """A page whose records could not be applied (``apply_page`` raised an ``ImporterError``): the message starts
+    with the page's URL, then the record and what is wrong with it; the page is not applied."""
 
 
 class HarvestConflict(HarvestError):
@@ -83,7 +89,12 @@ def harvest(
         for page in listing:
             with transaction.atomic():
                 _still_ours(source, expected_token, url=page.url)
-                apply_page(page.records)
+                try:
+                    apply_page(page.records)
+                except ImporterError as error:
+                    if isinstance(error, HarvestError):
+                        raise
+                    raise HarvestApplyError(str(error), url=page.url) from error
                 if not resumed and pages == 0:
                     source.pending_datestamp = datestamp_at(page.response_date, granularity=granularity)
                 _page_stored(source, page)

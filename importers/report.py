@@ -61,16 +61,29 @@ def _where(report: ImportReport, item: dict) -> str:
     return where + (f", field '{item['field']}'" if item.get("field") else "")
 
 
+def _source_lines(report: ImportReport) -> list[str]:
+    """What was read: a GIS layer's name, count, CRS and encoding; for other sources (archive files, harvests)
+    their format and whatever counts they give (records, rows, documents, pages)."""
+    source = report.source
+    if "layer" in source or "crs" in source:
+        return [
+            f"  format {source.get('format')}, layer '{source.get('layer')}', {source.get('feature_count')} "
+            f"{report.unit}s",
+            f"  CRS {source.get('crs')} ({source.get('crs_note')})",
+            f"  encoding {source.get('encoding')} ({source.get('encoding_note')})",
+        ]
+    counts = [f"{value} {key}" for key, value in source.items() if key not in ("format", "notes")]
+    if not source.get("format") and not counts:
+        return []
+    return [f"  format {source.get('format') or '?'}" + (f": {', '.join(counts)}" if counts else "")]
+
+
 def report_text(report: ImportReport) -> str:
     """The report as plain text, for the command line."""
     source, counts = report.source, report.counts
     verb = "would be" if report.dry_run else "were"
-    lines = [
-        f"{'Dry run: nothing was changed. ' if report.dry_run else ''}{report.file} -> dataset '{report.dataset}'",
-        f"  format {source.get('format')}, layer '{source.get('layer')}', {source.get('feature_count')} {report.unit}s",
-        f"  CRS {source.get('crs')} ({source.get('crs_note')})",
-        f"  encoding {source.get('encoding')} ({source.get('encoding_note')})",
-    ]
+    lines = [f"{'Dry run: nothing was changed. ' if report.dry_run else ''}{report.file} -> dataset '{report.dataset}'"]
+    lines += _source_lines(report)
     lines += [f"  note: {note}" for note in source.get("notes", [])]
     lines.append(
         f"Records that {verb} created: {counts.get('create', 0)}, updated: {counts.get('update', 0)}, "

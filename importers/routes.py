@@ -28,6 +28,7 @@ from gis.selectors import municipalities_union
 
 from .errors import MappingError
 from .history import import_run_record
+from .keys import source_id_refusal
 from .models import ImportRun
 from .readers import GeometryOptions, source_open
 from .readers.gpx import GpxWaypoint, gpx_read
@@ -39,7 +40,6 @@ from .targets import Progress
 WGS84 = 4326
 LINES_Z = GeometryOptions(lines=True, z=True)
 ROUTE_FIELDS = ("source_id", "name_el", "name_en")
-SOURCE_ID_LENGTH = 200
 
 
 @dataclass
@@ -177,16 +177,10 @@ def _write(record: RouteRecord, line, elevations, *, dataset: Dataset, existing:
 def _refused(record: RouteRecord, line, *, seen: set[str], allowed, report: ImportReport) -> bool:
     """Whether the record is rejected: an empty, too long or repeated id, or a line outside the user's
     municipalities."""
-    reason = ""
-    if not record.source_id:
-        reason = _("empty id")
-    elif len(record.source_id) > SOURCE_ID_LENGTH:
-        reason = _("the id is longer than %(n)s characters") % {"n": SOURCE_ID_LENGTH}
-    elif record.source_id in seen:
-        reason = _("the id is used twice")
-    elif not record.name_el:
+    reason = source_id_refusal(record.source_id, seen=seen)
+    if not reason and not record.name_el:
         reason = _("empty name")
-    elif allowed is not None and not allowed.intersects(line):
+    elif not reason and allowed is not None and not allowed.intersects(line):
         reason = _("outside the municipalities you edit")
     if reason:
         report.reject(feature=record.number, field="", reason=reason, source_id=record.source_id[:50])

@@ -53,9 +53,17 @@ Enqueue = Callable[..., object]
 _QUEUES: dict[str, Enqueue] = {}
 
 
-def queues_register(*, run: Enqueue, inspect: Enqueue) -> None:
-    """Say how runs and inspections are handed to the worker (called by importers.tasks, which the app loads)."""
+def queues_register(*, run: Enqueue, inspect: Enqueue, harvest: Enqueue | None = None) -> None:
+    """Say how runs, inspections and harvests (importers.harvest_runs) are handed to the worker (called by
+    importers.tasks, which the app loads)."""
     _QUEUES.update(run=run, inspect=inspect)
+    if harvest is not None:
+        _QUEUES["harvest"] = harvest
+
+
+def queue_get(name: str) -> Enqueue:
+    """The registered way of handing work ``name`` ("run", "inspect", "harvest") to the worker."""
+    return _QUEUES[name]
 
 
 def import_root() -> Path:

@@ -6,6 +6,7 @@ services never import it. The app loads it from ``ImportersConfig.ready``.
 
 from django_tasks import task
 
+from .harvest_runs import harvest_run_execute
 from .runs import import_run_execute, import_run_inspect, queues_register
 
 
@@ -24,4 +25,11 @@ def import_run_inspect_task(run_id: int) -> dict:
     return {"status": run.status, "message": run.message}
 
 
-queues_register(run=import_run_task.enqueue, inspect=import_run_inspect_task.enqueue)
+@task()
+def harvest_run_task(run_id: int) -> dict:
+    """Run an admin harvest of a HarvestSource (importers.harvest_runs); returns its status and counts."""
+    run = harvest_run_execute(run_id=run_id)
+    return {"status": run.status, "counts": (run.report or {}).get("counts", {}), "message": run.message}
+
+
+queues_register(run=import_run_task.enqueue, inspect=import_run_inspect_task.enqueue, harvest=harvest_run_task.enqueue)

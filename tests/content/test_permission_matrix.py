@@ -272,6 +272,14 @@ RULES: dict[str, Rule] = {
     "importers:report": Rule(EDIT, obj="import"),
     "importers:confirm": Rule(EDIT, obj="import", method="post"),
     "importers:cancel": Rule(EDIT, obj="import", method="post"),
+    "importers:harvest_sources": Rule(STAFF),
+    "importers:harvest_source_new": Rule(STAFF),
+    "importers:harvest_source": Rule(EDIT, obj="harvest"),
+    "importers:harvest_source_status": Rule(EDIT, obj="harvest"),
+    "importers:harvest_source_run": Rule(EDIT, obj="harvest", method="post"),
+    "importers:harvest_source_delete": Rule(
+        EDIT, obj="harvest", skip="tested in tests/importers/test_admin_harvest.py"
+    ),
     # two-factor sign-in (xenagos.security): each user's own device only, nothing of a municipality
     "xsecurity:two_factor_verify": Rule(STAFF),
     "xsecurity:two_factor_setup": Rule(STAFF),
@@ -502,7 +510,7 @@ class Side:
 def _side(code: str, hostname: str, user) -> Side:
     from wagtail.models import Site
 
-    from importers.models import ImportRun
+    from importers.models import HarvestSource, ImportRun
 
     name = {"9186": "athens", "9236": "nafplio"}[code]
     home = Site.objects.get(hostname=hostname).root_page.specific
@@ -529,6 +537,9 @@ def _side(code: str, hostname: str, user) -> Side:
         dataset=dataset, municipality=place.municipality, user=user, file_name=f"iso-{name}-upload.geojson"
     )
     upload = UploadedFile.objects.create(file=ContentFile(b"x", name=f"iso-{name}.bin"), uploaded_by_user=user)
+    harvest = HarvestSource.objects.create(
+        municipality=place.municipality, dataset=dataset, base_url=f"https://iso-{name}-harvest.example.org/oai"
+    )
     session = EditingSession.objects.create(user=user, content_object=page.page_ptr, last_seen_at="2026-01-01T00:00Z")
     # a workflow on the place page, started by its editor (task states for the workflow views)
     workflow_state = page.get_workflow().start(page, user)
@@ -563,6 +574,7 @@ def _side(code: str, hostname: str, user) -> Side:
         image.title,
         document.title,
         run.file_name,
+        harvest.base_url,
     ]
     side = Side(
         code=code,
@@ -620,6 +632,7 @@ def _side(code: str, hostname: str, user) -> Side:
         "collection": collection.pk,
         "collection_id": collection.pk,
         "uid": run.uid,
+        "harvest": harvest.pk,
     }
     return side
 

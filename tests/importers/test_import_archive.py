@@ -240,7 +240,10 @@ def test_the_command_imports_a_wide_csv_with_languages_and_reports(dataset, athe
         mapping=str(wide_mapping(tmp_path)),
         stdout=out,
     )
-    assert "Import committed." in out.getvalue()
+    text = out.getvalue()
+    assert "Import committed." in text
+    assert "format CSV: 1 rows, 1 records" in text  # what was read; no layer, CRS or encoding of a GIS file
+    assert "None" not in text and "layer" not in text and "CRS" not in text
     item = ArchiveItem.objects.get(dataset=dataset, source_id="K-1")
     assert (item.name_el, str(item.date_from), str(item.date_to)) == ("Η πλατεία", "1910-01-01", "1919-12-31")
     assert item.rights == "http://rightsstatements.org/vocab/InC/1.0/"

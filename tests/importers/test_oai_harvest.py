@@ -37,13 +37,6 @@ FROM_FAKE1 = "2003-04-10T00:00:00Z"  # fake1/mapping.txt's ListRecords (16 recor
 QUICK = HarvestLimits(timeout_s=0.5, retries=1, backoff_s=0.01, max_bytes=1024 * 1024)
 
 
-@pytest.fixture
-def oai_server():
-    """The local OAI-PMH server on 127.0.0.1 (a random port), pages of 25."""
-    with OAIServer(page_size=25).running() as server:
-        yield server
-
-
 def file_records(path: Path) -> list[tuple[str, str, bool]]:
     """(identifier, datestamp, deleted) of each record of a real ListRecords file, in order, read apart from ours."""
     root = fromstring(path.read_bytes())

@@ -15,6 +15,7 @@ from gis.models import Place
 from gis.services import dataset_upsert, place_upsert, vocabularies_ensure
 from xenagos.municipalities import municipality_create
 
+from .archive_records import demo_archive_load
 from .routes import demo_routes_load
 
 HERE = Path(__file__).resolve().parent
@@ -134,6 +135,7 @@ def demo_load(*, domain: str = "localhost", port: int = 80) -> None:
         )
     demo_pages()
     demo_routes_load()
+    demo_archive_load()
 
 
 # Home page introductions of earlier demo versions, replaced by a new load (an editor's own text is kept).
