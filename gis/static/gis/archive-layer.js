@@ -29,7 +29,17 @@
 
   steps.archive = function (map, step) {
     var group = L.featureGroup();
-    var points = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 });
+    var points = L.markerClusterGroup({
+      showCoverageOnHover: false, maxClusterRadius: 50,
+      iconCreateFunction: function (cluster) {  // the places' look, with a class of its own (and a teal ring)
+        var count = cluster.getChildCount();
+        var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+        return L.divIcon({
+          className: "marker-cluster marker-cluster-" + size + " xenagos-archive-cluster",
+          html: "<div><span>" + Number(count) + "</span></div>", iconSize: L.point(40, 40)
+        });
+      }
+    });
     var drawn = 0;
     step.data.features.forEach(function (feature) {
       var layer;
