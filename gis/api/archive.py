@@ -19,7 +19,17 @@ from ..models import ArchiveCollection, ArchiveItem, Dataset, Municipality, Plac
 from ..public import public_archive_item_sql, public_place_sql
 from . import filters as f
 from . import parameters as p
-from .kinds import ATTRIBUTION, GRID_DEG, PLACE_LICENCE_SQL, UPDATED, Column, Kind, area_sql
+from .kinds import (
+    ATTRIBUTION,
+    GRID_DEG,
+    PLACE_LICENCE_SQL,
+    RECORD_IDENTITY,
+    SOURCE_COLUMNS,
+    UPDATED,
+    Column,
+    Kind,
+    area_sql,
+)
 
 _ITEM, _MUNICIPALITY, _DATASET = ArchiveItem._meta.db_table, Municipality._meta.db_table, Dataset._meta.db_table
 _COLLECTION, _PLACE = ArchiveCollection._meta.db_table, Place._meta.db_table
@@ -64,19 +74,15 @@ ARCHIVE = Kind(
         JOIN {municipality} m ON m.id = r.municipality_id
         LEFT JOIN {dataset} d ON d.id = r.dataset_id"""
     ).format(item=sql.Identifier(_ITEM), municipality=sql.Identifier(_MUNICIPALITY), dataset=sql.Identifier(_DATASET)),
+    **RECORD_IDENTITY,
     where_sql=sql.SQL(PUBLIC_LOCATED_SQL),
-    id_sql="r.uid::text",
     id_description=_("Stable identifier of the archive item (UUID), the same in every language."),
     geometry_description=_(
         "Location in degrees (WGS 84): a point, or an area (multipolygon, exterior rings counter-clockwise); wkt "
         "column in CSV."
     ),
-    licence_sql=PLACE_LICENCE_SQL,
     geometry_sql=ARCHIVE_GEOMETRY_SQL,
     geometry_types=("Point", "MultiPolygon"),
-    order_sql="r.id",
-    id_pattern="^[0-9a-fA-F-]{36}$",
-    updated_sql="r.updated_at",
     municipality_column="municipality_id",
     bbox_column="location",
     filters=[f.dated_filter(DATED, start_column="date_from", end_column="date_to")],
@@ -128,8 +134,7 @@ ARCHIVE = Kind(
             _("Identifiers of the published places the item shows (in CSV and GeoPackage separated by ';')."),
         ),
         Column("municipality", "m.slug", "string", _("Identifier of the municipality that publishes the item.")),
-        Column("dataset", "d.slug", "string", _("Identifier of the source dataset the record was imported from.")),
-        Column("source_id", "NULLIF(r.source_id, '')", "string", _("The record's id in its source dataset.")),
+        *SOURCE_COLUMNS,
         Column(
             "licence",
             PLACE_LICENCE_SQL,

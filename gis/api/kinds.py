@@ -308,6 +308,21 @@ PLACE_URL_SQL = (
     "ELSE NULLIF(t.url, '') END"
 )
 
+# What the records of a kind with a stable UUID (places' shape: gis.models.Record) declare alike: the id, its
+# pattern, the order, the time of last change and the licence (``Kind(**RECORD_IDENTITY, ...)``)
+RECORD_IDENTITY: dict[str, Any] = {
+    "id_sql": "r.uid::text",
+    "id_pattern": "^[0-9a-fA-F-]{36}$",
+    "order_sql": "r.id",
+    "updated_sql": "r.updated_at",
+    "licence_sql": PLACE_LICENCE_SQL,
+}
+# a record's source key (dataset slug and its id there), for kinds that keep no features cache (no ``reads``)
+SOURCE_COLUMNS = (
+    Column("dataset", "d.slug", "string", _("Identifier of the source dataset the record was imported from.")),
+    Column("source_id", "NULLIF(r.source_id, '')", "string", _("The record's id in its source dataset.")),
+)
+
 
 def area_sql(column: str) -> str:
     """A stored (multi)polygon as published: snapped to the output grid, then repaired (snapping can make rings

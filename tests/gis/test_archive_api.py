@@ -142,8 +142,8 @@ def test_nafplio_never_lists_athens_items_and_hidden_items_are_published_nowhere
     assert "archive" in listed and all(
         f"archive-{slug}" in listed for slug in Municipality.objects.values_list("slug", flat=True)
     )
-    description = get_json(client, "/collections/archive")["description"]
-    assert "without a location" in description
+    assert "Τα τεκμήρια χωρίς θέση δεν είναι στοιχεία" in get_json(client, "/collections/archive")["description"]
+    assert "without a location are not features" in get_json(client, "/collections/archive", lang="en")["description"]
 
 
 def test_datetime_selects_the_items_dated_within_it_and_bbox_the_ones_inside(client, items):
