@@ -20,7 +20,7 @@ from gis.api.collections import collections_all
 from gis.models import WGS84, ArchiveItem, Municipality
 from gis.public import public_archive_item_sql
 from tests.factories import ArchiveCollectionFactory, ArchiveItemFactory, PlaceFactory
-from tests.gis.api.conftest import gdal_tools, geojsonhint, run  # noqa: F401 (fixtures)
+from tests.gis.api.conftest import gdal_tools, geojsonhint, run, schemathesis_run  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 API = "/api/features"
@@ -200,7 +200,7 @@ def test_the_data_page_and_the_collection_list_come_from_the_declaration(client,
 
 
 @pytest.mark.django_db(transaction=True)
-def test_gdal_reads_the_collection_from_a_live_server(live_server, tmp_path, gdal_tools):  # noqa: F811
+def test_gdal_and_schemathesis_read_the_collection_from_a_live_server(live_server, tmp_path, gdal_tools):  # noqa: F811
     nafplio = Municipality.objects.get(code="9236")
     located = ArchiveItemFactory(municipality=nafplio, location=Point(*NAFPLIO_SQUARE, srid=WGS84))
     area = ArchiveItemFactory(municipality=nafplio, location=MultiPolygon(PALAMIDI, srid=WGS84))
@@ -213,3 +213,4 @@ def test_gdal_reads_the_collection_from_a_live_server(live_server, tmp_path, gda
     run("ogr2ogr", "-f", "GPKG", str(copy), source, "archive-nafplio")
     frame = pyogrio.read_dataframe(copy)
     assert {str(located.uid), str(area.uid)} <= set(frame["id"]) and len(frame) == expected
+    schemathesis_run(f"{live_server.url}{API}/api", report_dir=tmp_path, paths="^/collections/archive")
