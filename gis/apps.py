@@ -10,14 +10,18 @@ class GisConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Start-up check and receivers; protected areas and routes in the open-data API and on municipalities' maps."""
+        """Start-up check and receivers; protected areas, routes and located archive items in the open-data API and
+        on municipalities' maps."""
         from django.db.models.signals import post_migrate
 
         from . import checks, receivers  # noqa: F401  (the PostGIS start-up check; a saved place gets its texts)
+        from .api.archive import ARCHIVE
         from .api.areas import AREAS
         from .api.kinds import kind_register
         from .api.routes import ROUTES
         from .archive_admin import archive_admin_register
+        from .archive_map import MAP_LAYER_ORDER as ARCHIVE_LAYER_ORDER
+        from .archive_map import archive_map_layer
         from .areas import MAP_LAYER_ORDER, areas_map_layer
         from .layers import map_layer_register
         from .route_map import MAP_LAYER_ORDER as ROUTES_LAYER_ORDER
@@ -28,8 +32,10 @@ class GisConfig(AppConfig):
         archive_admin_register()
         kind_register(AREAS)
         kind_register(ROUTES)
+        kind_register(ARCHIVE)
         map_layer_register(key="gis.areas", provider=areas_map_layer, order=MAP_LAYER_ORDER)
         map_layer_register(key="gis.routes", provider=routes_map_layer, order=ROUTES_LAYER_ORDER)
+        map_layer_register(key="gis.archive", provider=archive_map_layer, order=ARCHIVE_LAYER_ORDER)
 
 
 def _seed_vocabularies(sender, using="default", **kwargs) -> None:

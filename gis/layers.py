@@ -1,6 +1,6 @@
 """The layers other apps put on a municipality's public map: a registry filled from each app's ``AppConfig.ready``.
 
-gis registers its protected areas, tiles its historical-map overlays (routes and archive items will register theirs).
+gis registers its protected areas, routes and located archive items, tiles its historical-map overlays.
 The map page (``content.views.municipality_map``) asks every provider, in their order, for its layer on one
 municipality's map, so it shows them without importing the apps that own them. A layer's ``add`` puts its steps
 on the map's description (``gis.maps.LeafletMap``).

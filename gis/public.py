@@ -24,6 +24,12 @@ def public_place_sql(alias: str) -> str:
     return f"(NOT {alias}.withdrawn AND {alias}.municipality_id IS NOT NULL)"
 
 
+def public_archive_item_sql(alias: str) -> str:
+    """The rule for archive items (``ArchiveItem.objects.public()``: the same rule as places, in a municipality and
+    not withdrawn) as a SQL condition on the archive item table under ``alias`` (one of our own)."""
+    return public_place_sql(alias)
+
+
 def public_name_sql(*, place: str, text: str, language: str | None = None) -> str:
     """SQL of the name a place is shown by: its public text in the language (``text``, a LEFT JOINed
     gis.PlaceText, from an editor's page or the source), else the source's name in the language's name order

@@ -103,6 +103,27 @@ def changed_within(*, column: sql.Composable, interval: Interval) -> Clause:
     return all_of(clauses)
 
 
+def dated_within(*, start_column: sql.Composable, end_column: sql.Composable, interval: Interval) -> Clause:
+    """Records whose interval of days (``start_column``–``end_column``, dates, both set or both null) overlaps
+    ``interval`` (UTC; open ends): undated records never match."""
+    clauses = [Clause(sql.SQL("{} IS NOT NULL").format(start_column))]
+    if interval.start:
+        clauses.append(
+            Clause(
+                sql.SQL("{} >= ({} AT TIME ZONE 'UTC')::date").format(end_column, sql.Placeholder("dated_from")),
+                {"dated_from": interval.start},
+            )
+        )
+    if interval.end:
+        clauses.append(
+            Clause(
+                sql.SQL("{} <= ({} AT TIME ZONE 'UTC')::date").format(start_column, sql.Placeholder("dated_to")),
+                {"dated_to": interval.end},
+            )
+        )
+    return all_of(clauses)
+
+
 def related_table(relation: ForeignKey | ManyToManyField) -> sql.Identifier:
     """The table of the model that ``relation`` points at, as an identifier."""
     model = relation.related_model
@@ -178,6 +199,18 @@ def changed_filter(parameter: Parameter, *, column: str) -> Filter:
 
     def condition(interval: Interval) -> Clause:
         return changed_within(column=record_column(column), interval=interval)
+
+    return _filter(parameter, condition)
+
+
+def dated_filter(parameter: Parameter, *, start_column: str, end_column: str) -> Filter:
+    """``parameter`` (an ``Interval``) as a filter on the record's interval of days (its date columns
+    ``start_column`` and ``end_column``): the records dated at some day of the interval."""
+
+    def condition(interval: Interval) -> Clause:
+        return dated_within(
+            start_column=record_column(start_column), end_column=record_column(end_column), interval=interval
+        )
 
     return _filter(parameter, condition)
 

@@ -29,7 +29,7 @@ from .joins import Reach, VocabularyList
 DECIMALS = 7  # about 1 cm at Greek latitudes
 GRID_DEG = 10**-DECIMALS
 
-JsonType = Literal["string", "integer", "number", "boolean", "array", "date-time"]
+JsonType = Literal["string", "integer", "number", "boolean", "array", "date", "date-time"]
 GeometryType = Literal["Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon"]
 Text = str | Promise  # a plain or lazily translated string
 Reads = Mapping[str, tuple[str, ...]]  # stored table -> the columns of it that a value is computed from
@@ -40,6 +40,7 @@ _SCHEMAS: dict[str, dict] = {
     "integer": {"type": "integer"},
     "number": {"type": "number"},
     "boolean": {"type": "boolean"},
+    "date": {"type": "string", "format": "date"},
     "date-time": {"type": "string", "format": "date-time"},
     "array": {"type": "array", "items": {"type": "string"}},
 }
@@ -50,9 +51,10 @@ class Column:
     """A property of every feature: name, SQL of its stored value (per row, over the kind's FROM clause), JSON type,
     description, and the stored columns it reads (``reads``, for the invalidation of cached features).
 
-    ``sql`` is the value itself: a text[] for "array", a timestamptz for "date-time", a number for "integer" and
-    "number". Each format derives its own form from it (``json_sql``, ``text_sql``, ``native_sql``), so a column is
-    declared once. ``filter`` is the query parameter that filters on this column, if any (its queryable)."""
+    ``sql`` is the value itself: a text[] for "array", a timestamptz for "date-time", a date for "date", a number
+    for "integer" and "number". Each format derives its own form from it (``json_sql``, ``text_sql``,
+    ``native_sql``), so a column is declared once. ``filter`` is the query parameter that filters on this column,
+    if any (its queryable)."""
 
     name: str
     sql: str
@@ -70,9 +72,12 @@ class Column:
         return spec
 
     def json_sql(self) -> str:
-        """SQL of the value in GeoJSON properties: date-times as RFC 3339 UTC text, lists never null."""
+        """SQL of the value in GeoJSON properties: date-times as RFC 3339 UTC text, dates as ISO 8601 text
+        (YYYY-MM-DD), lists never null."""
         if self.type == "date-time":
             return _UTC.format(self.sql)
+        if self.type == "date":
+            return f"to_char({self.sql}, 'YYYY-MM-DD')"
         if self.type == "array":
             return f"COALESCE({self.sql}, '{{}}')"
         return self.sql
@@ -87,10 +92,11 @@ class Column:
         return self.json_sql()
 
     def native_sql(self) -> str:
-        """SQL of the value for a typed field (GeoPackage): date-times as UTC timestamps, lists joined with ';'."""
+        """SQL of the value for a typed field (GeoPackage): date-times as UTC timestamps, dates and lists as text
+        (ISO 8601; lists joined with ';')."""
         if self.type == "date-time":
             return f"({self.sql}) AT TIME ZONE 'UTC'"
-        if self.type == "array":
+        if self.type in ("array", "date"):
             return self.text_sql()
         return self.sql
 
@@ -300,6 +306,21 @@ PLACE_LICENCE_SQL = "COALESCE(NULLIF(d.licence, ''), m.licence)"
 PLACE_URL_SQL = (
     "CASE WHEN left(t.url, 1) = '/' THEN COALESCE(%(site_roots)s::jsonb ->> r.municipality_id::text, '') || t.url "
     "ELSE NULLIF(t.url, '') END"
+)
+
+# What the records of a kind with a stable UUID (places' shape: gis.models.Record) declare alike: the id, its
+# pattern, the order, the time of last change and the licence (``Kind(**RECORD_IDENTITY, ...)``)
+RECORD_IDENTITY: dict[str, Any] = {
+    "id_sql": "r.uid::text",
+    "id_pattern": "^[0-9a-fA-F-]{36}$",
+    "order_sql": "r.id",
+    "updated_sql": "r.updated_at",
+    "licence_sql": PLACE_LICENCE_SQL,
+}
+# a record's source key (dataset slug and its id there), for kinds that keep no features cache (no ``reads``)
+SOURCE_COLUMNS = (
+    Column("dataset", "d.slug", "string", _("Identifier of the source dataset the record was imported from.")),
+    Column("source_id", "NULLIF(r.source_id, '')", "string", _("The record's id in its source dataset.")),
 )
 
 

@@ -18,6 +18,7 @@ def test_the_apps_register_their_layers_in_order():
     assert sorted(layers._PROVIDERS, key=lambda key: layers._PROVIDERS[key].order) == [
         "gis.areas",
         "gis.routes",
+        "gis.archive",
         "tiles.overlays",
     ]
 

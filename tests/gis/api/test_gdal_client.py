@@ -36,7 +36,9 @@ def test_ogrinfo_lists_every_collection_and_ogr2ogr_reads_every_feature(live_ser
         f"places-{slug}" for slug in Municipality.objects.values_list("slug", flat=True)
     ]
     routes = ["routes"] + [f"routes-{slug}" for slug in Municipality.objects.values_list("slug", flat=True)]
-    assert sorted(layers) == sorted(collections + routes)  # routes: tests/gis/api/test_routes_api.py
+    archive = ["archive"] + [f"archive-{slug}" for slug in Municipality.objects.values_list("slug", flat=True)]
+    # routes: tests/gis/api/test_routes_api.py; archive: tests/gis/test_archive_api.py
+    assert sorted(layers) == sorted(collections + routes + archive)
     for collection in collections:
         ids = expected(collection)
         summary = run("ogrinfo", "-ro", "-so", source, collection).stdout

@@ -54,8 +54,8 @@ def test_collections_cover_every_municipality(client):
     _response, data = get_json(client, "/collections")
     ids = [collection["id"] for collection in data["collections"]]
     slugs = sorted(Municipality.objects.values_list("slug", flat=True))
-    per_municipality = [f"{kind}-{slug}" for kind in ("places", "routes") for slug in slugs]
-    assert sorted(ids) == sorted(["places", "boundaries", "areas", "routes", *per_municipality])
+    per_municipality = [f"{kind}-{slug}" for kind in ("places", "routes", "archive") for slug in slugs]
+    assert sorted(ids) == sorted(["places", "boundaries", "areas", "routes", "archive", *per_municipality])
     athens = next(c for c in data["collections"] if c["id"] == "places-athens")
     west, south, east, north = athens["extent"]["spatial"]["bbox"][0]
     assert west < 23.7264385 < east and south < 37.9716471 < north  # the Acropolis lies inside Athens' extent
