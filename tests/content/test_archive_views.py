@@ -31,8 +31,9 @@ def soup_of(response) -> BeautifulSoup:
 
 
 @pytest.fixture(autouse=True)
-def only_these_items(db):
-    ArchiveItem.objects.all().delete()
+def only_these_items(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the page cache's invalidation runs, not left pending
+        ArchiveItem.objects.all().delete()  # the demo's
 
 
 @pytest.fixture
@@ -261,7 +262,9 @@ def test_the_header_link_is_kept_in_the_cache_and_follows_the_items(
     def link():
         with CaptureQueriesContext(connection) as queries:
             soup = soup_of(client.get("/el/map/", **ATHENS))
-        asked = [q["sql"] for q in queries.captured_queries if f'FROM "{table}"' in q["sql"]]
+        asked = [  # the header's EXISTS (the map's archive layer reads the table too)
+            q["sql"] for q in queries.captured_queries if f'FROM "{table}"' in q["sql"] and "LIMIT 1" in q["sql"]
+        ]
         return soup.select_one('header nav a[href="/el/archive/"]') is not None, len(asked)
 
     assert link() == (False, 1)

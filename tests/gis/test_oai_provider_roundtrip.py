@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from sickle import Sickle
 
-from gis.models import ArchiveItem
+from gis.models import ArchiveItem, ArchiveItemDeletion
 from importers.oai import identify, list_records
 from importers.readers.dc import dc_values
 from tests.factories import ArchiveCollectionFactory, ArchiveItemFactory
@@ -25,6 +25,8 @@ def repository(live_server, settings, athens, nafplio):
     """Athens' repository on the live server: 7 items over 3 collections (one withdrawn), one deleted, and Nafplio's
     items that must not come; pages of 3 records."""
     settings.OAI_PAGE_SIZE = 3
+    ArchiveItem.objects.all().delete()  # the demo's items: only these
+    ArchiveItemDeletion.objects.all().delete()
     collection = ArchiveCollectionFactory(slug="postcards")
     items = []
     for number in range(7):

@@ -36,5 +36,7 @@ def test_an_editor_creates_a_source_harvests_it_and_sees_where_it_stands(page, l
         expect(page.locator("[data-harvest-pages]")).to_have_text("4")
         expect(page.locator("[data-harvest-records]")).to_have_text("16 / 16")
         expect(page.locator("[data-harvest-status]")).to_have_text("εισήχθη")
+        if page.locator(".messages > ul").count():  # Wagtail's message fades in: checked once it is shown
+            expect(page.locator(".messages > ul")).to_have_css("opacity", "1")
         assert_accessible(page)
     assert ArchiveItem.objects.filter(dataset=dataset).count() == 16
