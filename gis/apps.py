@@ -19,6 +19,7 @@ class GisConfig(AppConfig):
         from .api.routes import ROUTES
         from .archive_admin import archive_admin_register
         from .areas import MAP_LAYER_ORDER, areas_map_layer
+        from .iiif import receivers as iiif_receivers  # noqa: F401  (an added or replaced archive image is tiled)
         from .layers import map_layer_register
         from .route_map import MAP_LAYER_ORDER as ROUTES_LAYER_ORDER
         from .route_map import routes_map_layer
