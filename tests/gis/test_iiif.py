@@ -300,3 +300,18 @@ def _nafplio():
     from gis.models import Municipality
 
     return Municipality.objects.get(code="9236")
+
+
+@pytest.mark.django_db
+def test_the_demo_image_is_served_through_iiif(client, media, django_capture_on_commit_callbacks):
+    from xenagos.demo.archive_media import archive_media_load
+
+    with django_capture_on_commit_callbacks(execute=True):
+        item = archive_media_load()
+    assert archive_media_load() == item and item.images.count() == 1  # idempotent
+    (row,) = item.images.all()
+    assert (row.tiles_state, row.width, row.height) == (TilesState.DONE, 384, 303)
+    manifest = client.get(f"/iiif/{item.uid}/manifest.json", **ATHENS).json()
+    assert manifest["rights"] == "http://rightsstatements.org/vocab/NKC/1.0/"
+    assert manifest["label"] == {"el": ["Ελληνικά νομίσματα από την Πομπηία"], "en": ["Greek coins from Pompeii"]}
+    assert client.get(f"/iiif/{row.pk}/info.json", **ATHENS).json()["width"] == 384
