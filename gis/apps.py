@@ -23,6 +23,7 @@ class GisConfig(AppConfig):
         from .archive_map import MAP_LAYER_ORDER as ARCHIVE_LAYER_ORDER
         from .archive_map import archive_map_layer
         from .areas import MAP_LAYER_ORDER, areas_map_layer
+        from .iiif import receivers as iiif_receivers  # noqa: F401  (an added or replaced archive image is tiled)
         from .layers import map_layer_register
         from .route_map import MAP_LAYER_ORDER as ROUTES_LAYER_ORDER
         from .route_map import routes_map_layer

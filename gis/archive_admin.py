@@ -73,6 +73,27 @@ class ArchiveItemAdminForm(WagtailAdminModelForm):
             self.fields[name].queryset = queryset.order_by("pk")
         if allowed is not None and "municipality" in self.fields:
             self.fields["municipality"].required = True
+        self._media_choices_limit(user)
+
+    def _media_choices_limit(self, user) -> None:
+        """Images and documents only of the collections where ``user`` may choose them (each municipality's own
+        collection: content.services), in the chooser and when posted."""
+        from wagtail.documents.permissions import permission_policy as documents_policy
+        from wagtail.images.permissions import permission_policy as images_policy
+
+        limits = {"images": ("image", images_policy), "documents": ("document", documents_policy)}
+        for relation, (field, policy) in limits.items():
+            formset = self.formsets.get(relation)
+            if formset is None:
+                continue
+            allowed = (
+                policy.instances_user_has_any_permission_for(user, ["choose"])
+                if user is not None
+                else policy.model.objects.none()
+            )
+            for form in [*formset.forms, formset.empty_form]:
+                if field in form.fields:
+                    form.fields[field].queryset = allowed
 
     def clean_location(self):
         location = self.cleaned_data.get("location")
@@ -133,6 +154,25 @@ class ArchiveItemViewSet(RecordViewSet):
             ),
             MultiFieldPanel(
                 [FieldPanel("date_text"), FieldPanel("dc_type"), FieldPanel("rights")], heading=_("Date, type, rights")
+            ),
+            InlinePanel(
+                "images",
+                heading=_("Images"),
+                label=_("image"),
+                panels=[
+                    FieldPanel("image"),
+                    FieldRowPanel([FieldPanel("alt_el"), FieldPanel("alt_en")]),
+                    FieldRowPanel([FieldPanel("caption_el"), FieldPanel("caption_en")]),
+                    FieldRowPanel(
+                        [FieldPanel("tiles_state", read_only=True), FieldPanel("tiles_error", read_only=True)]
+                    ),
+                ],
+            ),
+            InlinePanel(
+                "documents",
+                heading=_("Documents"),
+                label=_("document"),
+                panels=[FieldPanel("document"), FieldRowPanel([FieldPanel("label_el"), FieldPanel("label_en")])],
             ),
             FieldPanel("location"),
             MultiFieldPanel(

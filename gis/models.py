@@ -520,7 +520,7 @@ class ArchiveCollection(models.Model):
 _GEOMETRY_TYPE = models.Func(models.F("location"), function="GeometryType", output_field=models.CharField())
 
 
-class ArchiveItem(Record, ClusterableModel):
+class ArchiveItem(Record, ClusterableModel):  # type: ignore[django-manager-missing]  # modelcluster
     """An item of a municipality's digital archive (a photograph, postcard, document, map, recording), described in
     Dublin Core: one identity whatever the language of its values.
 
@@ -609,3 +609,62 @@ class ArchiveItemDeletion(models.Model):
 
     def __str__(self) -> str:
         return str(self.uid)
+
+
+class TilesState(models.TextChoices):
+    PENDING = "pending", _("tiling pending")
+    DONE = "done", _("tiles ready")
+    FAILED = "failed", _("tiling failed")
+
+
+class ArchiveItemImage(Orderable):
+    """An image of an archive item, in the order the editor gives (a Wagtail image of the item's municipality's
+    collection), with its alternative text and caption in Greek and English, and the state of its IIIF level-0 tile
+    set (gis.iiif: made by a background task, stored under ``tiles_path`` in the private storage)."""
+
+    item = ParentalKey(ArchiveItem, on_delete=models.CASCADE, related_name="images")
+    image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("image"), on_delete=models.CASCADE, related_name="+"
+    )
+    alt_el = models.CharField(_("alternative text (Greek)"), max_length=300)
+    alt_en = models.CharField(_("alternative text (English)"), max_length=300, blank=True)
+    caption_el = models.CharField(_("caption (Greek)"), max_length=500, blank=True)
+    caption_en = models.CharField(_("caption (English)"), max_length=500, blank=True)
+    tiles_state = models.CharField(
+        _("zoomable image"), max_length=10, choices=TilesState.choices, default=TilesState.PENDING, editable=False
+    )
+    tiles_error = models.TextField(_("tiling error"), blank=True, editable=False)
+    tiles_path = models.CharField(max_length=200, blank=True, editable=False)  # folder of the finished tile set
+    tiles_source = models.CharField(max_length=100, blank=True, editable=False)  # "<image id>:<file hash>" tiled
+    width = models.PositiveIntegerField(null=True, editable=False)
+    height = models.PositiveIntegerField(null=True, editable=False)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("archive image")
+        verbose_name_plural = _("archive images")
+
+    def __str__(self) -> str:
+        return self.alt_el or str(self.image_id)
+
+    @property
+    def source_key(self) -> str:
+        """What a tile set is made from: the image and its file's hash (a replaced file makes a new one)."""
+        return f"{self.image_id}:{self.image.file.name}:{self.image.file_hash}"[:100] if self.image_id else ""
+
+
+class ArchiveItemDocument(Orderable):
+    """A document of an archive item (a Wagtail document, e.g. a PDF), in the order the editor gives."""
+
+    item = ParentalKey(ArchiveItem, on_delete=models.CASCADE, related_name="documents")
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("document"), on_delete=models.CASCADE, related_name="+"
+    )
+    label_el = models.CharField(_("label (Greek)"), max_length=300, blank=True)
+    label_en = models.CharField(_("label (English)"), max_length=300, blank=True)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("archive document")
+        verbose_name_plural = _("archive documents")
+
+    def __str__(self) -> str:
+        return self.label_el or str(self.document_id)

@@ -11,6 +11,7 @@ python_ok() { command -v python3.11 >/dev/null || python3 -c 'import sys; sys.ex
 wanted=()
 have_pkg postgresql || wanted+=(postgresql postgresql-contrib)
 have_pkg gdal-bin || wanted+=(gdal-bin)                # pulls GDAL, GEOS and PROJ shared libraries
+have_pkg libvips42 || wanted+=(libvips42)              # pyvips: the archive images' IIIF tiles (gis.iiif)
 command -v npm >/dev/null || wanted+=(nodejs npm)
 python_ok || wanted+=(python3)
 python3 -c 'import ensurepip' 2>/dev/null || command -v python3.11 >/dev/null || wanted+=(python3-venv)

@@ -33,6 +33,7 @@ urlpatterns = [
     re_path(r"^documents/(\d+)/(.*)$", files.document),
     path("documents/", include(wagtaildocs_urls)),
     path("tiles/", include("tiles.urls")),
+    path("iiif/", include("gis.iiif.urls")),
     path("api/features/", include("gis.api.urls")),
     re_path(
         r"^routes/(?P<uid>[0-9a-fA-F-]{36})\.(?P<fmt>gpx|kml|geojson)$", gis_views.route_download, name="route-download"

@@ -15,6 +15,7 @@ from gis.models import Place
 from gis.services import dataset_upsert, place_upsert, vocabularies_ensure
 from xenagos.municipalities import municipality_create
 
+from .archive_media import archive_media_load
 from .archive_records import demo_archive_load
 from .routes import demo_routes_load
 
@@ -136,6 +137,7 @@ def demo_load(*, domain: str = "localhost", port: int = 80) -> None:
     demo_pages()
     demo_routes_load()
     demo_archive_load()
+    archive_media_load()  # the one zoomable image (IIIF), tiled once the transaction commits
 
 
 # Home page introductions of earlier demo versions, replaced by a new load (an editor's own text is kept).

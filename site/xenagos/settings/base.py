@@ -166,6 +166,7 @@ STATICFILES_DIRS = [
     ("vendor/leaflet-compare", NODE_MODULES / "leaflet-compare" / "dist"),
     ("vendor/leaflet.control.opacity", NODE_MODULES / "leaflet.control.opacity" / "dist"),
     ("vendor/uplot", NODE_MODULES / "uplot" / "dist"),  # the route page's elevation chart
+    ("vendor/openseadragon", NODE_MODULES / "openseadragon" / "build" / "openseadragon"),  # archive images (IIIF)
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
