@@ -51,6 +51,9 @@ def info(request: HttpRequest, image_id: int) -> HttpResponseBase:
     with iiif_storage().open(f"{row.tiles_path}/info.json") as handle:
         data = json.load(handle)
     data["id"] = f"{_base_url(request)}{row.pk}"
+    for tiles in data.get("tiles", []):  # an image smaller than a tile: libvips lists no scale, its one tile is at 1
+        if not tiles.get("scaleFactors"):
+            tiles["scaleFactors"] = [1]
     return _public(JsonResponse(data, content_type=IMAGE_CONTEXT), INFO_CACHE)
 
 

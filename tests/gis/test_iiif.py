@@ -319,4 +319,8 @@ def test_the_demo_image_is_served_through_iiif(client, media, django_capture_on_
     manifest = client.get(f"/iiif/{item.uid}/manifest.json", **ATHENS).json()
     assert manifest["rights"] == "http://rightsstatements.org/vocab/NKC/1.0/"
     assert manifest["label"] == {"el": ["Ελληνικά νομίσματα από την Πομπηία"], "en": ["Greek coins from Pompeii"]}
-    assert client.get(f"/iiif/{row.pk}/info.json", **ATHENS).json()["width"] == 384
+    info = client.get(f"/iiif/{row.pk}/info.json", **ATHENS).json()
+    assert info["width"] == 384
+    # smaller than a tile: one tile at scale 1 (libvips lists no scale; OpenSeadragon then showed nothing)
+    assert info["tiles"] == [{"scaleFactors": [1], "width": 512}]
+    assert client.get(f"/iiif/{row.pk}/0,0,384,303/384,303/0/default.jpg", **ATHENS).status_code == 200
