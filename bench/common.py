@@ -54,23 +54,6 @@ def drop_database(url: str, name: str) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@contextlib.contextmanager
-def django_database(name: str):
-    """A throw-away database ``name`` on the project's cluster, created and migrated, with Django set up in this
-    process on it; dropped on the way out."""
-    base_url = local_database_url()
-    env = django_env(recreate_database(base_url, name))
-    try:
-        manage(env, "migrate", "--verbosity", "0")
-        os.environ.update({key: env[key] for key in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY")})
-        import django
-
-        django.setup()
-        yield
-    finally:
-        drop_database(base_url, name)
-
-
 def django_env(database_url: str, settings: str = "xenagos.settings.base") -> dict[str, str]:
     """Environment for manage.py / gunicorn on the benchmark database."""
     secret = (ROOT / "var" / "secret_key").read_text().strip() if (ROOT / "var" / "secret_key").exists() else "bench"
@@ -183,13 +166,7 @@ def django_bench_database(name: str):
         django.setup()
         yield
     finally:
-        from django.db import connections
-
-        connections.close_all()
-        import psycopg
-
-        with psycopg.connect(with_database(base_url, "postgres"), autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(base_url, name)
 
 
 def bench_municipality(*, code: str, slug: str):

@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, django_database  # noqa: E402
+from common import ROOT, django_bench_database  # noqa: E402
 
 DATABASE = "xenagos_bench_oai"
 CSV = Path("/work/shared/data/archive/museum_csv/objects_historical_data.csv")
@@ -105,7 +105,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=30, help="requests per page measured")
     args = parser.parse_args()
-    with django_database(DATABASE):
+    with django_bench_database(DATABASE):
         from django.conf import settings
         from django.db import connection
         from django.test import Client
