@@ -10,7 +10,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase, Js
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from .manifests import item_manifest
 from .selectors import public_item_get, public_item_images, public_tiled_image_get
 from .storage import iiif_storage
 
@@ -75,6 +74,8 @@ def manifest(request: HttpRequest, uid: str) -> HttpResponseBase:
     item = public_item_get(uid=uid, municipality=_municipality(request))
     if item is None:
         raise Http404("There is no published archive item with this identifier.")
+    from .manifests import item_manifest  # iiif-prezi3 brings requests: only where a manifest is made
+
     data = item_manifest(item=item, images=public_item_images(item=item), base_url=_base_url(request))
     response = JsonResponse(data, content_type=PRESENTATION_CONTEXT, json_dumps_params={"ensure_ascii": False})
     return _public(response, INFO_CACHE)

@@ -52,6 +52,8 @@ ALLOWED_PHRASES = [
     "OpenStreetMap contributors",
     "Wikimedia Commons",
     "Open Data Commons",
+    "DCMI Type",  # the vocabulary's name, and its terms (e.g. StillImage) as an API value
+    "StillImage",
 ]
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*")
 CODE_LIKE = re.compile(r"`[^`]*`|\S*[/=_@#?{}<>]\S*|\S+\.\w{2,4}\b|%\(\w+\)s")
@@ -138,7 +140,7 @@ def data_phrases() -> list[str]:
     from wagtail.models import Page
 
     from content.models import PlacePage
-    from gis.models import Dataset
+    from gis.models import ArchiveItem, Dataset
     from tiles.models import RasterLayer
 
     phrases = [base["attribution"] for base in settings.BASEMAPS]
@@ -149,6 +151,8 @@ def data_phrases() -> list[str]:
     for title, attribution in Dataset.objects.values_list("title", "attribution"):
         phrases += [title, attribution]
     phrases += [text for text in RasterLayer.objects.values_list("attribution", flat=True)]
+    # archive items' titles are the source's text, in its language (the demo's National Gallery titles are English)
+    phrases += [text for pair in ArchiveItem.objects.values_list("name_el", "name_en") for text in pair if text]
     return phrases
 
 
