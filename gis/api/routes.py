@@ -16,7 +16,7 @@ from ..models import Dataset, Municipality, Route, RouteStop, Theme
 from ..public import public_place_sql
 from . import filters as f
 from . import parameters as p
-from .kinds import ATTRIBUTION, GRID_DEG, PLACE_LICENCE_SQL, UPDATED, Column, Download, Kind
+from .kinds import ATTRIBUTION, GRID_DEG, PLACE_LICENCE_SQL, RECORD_IDENTITY, UPDATED, Column, Download, Kind
 
 _ROUTE, _MUNICIPALITY, _DATASET = Route._meta.db_table, Municipality._meta.db_table, Dataset._meta.db_table
 _THEME, _STOP, _LOCALE = Theme._meta.db_table, RouteStop._meta.db_table, Locale._meta.db_table
@@ -59,19 +59,15 @@ ROUTES = Kind(
         theme=sql.Identifier(_THEME),
         dataset=sql.Identifier(_DATASET),
     ),
+    **RECORD_IDENTITY,
     where_sql=sql.SQL(PUBLIC_ROUTE_SQL),
-    id_sql="r.uid::text",
     id_description=_("Stable identifier of the route (UUID), the same in every language."),
     geometry_description=_(
         "The line in degrees (WGS 84): a LineString, or a MultiLineString whose parts are walked in order; wkt "
         "column in CSV."
     ),
-    licence_sql=PLACE_LICENCE_SQL,
     geometry_sql=ROUTE_GEOMETRY_SQL,
     geometry_types=("LineString", "MultiLineString"),
-    order_sql="r.id",
-    id_pattern="^[0-9a-fA-F-]{36}$",
-    updated_sql="r.updated_at",
     municipality_sql=CROSSES_SQL,
     bbox_column="geometry",
     filters=[
