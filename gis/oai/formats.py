@@ -1,12 +1,14 @@
 """The metadata formats: ``oai_dc`` (the fifteen Dublin Core elements, each value with its ``xml:lang``) and EDM
-(Europeana Data Model, RDF/XML: edm:ProvidedCHO, ore:Aggregation and the linked places as edm:Place). Written with
-xml.etree, never by string."""
+(Europeana Data Model, RDF/XML: edm:ProvidedCHO, ore:Aggregation, the item's first zoomable image as an
+edm:WebResource with its IIIF service, and the linked places as edm:Place). Written with xml.etree, never by string.
+Each EDM record is validated in the tests by edmlib (Kulturpool's EDM validator, Europeana's rules)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element, SubElement, register_namespace
 
 from django.conf import settings
+from django.urls import reverse
 
 from ..archive import DC_ELEMENTS
 from ..models import ArchiveItem
@@ -19,6 +21,8 @@ EDM = "http://www.europeana.eu/schemas/edm/"
 ORE = "http://www.openarchives.org/ore/terms/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
+SVCS = "http://rdfs.org/sioc/services#"
+DOAP = "http://usefulinc.com/ns/doap#"
 WGS84 = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -31,6 +35,8 @@ NAMESPACES = {
     "ore": ORE,
     "rdf": RDF,
     "skos": SKOS,
+    "svcs": SVCS,
+    "doap": DOAP,
     "wgs84_pos": WGS84,
     "xsi": XSI,
 }
@@ -129,17 +135,40 @@ def _place(root: Element, *, about: str, lat: float, lon: float, labels: dict[st
             _literal(place, _q(SKOS, "prefLabel"), label, language)
 
 
-def edm(item: ArchiveItem, *, values: Sequence[DcValue], places: Sequence[PlaceRef], site_url: str) -> Element:
+def _web_resource(root: Element, *, image_id: int, item: ArchiveItem, site_url: str) -> str:
+    """The image as an edm:WebResource with its IIIF Image API service (Europeana's IIIF profile: svcs:has_service,
+    dcterms:isReferencedBy the manifest); the URL of its whole image ("full/max", at most 2,000 pixels)."""
+    service = f"{site_url}{reverse('iiif-base')}{image_id}"
+    shown_by = f"{service}/full/max/0/default.jpg"
+    resource = SubElement(root, _q(EDM, "WebResource"), {_q(RDF, "about"): shown_by})
+    _literal(resource, _q(DC, "format"), "image/jpeg")
+    _resource(resource, _q(EDM, "rights"), item.rights)
+    _resource(resource, _q(SVCS, "has_service"), service)
+    _resource(resource, _q(DCTERMS, "isReferencedBy"), f"{site_url}{reverse('iiif-base')}{item.uid}/manifest.json")
+    described = SubElement(root, _q(SVCS, "Service"), {_q(RDF, "about"): service})
+    _resource(described, _q(DCTERMS, "conformsTo"), "http://iiif.io/api/image")
+    _resource(described, _q(DOAP, "implements"), "http://iiif.io/api/image/3/level0.json")
+    return shown_by
+
+
+def edm(
+    item: ArchiveItem, *, values: Sequence[DcValue], places: Sequence[PlaceRef], site_url: str, image_id: int
+) -> Element:
     """The item as an EDM ``rdf:RDF``: the edm:ProvidedCHO (its DC values, dc:type and edm:type, dcterms:spatial to
     each place), its ore:Aggregation (edm:dataProvider and edm:provider: the municipality, or the setting
-    ``OAI_EDM_PROVIDER``; edm:isShownAt: the item's page; edm:rights: its rights URI) and an edm:Place per linked
-    place and for its own location. The item must be ``edm_ready`` (gis.oai.selectors)."""
+    ``OAI_EDM_PROVIDER``; edm:isShownAt: the item's page; edm:isShownBy and edm:object: its zoomable image
+    ``image_id``, an edm:WebResource; edm:rights: its rights URI) and an edm:Place per linked place and for its own
+    location. The item must be ``edm_ready`` (gis.oai.selectors). The aggregation's properties are in the order of
+    Europeana's EDM schema (a sequence)."""
     page = item_page_url(item, site_url=site_url)
     cho_uri, aggregation_uri = f"{page}#cho", f"{page}#aggregation"
     root = Element(_q(RDF, "RDF"))
+    shown_by = _web_resource(root, image_id=image_id, item=item, site_url=site_url)
     cho = SubElement(root, _q(EDM, "ProvidedCHO"), {_q(RDF, "about"): cho_uri})
     if not any(element == "title" for element, _value, _language in values):
         _literal(cho, _q(DC, "title"), item.name_el, "el")
+    if not any(element == "identifier" for element, _value, _language in values):
+        _literal(cho, _q(DC, "identifier"), page)  # EDM wants one: the item's public page, its lasting address
     for element, value, language in values:
         if element != "rights":  # edm:rights on the aggregation says it as a URI
             _literal(cho, _q(DC, element), value, language)
@@ -157,9 +186,11 @@ def edm(item: ArchiveItem, *, values: Sequence[DcValue], places: Sequence[PlaceR
     aggregation = SubElement(root, _q(ORE, "Aggregation"), {_q(RDF, "about"): aggregation_uri})
     _resource(aggregation, _q(EDM, "aggregatedCHO"), cho_uri)
     _literal(aggregation, _q(EDM, "dataProvider"), municipality.name_el, "el")  # type: ignore[union-attr]
+    _resource(aggregation, _q(EDM, "isShownAt"), page)
+    _resource(aggregation, _q(EDM, "isShownBy"), shown_by)
+    _resource(aggregation, _q(EDM, "object"), shown_by)
     provider = getattr(settings, "OAI_EDM_PROVIDER", "") or municipality.name_el  # type: ignore[union-attr]
     _literal(aggregation, _q(EDM, "provider"), provider)
-    _resource(aggregation, _q(EDM, "isShownAt"), page)
     _resource(aggregation, _q(EDM, "rights"), item.rights)
     for about, lat, lon, labels in located:
         _place(root, about=about, lat=lat, lon=lon, labels=labels)

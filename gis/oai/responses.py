@@ -95,7 +95,14 @@ def _record(parent: Element, repository: Repository, entry: selectors.Entry, pre
         if prefix == "oai_dc":
             metadata.append(oai_dc(entry.values))
         else:
-            metadata.append(edm(entry.item, values=entry.values, places=entry.places, site_url=repository.site_url))
+            edm_record = edm(
+                entry.item,
+                values=entry.values,
+                places=entry.places,
+                site_url=repository.site_url,
+                image_id=entry.image_id,  # type: ignore[arg-type]  # an edm list holds only edm_ready items
+            )
+            metadata.append(edm_record)
 
 
 def identify(repository: Repository, request: OAIRequest) -> Element:
@@ -117,7 +124,7 @@ def list_metadata_formats(repository: Repository, request: OAIRequest) -> Elemen
     prefixes = list(FORMATS)
     if request.identifier:
         entry = _entry(repository, request.identifier)
-        if not entry.deleted and entry.item is not None and not selectors.edm_ready(entry.item):
+        if not entry.deleted and entry.item is not None and not selectors.edm_ready(entry):
             prefixes = ["oai_dc"]
     root = envelope(repository, request)
     verb = SubElement(root, f"{{{OAI}}}ListMetadataFormats")
@@ -156,8 +163,10 @@ def _format_checked(prefix: str) -> None:
 def get_record(repository: Repository, request: OAIRequest) -> Element:
     entry = _entry(repository, request.identifier)
     _format_checked(request.metadata_prefix)
-    if request.metadata_prefix == "edm" and not entry.deleted and not selectors.edm_ready(entry.item):  # type: ignore[arg-type]
-        raise OAIError("cannotDisseminateFormat", "this item lacks what EDM requires (a type and a rights URI)")
+    if request.metadata_prefix == "edm" and not entry.deleted and not selectors.edm_ready(entry):
+        raise OAIError(
+            "cannotDisseminateFormat", "this item lacks what EDM requires (a type, a rights URI and a zoomable image)"
+        )
     root = envelope(repository, request)
     _record(SubElement(root, f"{{{OAI}}}GetRecord"), repository, entry, request.metadata_prefix)
     return root

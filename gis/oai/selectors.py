@@ -18,7 +18,15 @@ from django.db import connection
 from django.db.models import Min
 from psycopg import sql
 
-from ..models import ArchiveCollection, ArchiveItem, ArchiveItemDeletion, ArchiveValue, Municipality
+from ..models import (
+    ArchiveCollection,
+    ArchiveItem,
+    ArchiveItemDeletion,
+    ArchiveItemImage,
+    ArchiveValue,
+    Municipality,
+    TilesState,
+)
 from .formats import EDM_TYPE_OF_DCMI, DcValue, PlaceRef, values_ordered
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -58,6 +66,7 @@ class Entry:
     values: tuple[DcValue, ...] = ()
     collection_slugs: tuple[str, ...] = ()
     places: tuple[PlaceRef, ...] = ()
+    image_id: int | None = None  # the item's first image with a ready tile set (EDM's edm:isShownBy)
 
     @property
     def uid(self) -> uuid.UUID:
@@ -79,10 +88,13 @@ class Entry:
         return [slug, *sorted(f"{slug}:{collection}" for collection in self.collection_slugs)]
 
 
-def edm_ready(item: ArchiveItem) -> bool:
-    """Whether EDM can describe the item: an edm:type (its DCMI type maps to one) and edm:rights (a rights URI);
-    its title (always there: the name) gives dc:title and its type dc:type, which EDM's ProvidedCHO also needs."""
-    return item.dc_type in EDM_TYPE_OF_DCMI and bool(item.rights)
+def edm_ready(entry: "Entry") -> bool:
+    """Whether EDM can describe the entry's item: an edm:type (its DCMI type maps to one), edm:rights (a rights
+    URI) and a digital object for edm:isShownBy (a zoomable image whose tile set is ready: Europeana publishes no
+    record without one); its title (always there: the name) gives dc:title and its type dc:type, which EDM's
+    ProvidedCHO also needs."""
+    item = entry.item
+    return item is not None and item.dc_type in EDM_TYPE_OF_DCMI and bool(item.rights) and entry.image_id is not None
 
 
 def collection_of_set(*, municipality: Municipality, set_spec: str) -> ArchiveCollection | None | bool:
@@ -118,9 +130,14 @@ def _item_source(query: ListQuery, collection: ArchiveCollection | None, params:
             ).format(sql.Identifier(through))
         )
         params["c"] = collection.pk
-    if query.metadata_prefix == "edm":  # withdrawn items are deleted records whatever they lacked
-        conditions.append(sql.SQL("(i.withdrawn OR (i.dc_type = ANY(%(edm_types)s) AND i.rights <> ''))"))
-        params["edm_types"] = list(EDM_TYPE_OF_DCMI)
+    if query.metadata_prefix == "edm":  # withdrawn items are deleted records whatever they lacked (see edm_ready)
+        conditions.append(
+            sql.SQL(
+                "(i.withdrawn OR (i.dc_type = ANY(%(edm_types)s) AND i.rights <> '' AND EXISTS (SELECT 1 FROM {} m "
+                "WHERE m.item_id = i.id AND m.tiles_state = %(tiled)s)))"
+            ).format(sql.Identifier(ArchiveItemImage._meta.db_table))
+        )
+        params["edm_types"], params["tiled"] = list(EDM_TYPE_OF_DCMI), TilesState.DONE
     return conditions
 
 
@@ -223,6 +240,10 @@ def _item_entries(keys: Sequence[Key], *, with_places: bool) -> dict[int, Entry]
         if with_places
         else []
     )
+    images: dict[int, int] = {}
+    tiled = ArchiveItemImage.objects.filter(item_id__in=ids, tiles_state=TilesState.DONE)
+    for item_id, image_id in tiled.order_by("item_id", "-sort_order", "-pk").values_list("item_id", "pk"):
+        images[item_id] = image_id  # the last one written is the first in the editor's order
     stamps = {pk: key for key in keys for pk in [key[2]] if key[1] == ITEM}
     return {
         item.pk: Entry(
@@ -234,6 +255,7 @@ def _item_entries(keys: Sequence[Key], *, with_places: bool) -> dict[int, Entry]
                 PlaceRef(str(uid), name_el, name_en, location.y, location.x)
                 for uid, name_el, name_en, location in places.get(item.pk, [])
             ),
+            image_id=images.get(item.pk),
         )
         for item in items
     }

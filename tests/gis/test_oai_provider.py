@@ -1,8 +1,10 @@
-"""The OAI-PMH 2.0 provider at /oai (gis.oai): every answer validated against OAI-PMH.xsd (and each oai_dc payload
-against the oai_dc schema's rule), all six verbs, each protocol error, paging by signed resumption tokens, deleted
-records (withdrawn and deleted from the database), one repository per municipality's host. On PostGIS."""
+"""The OAI-PMH 2.0 provider at /oai (gis.oai): every answer validated against OAI-PMH.xsd (each oai_dc payload
+against the oai_dc schema's rule, each EDM payload by edmlib, Kulturpool's EDM validator), all six verbs, each
+protocol error, paging by signed resumption tokens, deleted records (withdrawn and deleted from the database), one
+repository per municipality's host. On PostGIS."""
 
 import datetime as dt
+import io
 from pathlib import Path
 from xml.etree.ElementTree import Element, tostring
 
@@ -11,12 +13,17 @@ import xmlschema
 from defusedxml.ElementTree import fromstring
 from django.contrib.gis.geos import Point
 from django.core import signing
+from django.core.files.images import ImageFile
 from django.test import Client
+from edmlib import EDM_Parser
+from wagtail.images.models import Image
+from wagtail.models import Collection
 
-from gis.models import ArchiveItem, ArchiveItemDeletion, ArchiveValue
+from gis.models import ArchiveItem, ArchiveItemDeletion, ArchiveItemImage, ArchiveValue, TilesState
 from gis.oai.tokens import SALT
 from importers.readers.dc import XmlSource, dc_values
 from tests.factories import ArchiveCollectionFactory, ArchiveItemFactory, PlaceFactory
+from tests.gis.test_iiif import jpeg_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -110,9 +117,42 @@ def harvest(schemas):
         root = fromstring(response.content)
         for dc in root.iter(f"{OAI_DC}dc"):
             dc_schema.validate(tostring(dc, encoding="unicode"))
+        for rdf in root.iter(f"{RDF}RDF"):
+            edm_validate(tostring(rdf, encoding="unicode"))
         return root
 
     return get
+
+
+def edm_validate(text: str):
+    """The EDM record ``text`` parsed and validated by edmlib (EDM's classes, their required properties and
+    cardinalities, its rights vocabulary); a pydantic ValidationError names what is wrong."""
+    return EDM_Parser.from_string(text).parse()
+
+
+def test_the_edm_validator_refuses_a_record_without_rights():
+    """The check above can fail: Europeana's own valid sample passes, the same record without edm:rights does not."""
+    text = EDM_VALID.read_text(encoding="utf-8")
+    assert edm_validate(text).aggregation.edm_rights.value == "http://creativecommons.org/publicdomain/mark/1.0/"
+    stripped = text.replace('<edm:rights rdf:resource="http://creativecommons.org/publicdomain/mark/1.0/"/>', "")
+    assert stripped != text
+    with pytest.raises(ValueError, match="edm_rights"):  # pydantic's ValidationError is a ValueError
+        edm_validate(stripped)
+
+
+def viewable(*items: ArchiveItem) -> list[ArchiveItem]:
+    """Give each item an image whose tile set is ready, which EDM needs (edm:isShownBy): a real JPEG in its
+    municipality's collection; the row is written without the tiling task (bulk_create sends no signal), its state
+    set to done: the provider reads only that state (tests/gis/test_iiif.py tiles for real)."""
+    rows = []
+    for item in items:
+        collection = Collection.objects.get(name=item.municipality.name_en, depth=2)
+        picture = Image.objects.create(
+            title=item.name_el, file=ImageFile(io.BytesIO(jpeg_bytes(64, 48)), name="item.jpg"), collection=collection
+        )
+        rows.append(ArchiveItemImage(item=item, image=picture, alt_el=item.name_el, tiles_state=TilesState.DONE))
+    ArchiveItemImage.objects.bulk_create(rows)
+    return list(items)
 
 
 def error_code(root: Element) -> str | None:
@@ -166,12 +206,14 @@ def test_post_is_answered_as_get(harvest):
 
 
 def test_list_metadata_formats_with_and_without_an_identifier(harvest):
-    ready = ArchiveItemFactory(dc=FULL)
-    no_rights = ArchiveItemFactory(dc=[("title", "Χωρίς άδεια", "el"), ("type", "Image", "")])
+    (ready,) = viewable(ArchiveItemFactory(dc=FULL))
+    (no_rights,) = viewable(ArchiveItemFactory(dc=[("title", "Χωρίς άδεια", "el"), ("type", "Image", "")]))
+    no_image = ArchiveItemFactory(dc=FULL)
     prefixes = lambda root: [e.text for e in root.iter(f"{OAI}metadataPrefix")]  # noqa: E731
     assert prefixes(harvest(verb="ListMetadataFormats")) == ["oai_dc", "edm"]
     assert prefixes(harvest(verb="ListMetadataFormats", identifier=oai_id(ready))) == ["oai_dc", "edm"]
     assert prefixes(harvest(verb="ListMetadataFormats", identifier=oai_id(no_rights))) == ["oai_dc"]
+    assert prefixes(harvest(verb="ListMetadataFormats", identifier=oai_id(no_image))) == ["oai_dc"]
     root = harvest(verb="ListMetadataFormats", identifier="oai:athens.localhost:nothing")
     assert error_code(root) == "idDoesNotExist"
 
@@ -415,10 +457,20 @@ def test_oai_dc_has_all_fifteen_elements_with_their_languages(harvest):
     assert sorted(dc_values(dc)) == sorted(FULL)  # read back by the importers' own reader: the same values
 
 
-def test_edm_record_is_a_provided_cho_and_an_aggregation_read_back_by_our_edm_reader(harvest, tmp_path, athens):
+def test_edm_record_is_a_provided_cho_and_an_aggregation_read_back_by_our_edm_reader(
+    harvest, tmp_path, athens, settings, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
     place = PlaceFactory(location=Point(23.7348, 37.9755, srid=4326), name_el="Σύνταγμα", name_en="Syntagma")
     item = ArchiveItemFactory(dc=FULL, places=[place])
     ArchiveItem.objects.filter(pk=item.pk).update(location=Point(23.73, 37.97, srid=4326))
+    picture = Image.objects.create(
+        title="syntagma",
+        file=ImageFile(io.BytesIO(jpeg_bytes(900, 600)), name="syntagma.jpg"),
+        collection=Collection.objects.get(name="Athens", depth=2),
+    )
+    with django_capture_on_commit_callbacks(execute=True):  # the tiling task, for real
+        shown = ArchiveItemImage.objects.create(item=item, image=picture, alt_el="Η πλατεία")
     root = harvest(verb="GetRecord", identifier=oai_id(item), metadataPrefix="edm")
     rdf = root.find(f"{OAI}GetRecord/{OAI}record/{OAI}metadata/{RDF}RDF")
     cho, aggregation = rdf.find(f"{EDM}ProvidedCHO"), rdf.find(f"{ORE}Aggregation")
@@ -426,6 +478,21 @@ def test_edm_record_is_a_provided_cho_and_an_aggregation_read_back_by_our_edm_re
     assert cho.findtext(f"{EDM}type") == "IMAGE"
     assert aggregation.find(f"{EDM}aggregatedCHO").get(f"{RDF}resource") == cho.get(f"{RDF}about")
     assert aggregation.find(f"{EDM}isShownAt").get(f"{RDF}resource") == page
+    # the digital object: the whole image of its IIIF service, which answers, described as Europeana's IIIF profile
+    service = f"http://{ATHENS}/iiif/{shown.pk}"
+    shown_by = f"{service}/full/max/0/default.jpg"
+    assert aggregation.find(f"{EDM}isShownBy").get(f"{RDF}resource") == shown_by
+    assert aggregation.find(f"{EDM}object").get(f"{RDF}resource") == shown_by
+    (resource,) = rdf.findall(f"{EDM}WebResource")
+    assert resource.get(f"{RDF}about") == shown_by
+    assert resource.find("{http://rdfs.org/sioc/services#}has_service").get(f"{RDF}resource") == service
+    assert rdf.find("{http://rdfs.org/sioc/services#}Service").get(f"{RDF}about") == service
+    client = Client()
+    picture_answer = client.get(f"/iiif/{shown.pk}/full/max/0/default.jpg", HTTP_HOST=ATHENS)
+    assert (picture_answer.status_code, picture_answer["Content-Type"]) == (200, "image/jpeg")
+    assert client.get(f"/iiif/{shown.pk}/info.json", HTTP_HOST=ATHENS).json()["id"] == service
+    manifest = resource.find("{http://purl.org/dc/terms/}isReferencedBy").get(f"{RDF}resource")
+    assert client.get(manifest.removeprefix(f"http://{ATHENS}"), HTTP_HOST=ATHENS).status_code == 200
     assert aggregation.find(f"{EDM}rights").get(f"{RDF}resource") == "http://creativecommons.org/licenses/by-sa/4.0/"
     assert aggregation.findtext(f"{EDM}dataProvider") == athens.name_el
     assert aggregation.findtext(f"{EDM}provider")
@@ -464,11 +531,16 @@ def test_edm_record_is_a_provided_cho_and_an_aggregation_read_back_by_our_edm_re
 
 def test_edm_lists_offer_only_items_edm_can_describe(harvest, settings):
     settings.OAI_PAGE_SIZE = 2
-    ready = [ArchiveItemFactory(dc=FULL) for _ in range(3)]
+    ready = viewable(*[ArchiveItemFactory(dc=FULL) for _ in range(3)])
     lacking = [
-        ArchiveItemFactory(dc=[("title", "Χωρίς άδεια", "el"), ("type", "Image", "")]),
-        ArchiveItemFactory(dc=[("title", "Σύνολο", "el"), ("type", "Dataset", ""), FULL[-1]]),
+        *viewable(ArchiveItemFactory(dc=[("title", "Χωρίς άδεια", "el"), ("type", "Image", "")])),
+        *viewable(ArchiveItemFactory(dc=[("title", "Σύνολο", "el"), ("type", "Dataset", ""), FULL[-1]])),
+        ArchiveItemFactory(dc=FULL),  # no image: nothing for edm:isShownBy
     ]
+    pending = ArchiveItemFactory(dc=FULL)  # its image's tile set is not made yet
+    viewable(pending)
+    ArchiveItemImage.objects.filter(item=pending).update(tiles_state=TilesState.PENDING)
+    lacking.append(pending)
     edm_list = walk(harvest, verb="ListRecords", metadataPrefix="edm")[0]
     dc_list = walk(harvest, verb="ListRecords", metadataPrefix="oai_dc")[0]
     assert {oai_id(item) for item in ready} <= set(edm_list)

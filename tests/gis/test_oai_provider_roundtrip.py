@@ -15,7 +15,7 @@ from gis.models import ArchiveItem, ArchiveItemDeletion
 from importers.oai import identify, list_records
 from importers.readers.dc import dc_values
 from tests.factories import ArchiveCollectionFactory, ArchiveItemFactory
-from tests.gis.test_oai_provider import FULL
+from tests.gis.test_oai_provider import FULL, viewable
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,6 +32,7 @@ def repository(live_server, settings, athens, nafplio):
     for number in range(7):
         values = [(name, f"{value} {number}" if name == "title" else value, lang) for name, value, lang in FULL]
         items.append(ArchiveItemFactory(dc=values, collections=[collection] if number % 2 else []))
+    viewable(*items)  # EDM describes only items with an image (edm:isShownBy)
     ArchiveItem.objects.filter(pk=items[3].pk).update(withdrawn=True)
     gone = ArchiveItemFactory(dc=FULL)
     gone_uid = gone.uid
