@@ -237,8 +237,9 @@ def archive_item_context(request: HttpRequest, *, item: ArchiveItem, index_url: 
         elements.append(row)
     creators = [v.value for v in values.get("creator", [])]
     archive_name = _("Archive of the municipality of %(name)s") % {"name": municipality_name}
+    publisher = _first(values, "publisher")  # the record's own (a museum's, a printer's), else the archive's
     date_text = item.date_text or _first(values, "date")
-    parts = ("; ".join(creators), title, date_text, archive_name)
+    parts = ("; ".join(creators), title, date_text, publisher, archive_name)
     plain = "".join(f"{part}{'' if part.endswith(('.', '!', '?')) else '.'} " for part in parts if part) + absolute
     bibtex = cite_bibtex(
         key=f"xenagos-{item.uid}",
@@ -246,7 +247,8 @@ def archive_item_context(request: HttpRequest, *, item: ArchiveItem, index_url: 
             "author": bibtex_names(creators),
             "title": bibtex_escape(title),
             "year": bibtex_escape(date_text),
-            "publisher": bibtex_escape(archive_name),
+            "publisher": bibtex_escape(publisher or archive_name),
+            "howpublished": bibtex_escape(archive_name) if publisher else "",  # where it is held and shown
             "note": bibtex_escape(rights_label(item.rights)) if item.rights else "",
             "url": absolute,
         },

@@ -190,6 +190,24 @@ def test_cite_this_in_plain_text_and_bibtex_parsed_back(client, athens):
     raw = {field.key: field.value for field in bibtexparser.parse_string(bibtex).entries[0].fields}
     assert raw["author"] == "Κοντός, Νικόλαος and {Φωτογραφείο \\{Ερμής\\}}"  # a name without a comma kept whole
     assert bibtex_escape("a{b}") == "a\\{b\\}"
+    assert fields["publisher"] == "Αρχείο του Δήμου Αθηναίων" and "howpublished" not in fields
+
+
+def test_a_citation_names_the_records_own_publisher_and_the_archive_that_holds_it(client, athens):
+    item = ArchiveItemFactory(
+        dc=[
+            ("title", "Νομίσματα", "el"),
+            ("publisher", "National Gallery of Art, Washington", ""),
+            ("date", "1950", ""),
+        ]
+    )
+    page = soup_of(client.get(f"/el/archive/{item.uid}/", **ATHENS))
+    plain = page.select_one("#cite-text").get_text()
+    assert plain.startswith("Νομίσματα. 1950. National Gallery of Art, Washington. Αρχείο του Δήμου Αθηναίων. http")
+    (entry,) = bibtexparser.parse_string(page.select_one("#cite-bibtex").get_text()).entries
+    fields = {field.key: field.value for field in entry.fields}
+    assert fields["publisher"] == "National Gallery of Art, Washington"
+    assert fields["howpublished"] == "Αρχείο του Δήμου Αθηναίων"
 
 
 def test_an_item_not_published_here_is_a_404(client, postcard, nafplio):
