@@ -186,13 +186,21 @@ def archive_list(request: HttpRequest) -> HttpResponse:
     if number > pages:
         raise Http404("There is no such page of the archive.")
     rows = selectors.archive_page(where=where, sort=sort, limit=LIST_PAGE, offset=(number - 1) * LIST_PAGE)
+    thumbnails = selectors.archive_first_images(uids=[str(row.uid) for row in rows])
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "content/archive_list.html",
         {
-            "items": [{"row": row, "type": type_label(row.dc_type) if row.dc_type else ""} for row in rows],
+            "items": [
+                {
+                    "row": row,
+                    "type": type_label(row.dc_type) if row.dc_type else "",
+                    "thumbnail": thumbnails.get(str(row.uid)),
+                }
+                for row in rows
+            ],
             "matched": matched,
             "facets": _facets(request, where),
             "filtered": bool(query.urlencode()),

@@ -22,7 +22,7 @@ from django.db import connection
 from psycopg import sql
 
 from .languages import collate_sql, language_params, name_columns, name_param_sql
-from .models import ArchiveCollection, ArchiveItem, ArchiveValue, Municipality, Place, PlaceText
+from .models import ArchiveCollection, ArchiveItem, ArchiveItemImage, ArchiveValue, Municipality, Place, PlaceText
 from .public import public_name_sql, public_place_sql
 from .search import MAX_WORDS
 
@@ -261,6 +261,16 @@ def archive_facets(*, where: ArchiveFilter) -> dict[str, list[FacetValue]]:
         else:
             values.sort(key=lambda value: (-value.count, value.label or value.key))
     return found
+
+
+def archive_first_images(*, uids: list[str]) -> dict[str, ArchiveItemImage]:
+    """The first image (in the editor's order) of each of the items ``uids``, by uid, with its Wagtail image: the
+    list's thumbnails. The caller passes items it may show (a page of ``archive_page``)."""
+    first: dict[str, ArchiveItemImage] = {}
+    rows = ArchiveItemImage.objects.filter(item__uid__in=uids).select_related("image", "item")
+    for row in rows.order_by("item_id", "sort_order", "pk"):
+        first.setdefault(str(row.item.uid), row)
+    return first
 
 
 def archive_item_public_get(*, uid: str, municipality: Municipality) -> ArchiveItem | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.gis.geos import Point
+from playwright.sync_api import expect
 
 from content.archive_views import LIST_PAGE
 from gis.models import ArchiveItem
@@ -61,10 +62,17 @@ def test_facets_search_and_pages(page, live_server, archive, size):
     page.wait_for_url("**page=2")
     assert page.locator("[data-archive-list] li").count() == 4
     page.goto(site_url(live_server, "athens", "/el/archive/"))
+    filters = page.locator("[data-archive-filters]")
+    if size == "phone":  # the results first: the filters folded behind their button, until one is chosen
+        expect(filters).not_to_have_attribute("open", "")
+        expect(page.locator('[data-facet="type"]')).to_be_hidden()
+        filters.locator("summary").click()
+    expect(filters).to_have_attribute("open", "")
     page.locator('[data-facet="type"] a[data-facet-value="StillImage"]').click()
     page.wait_for_url("**type=StillImage")
     assert count(page) == 1
     assert page.locator('[data-facet="type"] a[aria-current]').count() == 1
+    expect(filters).to_have_attribute("open", "")  # a chosen filter keeps them open, to be seen and taken off
     page.locator('[data-facet="type"] a[aria-current]').click()  # chosen again: taken off
     page.wait_for_function(
         "(n) => document.querySelector('[data-archive-count]').dataset.archiveCount == String(n)", arg=LIST_PAGE + 4

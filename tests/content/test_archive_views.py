@@ -325,8 +325,8 @@ def test_a_long_facet_shows_ten_values_and_the_rest_behind_more(client, athens):
     facet = page.select_one('[data-facet="place"]')
     first = facet.select("ul")[0].select("li a")
     assert len(first) == 10 and first[0]["data-facet-value"] == str(last.uid)  # the chosen one first
-    more = facet.select("details li a")
-    assert len(more) == 2 and facet.select_one("details summary").get_text(strip=True) == "2 ακόμη"
+    more = facet.select("details.facet-more li a")
+    assert len(more) == 2 and facet.select_one("details.facet-more summary").get_text(strip=True) == "2 ακόμη"
 
 
 def test_a_withdrawn_linked_place_is_neither_listed_nor_drawn_nor_a_facet(client, athens):
@@ -341,3 +341,35 @@ def test_a_withdrawn_linked_place_is_neither_listed_nor_drawn_nor_a_facet(client
     listed = soup_of(client.get("/el/archive/", **ATHENS))
     assert [a.get_text() for a in listed.select('[data-facet="place"] a')] == ["Δημοσιευμένος τόπος"]
     assert client.get(f"/el/archive/?place={gone.uid}", **ATHENS).status_code == 400
+
+
+def test_the_list_shows_each_items_first_image_as_a_thumbnail_with_its_alternative_text(
+    client, athens, settings, tmp_path
+):
+    import io
+
+    from django.core.files.images import ImageFile
+    from wagtail.images.models import Image
+    from wagtail.models import Collection
+
+    from gis.models import ArchiveItemImage
+    from tests.gis.test_iiif import jpeg_bytes
+
+    settings.MEDIA_ROOT = tmp_path
+    ArchiveItem.objects.all().delete()
+    pictured = ArchiveItemFactory(dc=[("title", "Με εικόνα", "el")])
+    ArchiveItemFactory(dc=[("title", "Χωρίς εικόνα", "el")])
+    athens_images = Collection.objects.get(name="Athens", depth=2)
+    for order, (alt_el, alt_en) in enumerate([("Η πλατεία", "The square"), ("Δεύτερη", "Second")]):
+        picture = Image.objects.create(
+            title=alt_el, file=ImageFile(io.BytesIO(jpeg_bytes(800, 600)), name="p.jpg"), collection=athens_images
+        )
+        ArchiveItemImage.objects.bulk_create(  # no tiling task: the list shows a rendition of the Wagtail image
+            [ArchiveItemImage(item=pictured, image=picture, alt_el=alt_el, alt_en=alt_en, sort_order=order)]
+        )
+    for language, alt in (("el", "Η πλατεία"), ("en", "The square")):
+        page = soup_of(client.get(f"/{language}/archive/?sort=title", **ATHENS))
+        (thumbnail,) = page.select("[data-archive-thumbnail]")  # the first image only, of the item that has one
+        assert thumbnail.find_parent("li")["data-archive-item"] == str(pictured.uid)
+        assert thumbnail["alt"] == alt and (thumbnail["width"], thumbnail["height"]) == ("480", "300")
+        assert client.get(thumbnail["src"], **ATHENS).status_code == 200
