@@ -19,7 +19,7 @@ from .dc import XmlSource
 
 FIRST_ROWS = 10  # a CSV's first rows shown
 FIRST_RECORDS = 10  # an XML file's first records shown
-FEW_VALUES = 30  # a column with at most this many distinct values lists them (to map a long file's kinds)
+FEW_VALUES = 30  # a column with at most this many distinct values (repeated) lists them, to map a long file's kinds
 FORMAT_LABELS = {"oai-pmh": "OAI-PMH (Dublin Core)", "dc": "Dublin Core (oai_dc)", "edm": "EDM (RDF/XML)"}
 
 
@@ -57,7 +57,8 @@ def csv_inspect(path: Path, *, shown: str) -> Inspection:
     except csv.Error as error:
         message = _("cannot be read as CSV at line %(line)s: %(error)s")
         raise UnreadableFile(message % {"line": reader.line_num, "error": error}, path=shown) from error
-    few = {name: sorted(found - {""}) for name, found in values.items() if found - {""}}
+    # a column whose values repeat (each at least twice on average), as a long file's kind column does
+    few = {name: sorted(found - {""}) for name, found in values.items() if found - {""} and 2 * len(found) <= count}
     info = {"format": "CSV", "archive_format": "csv", "records": count, "rows": count, "fields": columns}
     return {**info, "values": few}, {"rows": [columns, *rows]}
 
@@ -79,7 +80,7 @@ def xml_inspect(path: Path, *, shown: str) -> Inspection:
     if not source.documents:
         raise UnreadableFile(_("the zip holds no XML file (.xml or .rdf)"), path=shown)
     kinds = sorted(source.kinds - {""})
-    info = {
+    info: dict[str, object] = {
         "format": ", ".join(FORMAT_LABELS[kind] for kind in kinds),
         "archive_format": "edm" if kinds == ["edm"] else "dc",
         "records": count,

@@ -207,7 +207,7 @@ def test_a_broken_member_of_a_zip_is_named(client, editor, tmp_path):
 def test_a_csv_that_is_not_utf8_is_rejected_naming_its_line(client, editor):
     content = "id,title\n1,Ναός\n2,Θέατρο\n".encode("cp1253")
     upload(client, "greek.csv", content)
-    assert_failed(latest_run(), "greek.csv", "line 2", "UTF-8")
+    assert_failed(latest_run(), "greek.csv", "γραμμή 2", "UTF-8")  # the admin speaks Greek: "line 2"
 
 
 def wide_csv(client, name: str, content: str) -> ImportRun:
@@ -280,3 +280,14 @@ def test_the_admin_no_longer_refuses_archive_files():
 
     assert target_get("archive") in targets_offered()
     assert Path("x.rdf").suffix in target_get("archive").uploads
+
+
+def test_the_guess_reads_greek_and_english_column_names_and_their_language():
+    from importers.readers.archive_csv import csv_mapping_guess
+
+    mapping = csv_mapping_guess(["Κωδικός", "Τίτλος", "title_en", "Ημερομηνία", "Notes"], values={})
+    assert mapping.id == "Κωδικός" and mapping.fields["title"] == "Τίτλος"  # the first title column
+    assert mapping.fields["date"] == "Ημερομηνία" and mapping.fields["description"] == "Notes"
+    assert not mapping.long_kind and "title" not in mapping.languages
+    english = csv_mapping_guess(["id", "title_en", "creator"], values={})
+    assert english.fields == {"title": "title_en", "creator": "creator"} and english.languages == {"title": "en"}
