@@ -291,3 +291,34 @@ def test_the_guess_reads_greek_and_english_column_names_and_their_language():
     assert not mapping.long_kind and "title" not in mapping.languages
     english = csv_mapping_guess(["id", "title_en", "creator"], values={})
     assert english.fields == {"title": "title_en", "creator": "creator"} and english.languages == {"title": "en"}
+
+
+@pytest.mark.parametrize(
+    ("member", "content", "named"),
+    [
+        ("records/bomb.xml", b"<a>" + b" " * 40_000_000 + b"</a>", "zip_bomb.zip"),  # compressed 40 MB to 40 kB
+        ("../outside.xml", OAI_DC.read_bytes(), "../outside.xml"),  # would be written outside the run's folder
+    ],
+)
+def test_a_hostile_zip_of_xml_is_refused_as_uploads_are(client, editor, tmp_path, member, content, named):
+    import zipfile
+
+    path = tmp_path / "zip_bomb.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(member, content)
+    upload(client, "zip_bomb.zip", path.read_bytes())
+    run = latest_run()
+    assert_failed(run, named)
+    assert not (tmp_path.parent / "outside.xml").exists() and not list((tmp_path / "uploads").rglob("*.xml"))
+
+
+def test_rejected_records_are_listed_with_their_reason_and_the_others_imported(client, editor):
+    content = "κωδικός,τίτλος,ημερομηνία,rights\nΑ-1,Ναός,1890,CC0 1.0\nΑ-2,,1900,CC0 1.0\n,Χωρίς κωδικό,1901,\n"
+    run = wide_csv(client, "rows.csv", content)
+    assert run.status == ImportRun.Status.CHECKED, run.message
+    counts = run.dry_run_report["counts"]
+    assert (counts["create"], counts["rejected"]) == (1, 2)
+    page = client.get(f"/admin/imports/{run.uid}/report/").content.decode()
+    assert "data-importers-rejected" in page and "Α-2" in page and "χωρίς τίτλο" in page  # "no title"
+    client.post(f"/admin/imports/{run.uid}/confirm/", follow=True)
+    assert list(ArchiveItem.objects.filter(dataset=run.dataset).values_list("source_id", flat=True)) == ["Α-1"]
