@@ -232,8 +232,9 @@ def archive_records_write(
     new_values: dict[str, list] = {}
     changed: list[ArchiveItem] = []
     replaced: list[tuple] = []
+    every = max(1, len(records) // 100)  # the progress bar moves by each percent
     for done, record in enumerate(records, start=1):
-        if done % BATCH == 0:
+        if done % every == 0:
             tell("compare", done, len(records))
         item = existing.get(record.source_id)
         if record.deleted:  # withdrawn, never deleted; nothing to do for one never imported or already withdrawn
@@ -280,8 +281,9 @@ def _write(new_items, new_values, changed, replaced, *, tell) -> None:
     """Stage 3, set-based: new items and their values, changed items' fields, replaced values."""
     total = len(new_items) + len(changed)
     now = timezone.now()
-    for start in range(0, len(new_items), BATCH):
-        batch = ArchiveItem.objects.bulk_create(new_items[start : start + BATCH])
+    step = min(BATCH, max(100, total // 20))  # at least twenty steps of the bar for a large file
+    for start in range(0, len(new_items), step):
+        batch = ArchiveItem.objects.bulk_create(new_items[start : start + step])
         rows = [row for item in batch for row in dc_values_rows(item_id=item.pk, values=new_values[item.source_id])]
         ArchiveValue.objects.bulk_create(rows, batch_size=BATCH)
         tell("write", start + len(batch), total)

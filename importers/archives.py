@@ -82,22 +82,25 @@ def _read_problem(name: str, error: BaseException) -> str:
     return _("member '%(name)s' is damaged or cut short") % {"name": name}
 
 
-def zip_unpack(zip_path: Path, *, into: Path, limits: ZipLimits | None = None) -> Unpacked:
-    """Unpack the expected members of ``zip_path`` into the folder ``into``, within ``limits``.
+def zip_unpack(
+    zip_path: Path, *, into: Path, limits: ZipLimits | None = None, expected: frozenset[str] | None = None
+) -> Unpacked:
+    """Unpack the expected members of ``zip_path`` (``expected``: their extensions, default the GIS files') into the
+    folder ``into``, within ``limits``; macOS' ``._*`` members are never unpacked.
 
     The limits apply to the bytes actually written, whatever the zip's headers say. On any error (UnsafeArchive,
     naming the member) the folder ``into`` is removed, so nothing is left half-written.
     """
     into = into.resolve()
     try:
-        return _zip_unpack(zip_path, into=into, limits=limits or ZipLimits.from_settings())
+        expected = expected or frozenset({*VECTOR_DRIVERS, *SHAPEFILE_PARTS})
+        return _zip_unpack(zip_path, into=into, limits=limits or ZipLimits.from_settings(), expected=expected)
     except BaseException:
         shutil.rmtree(into, ignore_errors=True)
         raise
 
 
-def _zip_unpack(zip_path: Path, *, into: Path, limits: ZipLimits) -> Unpacked:
-    expected = set(VECTOR_DRIVERS) | SHAPEFILE_PARTS
+def _zip_unpack(zip_path: Path, *, into: Path, limits: ZipLimits, expected: frozenset[str]) -> Unpacked:
     try:
         archive = zipfile.ZipFile(zip_path)
     except (zipfile.BadZipFile, OSError, ValueError) as error:

@@ -12,11 +12,14 @@ from gis.models import Dataset, Municipality
 
 from .mapping import AREA_TARGETS, NAMES, REQUIRED, TARGETS, AreaMapping, Mapping, Matches
 from .readers import InvalidPolicy
-from .safety import VECTOR_DRIVERS
-from .targets import targets_offered
+from .targets import target_get, targets_offered
 
-UPLOAD_EXTENSIONS = sorted({*VECTOR_DRIVERS, ".zip"})
 MB = 1024 * 1024
+
+
+def upload_extensions() -> list[str]:
+    """The extensions an upload may have, for any of the targets the admin offers."""
+    return sorted({suffix for target in targets_offered() for suffix in target.uploads})
 
 
 def upload_limit_mb() -> float:
@@ -35,7 +38,10 @@ class UploadForm(forms.Form):
 
     file = forms.FileField(
         label=_("File"),
-        help_text=_("A zipped shapefile (or .shp), GeoPackage, GeoJSON, CSV, KML or GPX file."),
+        help_text=_(
+            "A zipped shapefile (or .shp), GeoPackage, GeoJSON, CSV, KML or GPX file; archive items: a CSV, "
+            "Dublin Core or EDM XML file, or a zip of XML files."
+        ),
     )
     kind = forms.ChoiceField(
         label=_("What the file holds"),
@@ -75,10 +81,10 @@ class UploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         suffix = Path(upload.name or "").suffix.lower()
-        if suffix not in UPLOAD_EXTENSIONS:
+        if suffix not in upload_extensions():
             raise forms.ValidationError(
                 _("%(name)s: unexpected file type; expected one of %(types)s")
-                % {"name": upload.name, "types": ", ".join(UPLOAD_EXTENSIONS)}
+                % {"name": upload.name, "types": ", ".join(upload_extensions())}
             )
         if upload.size > upload_limit_bytes():
             raise forms.ValidationError(
@@ -88,6 +94,13 @@ class UploadForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        upload, kind = cleaned.get("file"), cleaned.get("kind")
+        if upload and kind:
+            target = target_get(kind)
+            if Path(upload.name or "").suffix.lower() not in target.uploads:
+                message = _("%(name)s: %(kind)s are not read from this type of file; expected one of %(types)s")
+                types = ", ".join(sorted(target.uploads))
+                self.add_error("file", message % {"name": upload.name, "kind": target.label, "types": types})
         if not cleaned.get("dataset"):
             for name in ("title", "licence", "attribution"):
                 if not cleaned.get(name):

@@ -11,7 +11,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .models import ImportRun
-from .targets import LINE_TYPES, ImportJob, MappingForm, MappingStep, ReaderOptions, ReportRow, Target, target_register
+from .targets import (
+    LINE_TYPES,
+    ImportJob,
+    Inspection,
+    InspectJob,
+    MappingForm,
+    MappingStep,
+    ReaderOptions,
+    ReportRow,
+    Target,
+    target_register,
+)
 
 if TYPE_CHECKING:
     from .report import ImportReport
@@ -160,6 +171,31 @@ def _archive(job: ImportJob, *, dry_run: bool) -> "ImportReport":
     )
 
 
+def _archive_inspect(job: InspectJob) -> Inspection:
+    from .readers.archive_inspect import archive_inspect
+
+    return archive_inspect(job)
+
+
+def _archive_mapping(*, run: ImportRun, info: dict, data: Any) -> tuple[MappingForm, dict]:  # noqa: ANN401
+    """The archive mapping form: an XML file's format; a CSV file's mapping (the run's, else the last import's of the
+    dataset that fits the file's columns, else a guess from the column names and values)."""
+    from .archive_forms import ArchiveMappingForm
+    from .readers.archive_csv import csv_mapping_guess
+    from .selectors import archive_mapping_for
+
+    csv = info.get("archive_format") == "csv"
+    columns = info.get("fields", []) if csv else []
+    values = info.get("values", {})
+    rules = run.mapping if run.mapping and bool(run.mapping.get("csv")) == csv else None
+    rules = rules or archive_mapping_for(dataset=run.dataset, columns=columns)
+    if rules is None and csv:
+        rules = {"format": "csv", "csv": csv_mapping_guess(columns, values=values).to_dict()}
+    initial = ArchiveMappingForm.initial_from(rules or {}, archive_format=info.get("archive_format", "dc"))
+    form = ArchiveMappingForm(data, initial=initial, columns=columns, values=values, csv=csv)
+    return form, {"values": values}
+
+
 REJECTED = ReportRow("rejected", _("Rejected features"))
 PLACES = Target(
     key=ImportRun.Kind.PLACES,
@@ -232,8 +268,13 @@ ROUTES = Target(
 ARCHIVE = Target(
     key=ImportRun.Kind.ARCHIVE,
     label=_("archive items"),
+    choice_label=_("archive items (CSV, Dublin Core XML, EDM RDF/XML, or a zip of them)"),
     reader=ReaderOptions(),
-    admin_refusal=_("archive items are imported from the command line for now (manage.py import_archive)"),
+    mapping=MappingStep(template="importers/mapping_archive.html", build=_archive_mapping),
+    uploads=frozenset({".csv", ".xml", ".rdf", ".zip"}),
+    zip_members=frozenset({".xml", ".rdf"}),
+    inspect=_archive_inspect,
+    source_template="importers/source_archive.html",
     plan=partial(_archive, dry_run=True),
     apply=partial(_archive, dry_run=False),
     report_rows=(

@@ -10,7 +10,7 @@ Progress is written through a second database connection so that the admin sees 
 transaction is still open.
 
 The admin's screens import this module for its writes; the readers and import services (pyogrio, shapely, pandas)
-are imported by the two functions the worker runs, ``_inspect`` and ``_import``, and stay out of a web process.
+are imported by what the worker runs (a target's inspection and its plan and apply), and stay out of a web process.
 """
 
 import logging
@@ -29,13 +29,12 @@ from django.utils.translation import gettext as _
 
 from gis.models import Dataset, Municipality
 
-from . import maps
 from .errors import ImporterError, UnreadableFile, UnsafeInput, paths_hidden
 from .history import import_run_record
 from .models import ImportRun
 from .report import ImportReport
 from .sources import run_source
-from .targets import ImportJob, Progress, target_get, targets_offered
+from .targets import ImportJob, InspectJob, Progress, target_get, targets_offered
 
 RUN_TABLE = ImportRun._meta.db_table
 # The run is over: its files are no longer needed (a checked dry run still needs them for the import).
@@ -148,14 +147,12 @@ def import_run_inspect_queue(*, run: ImportRun) -> ImportRun:
 
 
 def _inspect(run: ImportRun, progress: "ProgressWriter") -> tuple[dict, dict]:
-    """Prepare the run's source once (a zip upload is unpacked into the run's folder and deleted) and read what the
-    admin shows, as the run's target will read it."""
-    # the readers (pyogrio, shapely): here, in the worker, not in the web
-    from .readers.source import PREVIEW_FEATURES, PREVIEW_ROWS, sample_rows, source_open
-
+    """Prepare the run's source once (a zip upload's members that its target reads are unpacked into the run's
+    folder, and the zip deleted) and read what the admin shows with the target's inspection."""
     options = run.options or {}
+    target = target_get(run.kind)
     source = run_source(run)
-    prepared = source.prepare(folder=run_folder(run), progress=progress)
+    prepared = source.prepare(folder=run_folder(run), progress=progress, members=target.zip_members)
     notes = options.get("archive_notes") or []
     if prepared is not None:
         notes = prepared.notes
@@ -164,23 +161,11 @@ def _inspect(run: ImportRun, progress: "ProgressWriter") -> tuple[dict, dict]:
         run.file_path = str(prepared.path)
         source = run_source(run)
     progress("inspect", 1, 2)
-    with (
-        source.opened() as path,
-        source_open(
-            path,
-            layer=options.get("layer"),
-            srid=options.get("srid"),
-            encoding=options.get("encoding"),
-            pick_first=True,
-            display_name=run.file_name,
-            notes=notes,
-            geometry=target_get(run.kind).reader.geometry,
-        ) as opened,
-    ):
-        info = opened.info
-        sample = opened.sample(PREVIEW_FEATURES)
-        preview = {"rows": sample_rows(sample, limit=PREVIEW_ROWS), "features": maps.sample_features(sample)}
-    return info.to_dict(), preview
+    with source.opened() as path:
+        job = InspectJob(
+            path=Path(path), display_name=run.file_name, options=options, notes=notes, reader=target.reader
+        )
+        return target.inspect(job)
 
 
 def import_run_inspect(*, run_id: int) -> ImportRun:
@@ -221,7 +206,7 @@ def import_run_inspect(*, run_id: int) -> ImportRun:
                 import_run_files_delete(run=run)
             else:
                 run.refresh_from_db()
-                options = {**(run.options or {}), "layer": info["layer"]}
+                options = {**(run.options or {}), "layer": info.get("layer")}
                 _touch(
                     run.pk,
                     status=ImportRun.Status.UPLOADED,

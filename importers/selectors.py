@@ -8,6 +8,7 @@ from gis.services import municipalities_editable_by
 from .errors import MappingError
 from .mapping import AreaMapping, Mapping
 from .models import ImportMapping, ImportRun
+from .readers.archive_csv import CsvMapping
 
 
 def mapping_for(*, dataset: Dataset) -> Mapping | None:
@@ -16,18 +17,38 @@ def mapping_for(*, dataset: Dataset) -> Mapping | None:
     return Mapping.from_dict(stored.rules) if stored else None
 
 
+def _recent_mappings(*, dataset: Dataset, kind: str) -> list[dict]:
+    """The mappings of the last (at most ten) successful imports of ``kind`` into ``dataset``, newest first."""
+    recent = ImportRun.objects.filter(dataset=dataset, kind=kind, status=ImportRun.Status.SUCCEEDED)
+    return [rules or {} for rules in recent.order_by("-created_at").values_list("mapping", flat=True)[:10]]
+
+
 def area_mapping_for(*, dataset: Dataset, source_fields: list[str]) -> AreaMapping | None:
     """The mapping of the latest protected-area import into ``dataset`` whose fields ``source_fields`` still has."""
-    recent = ImportRun.objects.filter(
-        dataset=dataset, kind=ImportRun.Kind.AREAS, status=ImportRun.Status.SUCCEEDED
-    ).order_by("-created_at")
-    for rules in recent.values_list("mapping", flat=True)[:10]:
+    for rules in _recent_mappings(dataset=dataset, kind=ImportRun.Kind.AREAS):
         try:
             mapping = AreaMapping.from_dict(rules or {})
         except MappingError:
             continue
         if mapping.fits(source_fields):
             return mapping
+    return None
+
+
+def archive_mapping_for(*, dataset: Dataset, columns: list[str]) -> dict | None:
+    """The rules (format and CSV mapping) of the latest archive import into ``dataset`` of a file like this one: a CSV
+    file's whose columns ``columns`` still has, or (``columns`` empty) an XML file's."""
+    for rules in _recent_mappings(dataset=dataset, kind=ImportRun.Kind.ARCHIVE):
+        csv = rules.get("csv") or {}
+        if not columns and not csv and rules.get("format") in ("dc", "edm"):
+            return rules
+        if columns and csv:
+            try:
+                mapping = CsvMapping.from_dict(csv)
+            except MappingError:
+                continue
+            if set(mapping.columns()) <= set(columns):
+                return rules
     return None
 
 

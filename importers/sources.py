@@ -39,8 +39,9 @@ class ImportSource(Protocol):
     def display_name(self) -> str:
         """The name errors and reports give the source (a file's name, never a server path)."""
 
-    def prepare(self, *, folder: Path, progress: "Progress") -> Prepared | None:
-        """Make the data readable in ``folder`` (the run's own); None when nothing had to be done."""
+    def prepare(self, *, folder: Path, progress: "Progress", members: frozenset[str] | None = None) -> Prepared | None:
+        """Make the data readable in ``folder`` (the run's own; ``members``: the extensions of the files the run's
+        target reads); None when nothing had to be done."""
 
     def opened(self) -> AbstractContextManager[Path]:
         """The local file or folder that the readers open."""
@@ -58,15 +59,16 @@ class UploadedFile:
         """The upload of ``run`` (None once its files are deleted)."""
         return cls(path=Path(run.file_path) if run.file_path else None, display_name=run.file_name)
 
-    def prepare(self, *, folder: Path, progress: "Progress") -> Prepared | None:
-        """Unpack a zip upload into ``folder``/unpacked (once) and delete the zip; None for any other upload."""
+    def prepare(self, *, folder: Path, progress: "Progress", members: frozenset[str] | None = None) -> Prepared | None:
+        """Unpack a zip upload's ``members`` (extensions; default the GIS files') into ``folder``/unpacked (once) and
+        delete the zip; None for any other upload."""
         from .readers.source import archive_notes, archive_unpack
 
         if self.path is None or self.path.suffix.lower() != ".zip" or not self.path.is_file():
             return None
         progress("unpack", 0, 2)
         try:
-            unpacked = archive_unpack(self.path, into=folder / "unpacked")
+            unpacked = archive_unpack(self.path, into=folder / "unpacked", expected=members)
         except ImporterError as error:
             error.shown_as(self.display_name, hide={str(folder.resolve()): ""})
             raise

@@ -18,6 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from .errors import ImporterError
+from .safety import SHAPEFILE_PARTS, VECTOR_DRIVERS
 
 if TYPE_CHECKING:
     from gis.models import Dataset, Municipality
@@ -28,7 +29,10 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 Label = str | Promise
+Inspection = tuple[dict, dict]  # (facts the source page shows, preview: first rows, features...), kept on the run
 LINE_TYPES = frozenset({"LineString", "MultiLineString"})
+GIS_UPLOADS = frozenset({*VECTOR_DRIVERS, ".zip"})  # the extensions an upload of a GIS target may have
+GIS_ZIP_MEMBERS = frozenset({*VECTOR_DRIVERS, *SHAPEFILE_PARTS})  # the members of its zip that are unpacked
 GEOMETRY_TYPES = frozenset({"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"})
 
 
@@ -93,6 +97,40 @@ class ImportJob:
             self.progress(stage, done, total)
 
 
+@dataclass(frozen=True)
+class InspectJob:
+    """What a target's inspection reads: the prepared upload (a file, or the folder its zip was unpacked into), its
+    name for messages, the run's options (layer, srid, encoding), the unpacking's notes and the reader options."""
+
+    path: Path
+    display_name: str
+    options: dict
+    notes: list[str]
+    reader: ReaderOptions
+
+
+def inspect_gis(job: InspectJob) -> Inspection:
+    """The GIS inspection (the default): the file opened by the readers as the target will read it (its first layer
+    unless the run names one), its facts, first rows and preview features (EPSG:4326)."""
+    # the readers (pyogrio, shapely): imported here, in the worker, not in the web
+    from .maps import sample_features
+    from .readers.source import PREVIEW_FEATURES, PREVIEW_ROWS, sample_rows, source_open
+
+    with source_open(
+        job.path,
+        layer=job.options.get("layer"),
+        srid=job.options.get("srid"),
+        encoding=job.options.get("encoding"),
+        pick_first=True,
+        display_name=job.display_name,
+        notes=job.notes,
+        geometry=job.reader.geometry,
+    ) as opened:
+        sample = opened.sample(PREVIEW_FEATURES)
+        preview = {"rows": sample_rows(sample, limit=PREVIEW_ROWS), "features": sample_features(sample)}
+        return opened.info.to_dict(), preview
+
+
 class MappingForm(Protocol):
     """A target's mapping form: a Django form whose ``rules()`` (once valid) are the mapping the run stores."""
 
@@ -125,7 +163,11 @@ class ReportRow:
 @dataclass(frozen=True)
 class Target:
     """A kind of record that files can be imported as. ``plan`` and ``apply`` take an ImportJob and return the
-    ImportReport; ``admin_refusal`` (for a target the admin does not offer) says why and where it is imported."""
+    ImportReport; ``admin_refusal`` (for a target the admin does not offer) says why and where it is imported.
+
+    The upload: ``uploads`` are the extensions accepted, ``zip_members`` those of a zip's members that are unpacked
+    (importers.archives, with its limits), ``inspect`` reads the prepared upload once in the worker (default: the GIS
+    readers) and ``source_template`` shows what it found."""
 
     key: str
     label: Label
@@ -136,6 +178,10 @@ class Target:
     choice_label: Label = ""
     mapping: MappingStep | None = None
     admin_refusal: Label = ""
+    uploads: frozenset[str] = GIS_UPLOADS
+    zip_members: frozenset[str] = GIS_ZIP_MEMBERS
+    inspect: Callable[[InspectJob], Inspection] = inspect_gis
+    source_template: str = "importers/source.html"
 
     def rows(self, counts: dict[str, int]) -> list[tuple[str, Label, Any]]:
         """(key, label, value) of the counts the report shows (a missing count shows as nothing)."""

@@ -165,15 +165,20 @@ def source(request: HttpRequest, uid) -> HttpResponse:
         import_run_inspect_queue(run=run)
         return redirect("importers:progress", uid=run.uid)
     preview = run.source_preview or {}
+    try:
+        template = target_get(run.kind).source_template
+    except ImporterError:
+        template = "importers/source.html"
     return _page(
         request,
-        "importers/source.html",
+        template,
         _("What the file holds"),
         run=run,
         form=form,
         info=info,
         error=None if info else run.message,
         rows=preview.get("rows", []),
+        records=preview.get("records", []),
         preview=maps.preview_map(preview.get("features", [])) if info else None,
         legend=_legend("read"),
     )

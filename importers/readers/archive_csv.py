@@ -23,6 +23,7 @@ publisher), ``untitled`` the title of a record without one (``{id}`` is replaced
 
 import csv
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,3 +165,76 @@ class CsvSource:
                 self.problems.append((number, element, _("'%(value)s' is not a date") % {"value": value}))
                 continue
             entries.append((order, number, element, value, mapping.languages.get(element, "")))
+
+
+# Column names (lower case, without accents) that say which DC element a column holds; a long file's kind values
+# are matched by the same words anywhere in them ("previous_attribution" is a creator).
+ELEMENT_NAMES = {
+    "title": ("title", "τιτλος", "titlos", "name", "ονομα", "ονομασια"),
+    "creator": ("creator", "δημιουργος", "author", "artist", "καλλιτεχνης", "συγγραφεας", "attribution", "maker"),
+    "subject": ("subject", "θεμα", "keywords", "λεξεις κλειδια", "tags"),
+    "description": ("description", "περιγραφη", "notes", "σημειωσεις"),
+    "publisher": ("publisher", "εκδοτης"),
+    "contributor": ("contributor", "συντελεστης"),
+    "date": ("date", "ημερομηνια", "year", "ετος", "χρονολογια"),
+    "type": ("type", "τυπος", "object type", "classification"),
+    "format": ("format", "μορφη", "medium", "υλικο", "dimensions", "διαστασεις"),
+    "identifier": ("identifier", "accession number", "αριθμος ευρετηριου", "url", "uri"),
+    "source": ("source", "πηγη", "provenance", "προελευση"),
+    "language": ("language", "γλωσσα", "lang"),
+    "relation": ("relation", "σχεση"),
+    "coverage": ("coverage", "place", "τοπος", "location", "τοποθεσια", "spatial", "temporal", "period"),
+    "rights": ("rights", "δικαιωματα", "licence", "license", "αδεια"),
+}
+ID_NAMES = ("id", "objectid", "object id", "object_id", "κωδικος", "αα", "record id", "recordid", "identifier")
+KIND_NAMES = ("datatype", "kind", "field", "element", "property", "ειδος", "πεδιο")
+VALUE_NAMES = ("value", "forwardtext", "text", "τιμη", "κειμενο")
+ORDER_NAMES = ("order", "displayorder", "position", "sort", "σειρα")
+LANGUAGE_SUFFIX = re.compile(r"[\s_(\[-]+(el|en)[)\]]?$")
+
+
+def _plain(name: str) -> str:
+    """``name`` in lower case without accents, its separators as spaces."""
+    decomposed = unicodedata.normalize("NFD", name.strip().lower())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).replace("_", " ").split())
+
+
+def _named(columns: list[str], names: tuple[str, ...]) -> str:
+    return next((column for column in columns if _plain(column) in {_plain(n) for n in names}), "")
+
+
+def element_guess(text: str, *, anywhere: bool = False) -> str:
+    """The DC element a column name (or, ``anywhere``, a long file's kind value) names, or ""."""
+    plain = _plain(LANGUAGE_SUFFIX.sub("", text.strip()))
+    for element, names in ELEMENT_NAMES.items():
+        if plain in names or (anywhere and any(name in plain.split() for name in names)):
+            return element
+    return ""
+
+
+def csv_mapping_guess(columns: list[str], *, values: dict[str, list[str]]) -> CsvMapping:
+    """A first mapping of a CSV file from its column names (Greek or English) and the distinct values of its
+    few-valued columns (``values``): its id column, and either a long format (a kind column whose values name DC
+    elements, with a value column) or a column per DC element, each with the language its name ends in."""
+    id_column = _named(columns, ID_NAMES) or next((c for c in columns if _plain(c).endswith("id")), "")
+    kinds = [c for c in columns if _plain(c) in KIND_NAMES]
+    kind = next((c for c in kinds if any(element_guess(v, anywhere=True) for v in values.get(c, []))), "")
+    value = _named(columns, VALUE_NAMES)
+    if kind and value:
+        elements = {v: element_guess(v, anywhere=True) for v in values.get(kind, [])}
+        return CsvMapping(
+            id=id_column,
+            long_kind=kind,
+            long_value=value,
+            long_order=_named(columns, ORDER_NAMES),
+            long_elements={v: element for v, element in elements.items() if element},
+        )
+    fields: dict[str, str] = {}
+    languages: dict[str, str] = {}
+    for column in columns:
+        element = element_guess(column)
+        if element and element not in fields and (column != id_column or element == "identifier"):
+            fields[element] = column
+            if found := LANGUAGE_SUFFIX.search(column.strip().lower()):
+                languages[element] = found.group(1)
+    return CsvMapping(id=id_column, fields=fields, languages=languages)

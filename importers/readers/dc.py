@@ -6,8 +6,9 @@ triples: the file reader here and the OAI-PMH harvester (importers.oai) both cal
 """
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
 
@@ -32,6 +33,9 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 DCTERMS_AS_DC = {"created": "date", "issued": "date", "temporal": "coverage", "spatial": "coverage"}
 
 DcValue = tuple[str, str, str]
+XML_MEMBERS = frozenset({".xml", ".rdf"})  # the files of a zip (or of its unpacked folder) that are read
+# What a document is, by its root element: "oai-pmh" (a response), "dc" (one oai_dc record), "edm" (RDF/XML).
+DOCUMENT_KINDS = {f"{{{OAI}}}OAI-PMH": "oai-pmh", f"{{{OAI_DC}}}dc": "dc", f"{{{RDF}}}RDF": "edm"}
 
 
 @dataclass
@@ -147,25 +151,39 @@ def _document_records(root: Element, *, member: str, start: int, shown: str) -> 
         )
 
 
+def _ignored(name: str) -> bool:
+    """macOS' resource forks in a zip (``__MACOSX/``, ``._*``), and members that are not XML."""
+    macos = name.startswith("__MACOSX/") or Path(name).name.startswith("._")
+    return macos or Path(name).suffix.lower() not in XML_MEMBERS
+
+
 @dataclass
 class XmlSource:
-    """The records of an XML file or of the .xml members of a zip; members that cannot be read are listed in
-    ``broken`` (member name, reason) and skipped; macOS' ``__MACOSX/`` and ``._*`` members are ignored."""
+    """The records of an XML file, of the .xml (and .rdf) members of a zip, or of the files of a folder a zip was
+    unpacked into (importers.archives, the admin's upload); members that cannot be read are listed in ``broken``
+    (member name, reason) and skipped; macOS' ``__MACOSX/`` and ``._*`` members are ignored. ``kinds`` are the
+    kinds of the documents read (DOCUMENT_KINDS' values)."""
 
     path: Path
     shown: str
     broken: list[tuple[str, str]] = field(default_factory=list)
     documents: int = 0
+    kinds: set[str] = field(default_factory=set)
 
     def records(self) -> Iterator[ArchiveRecord]:
         """Every record, in file (member) order."""
+        if self.path.is_dir():
+            files = sorted(f for f in self.path.rglob("*") if f.is_file() and not f.is_symlink())
+            named = [(f.relative_to(self.path).as_posix(), f.read_bytes) for f in files]
+            yield from self._member_records([(name, read) for name, read in named if not _ignored(name)])
+            return
         if zipfile.is_zipfile(self.path):
             yield from self._zip_records()
             return
         self.documents = 1
-        yield from _document_records(
-            xml_root(self._bytes(self.path), shown=self.shown), member="", start=1, shown=self.shown
-        )
+        root = xml_root(self._bytes(self.path), shown=self.shown)
+        self.kinds.add(DOCUMENT_KINDS.get(root.tag, ""))
+        yield from _document_records(root, member="", start=1, shown=self.shown)
 
     def _bytes(self, path: Path) -> bytes:
         limit = ZipLimits.from_settings().max_total_bytes
@@ -177,26 +195,25 @@ class XmlSource:
 
     def _zip_records(self) -> Iterator[ArchiveRecord]:
         limits = ZipLimits.from_settings()
-        number = 1
         with zipfile.ZipFile(self.path) as archive:
-            members = [
-                info
-                for info in archive.infolist()
-                if not info.is_dir()
-                and not info.filename.startswith("__MACOSX/")
-                and not Path(info.filename).name.startswith("._")
-                and info.filename.lower().endswith(".xml")
-            ]
+            members = [info for info in archive.infolist() if not info.is_dir() and not _ignored(info.filename)]
             if sum(info.file_size for info in members) > limits.max_total_bytes:
                 raise UnsafeInput(_("the zip unpacks to more than the limit"), path=self.shown)
-            for info in sorted(members, key=lambda i: i.filename):
-                shown = f"{self.shown}/{info.filename}"
-                try:
-                    root = xml_root(archive.read(info), shown=shown)
-                    records = list(_document_records(root, member=info.filename, start=number, shown=shown))
-                except (UnreadableFile, UnsafeInput) as error:
-                    self.broken.append((info.filename, error.reason))
-                    continue
-                self.documents += 1
-                number += len(records)
-                yield from records
+            ordered = sorted(members, key=lambda i: i.filename)
+            yield from self._member_records([(info.filename, partial(archive.read, info)) for info in ordered])
+
+    def _member_records(self, members: list[tuple[str, Callable[[], bytes]]]) -> Iterator[ArchiveRecord]:
+        """The records of the documents ``members`` (name, how to read its bytes), numbered on from 1."""
+        number = 1
+        for name, read in members:
+            shown = f"{self.shown}/{name}"
+            try:
+                root = xml_root(read(), shown=shown)
+                records = list(_document_records(root, member=name, start=number, shown=shown))
+            except (UnreadableFile, UnsafeInput) as error:
+                self.broken.append((name, error.reason))
+                continue
+            self.documents += 1
+            self.kinds.add(DOCUMENT_KINDS.get(root.tag, ""))
+            number += len(records)
+            yield from records

@@ -217,13 +217,14 @@ def archive_notes(unpacked: Unpacked) -> list[str]:
     return notes
 
 
-def archive_unpack(path: Path, *, into: Path) -> Unpacked:
-    """Check that ``path`` is a zip file and unpack its expected members into the folder ``into``
-    (importers.archives: limits on the bytes written, nothing left on error)."""
+def archive_unpack(path: Path, *, into: Path, expected: frozenset[str] | None = None) -> Unpacked:
+    """Check that ``path`` is a zip file and unpack its expected members (``expected``: their extensions, default
+    the GIS files') into the folder ``into`` (importers.archives: limits on the bytes written, nothing left on
+    error)."""
     with path.open("rb") as handle:
         if handle.read(4) != b"PK\x03\x04":
             raise UnsafeInput(_("the content is not a zip file although the name ends in .zip"), path=path)
-    return zip_unpack(path, into=into)
+    return zip_unpack(path, into=into, expected=expected)
 
 
 def _folder_files(folder: Path, path: Path) -> list[Path]:
