@@ -6,7 +6,9 @@ Every record is checked before anything is written: an empty or repeated id or a
 rejected (reported); a rights value outside the vocabulary (gis.vocabularies.RIGHTS) or a CSV date that is not a
 date makes the whole import fail with a message naming the file and the record, and nothing is written. A
 re-import of an unchanged file writes nothing: an item is written only when its values, names, date, type, rights,
-datestamp or withdrawal differ. Items of the dataset that the file no longer has, and OAI-PMH records marked
+datestamp or withdrawal differ. An OAI-PMH record's sets put its item into collections of the municipality
+(``importers.archive_sets``).
+Items of the dataset that the file no longer has, and OAI-PMH records marked
 deleted, are withdrawn (never deleted). Items go into one municipality (the import's).
 """
 
@@ -24,6 +26,7 @@ from gis.archive_services import dc_derived, dc_rights_unknown, dc_values_rows
 from gis.models import ArchiveItem, ArchiveValue, Dataset, Municipality
 from gis.signals import public_data_changed
 
+from .archive_sets import SetNames, archive_sets_apply
 from .errors import ImporterError
 from .history import import_run_record
 from .keys import source_id_refusal
@@ -218,10 +221,12 @@ def archive_records_write(
     report: ImportReport,
     tell: Progress,
     only_these: bool = False,
+    set_names: SetNames | None = None,
 ) -> None:
     """Write checked ``records`` (see ``archive_records_checked``) as items of ``dataset`` in ``municipality``:
-    create, update what differs, withdraw deleted records, leave the rest unwritten; counted in ``report``. The
-    caller holds the transaction. ``only_these`` compares with the records' own items only (a harvest's page)
+    create, update what differs, withdraw deleted records, leave the rest unwritten; counted in ``report``; then
+    their OAI-PMH sets as collections (``importers.archive_sets``; ``set_names`` gives the repository's set names).
+    The caller holds the transaction. ``only_these`` compares with the records' own items only (a harvest's page)
     instead of loading the whole dataset (a file)."""
     items = ArchiveItem.objects.filter(dataset=dataset)
     if only_these:
@@ -274,6 +279,11 @@ def archive_records_write(
                 {"feature": record.number, "source_id": record.source_id, "changed": fields or ["values"]}
             )
     _write(new_items, new_values, changed, replaced, tell=tell)
+    saved = {**existing, **{item.source_id: item for item in new_items}}
+    sets = archive_sets_apply(records=records, items=saved, municipality=municipality, names=set_names)
+    for key, value in sets.items():  # shown with the source's counts: "3 collections created, 12 set memberships..."
+        if value:
+            report.source[key] = report.source.get(key, 0) + value
 
 
 def _write(new_items, new_values, changed, replaced, *, tell) -> None:
