@@ -7,7 +7,9 @@ rejected (reported); a rights value outside the vocabulary (gis.vocabularies.RIG
 date makes the whole import fail with a message naming the file and the record, and nothing is written. A
 re-import of an unchanged file writes nothing: an item is written only when its values, names, date, type, rights,
 datestamp or withdrawal differ. An OAI-PMH record's sets put its item into collections of the municipality
-(``importers.archive_sets``).
+(``importers.archive_sets``), and an EDM record's place coordinates its location while the location is the
+import's (empty, or the point the import last set): an editor's is never moved; coordinates that cannot be a
+place (outside -90..90 / -180..180, or 0,0) are noted with the record's id and the item imported without them.
 Items of the dataset that the file no longer has, and OAI-PMH records marked
 deleted, are withdrawn (never deleted). Items go into one municipality (the import's).
 """
@@ -17,6 +19,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from django.contrib.gis.geos import Point
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -39,6 +42,7 @@ from .targets import Progress
 
 FORMATS = ("csv", "dc", "edm")
 BATCH = 1000
+IMPORTED_LOCATION = "imported_location"  # source_attributes: the [lon, lat] the import last set as the location
 DERIVED = ("name_el", "name_en", "date_text", "date_from", "date_to", "dc_type", "rights")
 
 
@@ -109,9 +113,40 @@ def archive_records_checked(
                 report.reject(feature=record.number, field="rights", reason=message, source_id=record.source_id[:50])
                 continue
             raise ArchiveInputError(message, path=_where(record, shown), feature=record.number, field="rights")
+        if record.location_refused:  # the record is kept, without the location
+            reason = _("record %(id)s: its place's coordinates were not taken: %(reason)s") % {
+                "id": record.source_id,
+                "reason": record.location_refused,
+            }
+            report.note(feature=record.number, field="location", reason=reason, source_id=record.source_id[:50])
         seen.add(record.source_id)
         kept.append(record)
     return kept
+
+
+def _same_point(location, lon_lat) -> bool:
+    return location.geom_type == "Point" and abs(location.x - lon_lat[0]) < 1e-9 and abs(location.y - lon_lat[1]) < 1e-9
+
+
+def _location_update(item: ArchiveItem, record: ArchiveRecord) -> bool:
+    """Give ``item`` the point of its record's EDM place when the location is the import's: empty, or the point
+    the import last set (``source_attributes["imported_location"]``); an editor's location (any other) is left
+    alone. True when the item changed."""
+    recorded = item.source_attributes.get(IMPORTED_LOCATION)
+    if item.location is not None and not (recorded and _same_point(item.location, recorded)):
+        return False  # an editor's
+    wanted = list(record.location) if record.location else None
+    if wanted is None:
+        if item.location is None:
+            return False
+        item.location = None  # the source no longer places it where the import had
+        item.source_attributes = {k: v for k, v in item.source_attributes.items() if k != IMPORTED_LOCATION}
+        return True
+    if item.location is not None and _same_point(item.location, wanted) and recorded == wanted:
+        return False
+    item.location = Point(*wanted, srid=4326)
+    item.source_attributes = {**item.source_attributes, IMPORTED_LOCATION: wanted}
+    return True
 
 
 def _wanted(record: ArchiveRecord, municipality: Municipality) -> dict:
@@ -254,6 +289,7 @@ def archive_records_write(
         wanted = _wanted(record, municipality)
         if item is None:
             item = ArchiveItem(dataset=dataset, source_id=record.source_id, **wanted)
+            _location_update(item, record)
             new_items.append(item)
             new_values[record.source_id] = record.values
             report.counts["create"] += 1
@@ -264,12 +300,14 @@ def archive_records_write(
             continue
         rows = dc_values_rows(item_id=item.pk, values=record.values)
         fields = [key for key, value in wanted.items() if getattr(item, key) != value]
+        for key in fields:
+            setattr(item, key, wanted[key])
+        if _location_update(item, record):
+            fields.append("location")
         same_values = _as_tuples(rows) == sorted(values.get(item.pk, []))
         if not fields and same_values:
             report.counts["unchanged"] += 1
             continue
-        for key in fields:
-            setattr(item, key, wanted[key])
         changed.append(item)
         if not same_values:
             replaced.append((item, rows))
@@ -298,7 +336,7 @@ def _write(new_items, new_values, changed, replaced, *, tell) -> None:
     if changed:
         for item in changed:
             item.updated_at = now
-        fields = [*DERIVED, "municipality", "harvested_at", "withdrawn", "updated_at"]
+        fields = [*DERIVED, "municipality", "harvested_at", "withdrawn", "location", "source_attributes", "updated_at"]
         ArchiveItem.objects.bulk_update(changed, fields, batch_size=BATCH)
     if replaced:
         ArchiveValue.objects.filter(item__in=[item for item, _rows in replaced]).delete()
