@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from gis.models import ArchiveCollection, ArchiveItem, Municipality
+from gis.signals import public_data_changed
 
 from .readers.dc import ArchiveRecord
 
@@ -107,6 +108,7 @@ def archive_sets_apply(
     through.objects.bulk_create(new_rows)
     if changed:
         ArchiveItem.objects.bulk_update(changed, ["source_attributes", "updated_at"])
+        public_data_changed.send(sender=__name__)  # bulk writes send no model signals: the page cache must know
     return {
         "collections created": created,
         "set memberships added": len(new_rows),
