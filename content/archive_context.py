@@ -1,6 +1,6 @@
 """What the public archive's pages show: an item's Dublin Core values in the visitor's language, its rights, its
-links, its small map, the "Cite this" texts (plain and BibTeX) and its schema.org data; the labels of the list's
-facets; a place page's "In the archive" section.
+links, its small map, the map layers made from it, the "Cite this" texts (plain and BibTeX) and its schema.org
+data; the labels of the list's facets; a place page's "In the archive" section.
 
 Maps are gis.maps' (JSON steps drawn by our own gis/leaflet-map.js, every asset ours); coordinates EPSG:4326.
 """
@@ -18,7 +18,9 @@ from gis import maps
 from gis.archive import DC_ELEMENTS, Rights, dcmi_type_resolve
 from gis.archive_selectors import ShownValue, archive_item_values, archive_items_of_place, archive_places_of_item
 from gis.languages import fallback_order
+from gis.layers import ItemLayer, item_layers
 from gis.models import ArchiveItem, DcElement, DcmiType, Place
+from gis.selectors import municipality_bounds
 from gis.vocabularies import DCMI_TYPE_NS, RIGHTS
 
 from .place_context import json_ld_script
@@ -170,6 +172,17 @@ def item_map(
     return leaflet_map.embed()
 
 
+def map_layers_of_item(*, item: ArchiveItem, language: str) -> list[ItemLayer]:
+    """The layers of its municipality's map made from ``item`` (gis.layers.item_layers: a historical map's
+    overlay), each with the map's address that turns it on; none for an item outside a municipality with a
+    boundary."""
+    municipality = item.municipality
+    if municipality is None or municipality.boundary is None:
+        return []
+    bounds = municipality_bounds(municipality=municipality)
+    return item_layers(item=item, municipality=municipality, language=language, bounds=bounds)
+
+
 def bibtex_escape(text: str) -> str:
     """``text`` for a braced BibTeX field: TeX's special characters escaped, braces balanced; Greek kept as UTF-8
     (biber, bibtexparser and XeLaTeX/LuaLaTeX read it)."""
@@ -262,6 +275,7 @@ def archive_item_context(request: HttpRequest, *, item: ArchiveItem, index_url: 
         "routes": routes,
         "collections": collections,
         "map": item_map(item=item, title=title, places=places, routes=routes),
+        "map_layers": map_layers_of_item(item=item, language=language),
         "absolute_url": absolute,
         "cite_text": plain,
         "cite_bibtex": bibtex,

@@ -4,6 +4,9 @@ gis registers its protected areas, routes and located archive items, tiles its h
 The map page (``content.views.municipality_map``) asks every provider, in their order, for its layer on one
 municipality's map, so it shows them without importing the apps that own them. A layer's ``add`` puts its steps
 on the map's description (``gis.maps.LeafletMap``).
+
+The same way, an archive item's page (``content.archive_context``) asks ``item_layers`` for the map layers made from
+the item (tiles: a historical map's overlay), each a link that opens the map with the layer on.
 """
 
 from collections.abc import Callable, Mapping
@@ -12,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from .maps import LeafletMap
-    from .models import Municipality
+    from .models import ArchiveItem, Municipality
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north in EPSG:4326 degrees
 
@@ -61,3 +64,39 @@ def map_layers(*, municipality: "Municipality", language: str, bounds: Bounds) -
         if layer is not None:
             layers.append(layer)
     return layers
+
+
+@dataclass(frozen=True)
+class ItemLayer:
+    """A layer of the municipality's map made from an archive item: its title and the map's address with it on."""
+
+    title: str
+    url: str
+
+
+class ItemLayersProvider(Protocol):
+    """Gives the layers made from ``item`` that the map of ``municipality`` (extent ``bounds``) offers, titled in
+    ``language``."""
+
+    def __call__(
+        self, *, item: "ArchiveItem", municipality: "Municipality", language: str, bounds: Bounds
+    ) -> list[ItemLayer]: ...
+
+
+_ITEM_PROVIDERS: dict[str, ItemLayersProvider] = {}
+
+
+def item_layers_register(*, key: str, provider: ItemLayersProvider) -> None:
+    """Let ``provider`` name the map layers made from an archive item (its page links to them); registering
+    ``key`` again replaces its provider."""
+    _ITEM_PROVIDERS[key] = provider
+
+
+def item_layers(*, item: "ArchiveItem", municipality: "Municipality", language: str, bounds: Bounds) -> list[ItemLayer]:
+    """The layers of ``municipality``'s map (extent ``bounds``, W, S, E, N in EPSG:4326 degrees) made from ``item``,
+    by provider key, titled in ``language``."""
+    return [
+        layer
+        for _key, provider in sorted(_ITEM_PROVIDERS.items())
+        for layer in provider(item=item, municipality=municipality, language=language, bounds=bounds)
+    ]

@@ -6,7 +6,11 @@ Every record is checked before anything is written: an empty or repeated id or a
 rejected (reported); a rights value outside the vocabulary (gis.vocabularies.RIGHTS) or a CSV date that is not a
 date makes the whole import fail with a message naming the file and the record, and nothing is written. A
 re-import of an unchanged file writes nothing: an item is written only when its values, names, date, type, rights,
-datestamp or withdrawal differ. Items of the dataset that the file no longer has, and OAI-PMH records marked
+datestamp or withdrawal differ. An OAI-PMH record's sets put its item into collections of the municipality
+(``importers.archive_sets``), and an EDM record's place coordinates its location while the location is the
+import's (empty, or the point the import last set): an editor's is never moved; coordinates that cannot be a
+place (outside -90..90 / -180..180, or 0,0) are noted with the record's id and the item imported without them.
+Items of the dataset that the file no longer has, and OAI-PMH records marked
 deleted, are withdrawn (never deleted). Items go into one municipality (the import's).
 """
 
@@ -15,6 +19,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from django.contrib.gis.geos import Point
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -24,6 +29,7 @@ from gis.archive_services import dc_derived, dc_rights_unknown, dc_values_rows
 from gis.models import ArchiveItem, ArchiveValue, Dataset, Municipality
 from gis.signals import public_data_changed
 
+from .archive_sets import SetNames, archive_sets_apply
 from .errors import ImporterError
 from .history import import_run_record
 from .keys import source_id_refusal
@@ -36,6 +42,7 @@ from .targets import Progress
 
 FORMATS = ("csv", "dc", "edm")
 BATCH = 1000
+IMPORTED_LOCATION = "imported_location"  # source_attributes: the [lon, lat] the import last set as the location
 DERIVED = ("name_el", "name_en", "date_text", "date_from", "date_to", "dc_type", "rights")
 
 
@@ -106,9 +113,40 @@ def archive_records_checked(
                 report.reject(feature=record.number, field="rights", reason=message, source_id=record.source_id[:50])
                 continue
             raise ArchiveInputError(message, path=_where(record, shown), feature=record.number, field="rights")
+        if record.location_refused:  # the record is kept, without the location
+            reason = _("record %(id)s: its place's coordinates were not taken: %(reason)s") % {
+                "id": record.source_id,
+                "reason": record.location_refused,
+            }
+            report.note(feature=record.number, field="location", reason=reason, source_id=record.source_id[:50])
         seen.add(record.source_id)
         kept.append(record)
     return kept
+
+
+def _same_point(location, lon_lat) -> bool:
+    return location.geom_type == "Point" and abs(location.x - lon_lat[0]) < 1e-9 and abs(location.y - lon_lat[1]) < 1e-9
+
+
+def _location_update(item: ArchiveItem, record: ArchiveRecord) -> bool:
+    """Give ``item`` the point of its record's EDM place when the location is the import's: empty, or the point
+    the import last set (``source_attributes["imported_location"]``); an editor's location (any other) is left
+    alone. True when the item changed."""
+    recorded = item.source_attributes.get(IMPORTED_LOCATION)
+    if item.location is not None and not (recorded and _same_point(item.location, recorded)):
+        return False  # an editor's
+    wanted = list(record.location) if record.location else None
+    if wanted is None:
+        if item.location is None:
+            return False
+        item.location = None  # the source no longer places it where the import had
+        item.source_attributes = {k: v for k, v in item.source_attributes.items() if k != IMPORTED_LOCATION}
+        return True
+    if item.location is not None and _same_point(item.location, wanted) and recorded == wanted:
+        return False
+    item.location = Point(*wanted, srid=4326)
+    item.source_attributes = {**item.source_attributes, IMPORTED_LOCATION: wanted}
+    return True
 
 
 def _wanted(record: ArchiveRecord, municipality: Municipality) -> dict:
@@ -218,10 +256,12 @@ def archive_records_write(
     report: ImportReport,
     tell: Progress,
     only_these: bool = False,
+    set_names: SetNames | None = None,
 ) -> None:
     """Write checked ``records`` (see ``archive_records_checked``) as items of ``dataset`` in ``municipality``:
-    create, update what differs, withdraw deleted records, leave the rest unwritten; counted in ``report``. The
-    caller holds the transaction. ``only_these`` compares with the records' own items only (a harvest's page)
+    create, update what differs, withdraw deleted records, leave the rest unwritten; counted in ``report``; then
+    their OAI-PMH sets as collections (``importers.archive_sets``; ``set_names`` gives the repository's set names).
+    The caller holds the transaction. ``only_these`` compares with the records' own items only (a harvest's page)
     instead of loading the whole dataset (a file)."""
     items = ArchiveItem.objects.filter(dataset=dataset)
     if only_these:
@@ -250,6 +290,7 @@ def archive_records_write(
         wanted = _wanted(record, municipality)
         if item is None:
             item = ArchiveItem(dataset=dataset, source_id=record.source_id, **wanted)
+            _location_update(item, record)
             new_items.append(item)
             new_values[record.source_id] = record.values
             report.counts["create"] += 1
@@ -260,12 +301,14 @@ def archive_records_write(
             continue
         rows = dc_values_rows(item_id=item.pk, values=record.values)
         fields = [key for key, value in wanted.items() if getattr(item, key) != value]
+        for key in fields:
+            setattr(item, key, wanted[key])
+        if _location_update(item, record):
+            fields.append("location")
         same_values = _as_tuples(rows) == sorted(values.get(item.pk, []))
         if not fields and same_values:
             report.counts["unchanged"] += 1
             continue
-        for key in fields:
-            setattr(item, key, wanted[key])
         changed.append(item)
         if not same_values:
             replaced.append((item, rows))
@@ -275,6 +318,11 @@ def archive_records_write(
                 {"feature": record.number, "source_id": record.source_id, "changed": fields or ["values"]}
             )
     _write(new_items, new_values, changed, replaced, tell=tell)
+    saved = {**existing, **{item.source_id: item for item in new_items}}
+    sets = archive_sets_apply(records=records, items=saved, municipality=municipality, names=set_names)
+    for key, value in sets.items():  # shown with the source's counts: "3 collections created, 12 set memberships..."
+        if value:
+            report.source[key] = report.source.get(key, 0) + value
 
 
 def _write(new_items, new_values, changed, replaced, *, tell) -> None:
@@ -290,7 +338,7 @@ def _write(new_items, new_values, changed, replaced, *, tell) -> None:
     if changed:
         for item in changed:
             item.updated_at = now
-        fields = [*DERIVED, "municipality", "harvested_at", "withdrawn", "updated_at"]
+        fields = [*DERIVED, "municipality", "harvested_at", "withdrawn", "location", "source_attributes", "updated_at"]
         ArchiveItem.objects.bulk_update(changed, fields, batch_size=BATCH)
     if replaced:
         ArchiveValue.objects.filter(item__in=[item for item, _rows in replaced]).delete()

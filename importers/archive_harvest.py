@@ -3,7 +3,8 @@ resumes; each page's records are checked and written by the same two calls as a 
 (``archive_records_checked``, ``archive_records_write``), in the page's transaction. Deleted records are
 withdrawn; a record whose rights are outside the vocabulary is rejected (reported with its id), not the whole
 page, since the repository's record cannot be corrected here; an item's ``harvested_at`` is its header's datestamp;
-a harvest that wrote something is a run in the import history.
+a harvest that wrote something is a run in the import history. A record's sets put its item into collections
+(``importers.archive_sets``), named by the repository's ListSets, fetched once per harvest when a set is new.
 A dry run harvests the whole list inside one transaction that is rolled back: nothing is written and the source's
 stored datestamp and token do not move.
 """
@@ -19,7 +20,7 @@ from .errors import ImporterError
 from .harvest import harvest
 from .history import import_run_record
 from .models import HarvestSource, ImportRun
-from .oai import HarvestedRecord, HarvestPage, OAIClient
+from .oai import HarvestedRecord, HarvestPage, OAIClient, OAIError, list_sets
 from .readers.dc import ArchiveRecord, dc_values
 from .report import ImportReport
 from .services import import_scope
@@ -41,6 +42,28 @@ def harvested_as_archive(records: list[HarvestedRecord], *, start: int) -> list[
         )
         for index, record in enumerate(records, start=1)
     ]
+
+
+def _set_names_once(source: HarvestSource, *, client: OAIClient | None) -> Callable[[], dict[str, str]]:
+    """The repository's set names (setSpec -> setName) from ListSets, asked at most once per harvest and only when a
+    record's set has no collection yet; a repository without sets (``noSetHierarchy``) gives none."""
+    names: dict[str, str] | None = None
+
+    def fetch() -> dict[str, str]:
+        nonlocal names
+        if names is None:
+            try:
+                if client is not None:
+                    names = {found.spec: found.name for found in client.list_sets()}
+                else:
+                    names = {found.spec: found.name for found in list_sets(source.base_url)}
+            except OAIError as error:
+                if error.code != "noSetHierarchy":
+                    raise
+                names = {}
+        return names
+
+    return fetch
 
 
 def harvest_report(source: HarvestSource, *, dry_run: bool) -> ImportReport:
@@ -76,6 +99,7 @@ def archive_harvest(
     if scope.target != source.municipality_id:
         raise ImporterError(_("choose a municipality you edit"), path=source.base_url)
     report = harvest_report(source, dry_run=dry_run)
+    set_names = _set_names_once(source, client=client)
 
     def apply_page(records: list[HarvestedRecord]) -> None:
         checked = archive_records_checked(
@@ -92,6 +116,7 @@ def archive_harvest(
             report=report,
             tell=lambda stage, done, total: None,
             only_these=True,
+            set_names=set_names,
         )
 
     def page_done(page: HarvestPage, harvested: HarvestSource) -> None:

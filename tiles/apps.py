@@ -9,14 +9,14 @@ class TilesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Signals that keep a layer's files and the tile view's cache right; the overlays on municipalities' maps; the
-        reader of municipalities' elevation models."""
+        """Signals that keep a layer's files and the tile view's cache right; the overlays on municipalities' maps
+        and their links on archive items' pages; the reader of municipalities' elevation models."""
         from django.db import transaction
         from django.db.models.signals import post_delete, post_save
 
-        from gis.layers import map_layer_register
+        from gis.layers import item_layers_register, map_layer_register
 
-        from .layers import MAP_LAYER_ORDER, overlays_map_layer
+        from .layers import MAP_LAYER_ORDER, archive_item_layers, overlays_map_layer
         from .models import RasterLayer
         from .selectors import tile_source_forget
         from .services import layer_files_delete
@@ -35,6 +35,7 @@ class TilesConfig(AppConfig):
             dispatch_uid="tiles_layer_source_forget",
         )
         map_layer_register(key="tiles.overlays", provider=overlays_map_layer, order=MAP_LAYER_ORDER)
+        item_layers_register(key="tiles.overlays", provider=archive_item_layers)
         _dem_reader_register()
 
 

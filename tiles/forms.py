@@ -14,6 +14,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from gis.models import ArchiveItem
 from gis.services import municipalities_editable_by
 
 from . import services
@@ -47,11 +48,30 @@ def _upload_path(upload: UploadedFile) -> Iterator[Path]:
         yield Path(handle.name)
 
 
+def _archive_items_choosable(*, user):
+    """The archive items a layer may come from, as far as ``user`` goes: those of the municipalities they edit (all
+    for a superuser). Which of them the layer's map reaches is ``RasterLayerForm._check_archive_item``'s."""
+    items = ArchiveItem.objects.filter(municipality__isnull=False)
+    if user is None:
+        return items.none()
+    if not user.is_superuser:
+        items = items.filter(municipality__in=municipalities_editable_by(user))
+    return items.select_related("municipality").order_by("name_el", "pk")
+
+
 class RasterLayerForm(WagtailAdminModelForm):
     """Checks the source with the build's own rules and that it lies where someone will see it; schedules the build
-    when something it depends on changed."""
+    when something it depends on changed. The archive item it comes from is one of the editor's municipalities
+    whose map the layer reaches (the chooser lists the editor's items; a posted id of another is refused)."""
 
     extent_warning = ""  # set by clean() for a source that lies outside every municipality
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._bounds = self.instance.bounds.extent if self.instance.bounds else None
+        if "archive_item" in self.fields:
+            user = getattr(self, "for_user", None)
+            self.fields["archive_item"].queryset = _archive_items_choosable(user=user)
 
     def clean_source(self):
         """Refuse a source larger than the limit before anything reads it (the request's temporary file goes)."""
@@ -81,6 +101,7 @@ class RasterLayerForm(WagtailAdminModelForm):
         if year_from is not None and year_to is not None and year_to < year_from:
             self.add_error("year_to", _("The period must not end before it begins."))
         if not (BUILD_FIELDS & set(self.changed_data)) or self.errors:
+            self._check_archive_item(cleaned.get("archive_item"))
             return cleaned
         kind, bands = cleaned.get("kind") or RasterLayer.Kind.HISTORICAL_MAP, cleaned.get("bands") or ""
         check: dict[str, Any] = {
@@ -102,12 +123,24 @@ class RasterLayerForm(WagtailAdminModelForm):
         except TilesError as error:
             name = upload.name if isinstance(upload, UploadedFile) else Path(self.instance.source.name).name
             self.add_error("source" if isinstance(upload, UploadedFile) else "bands", f"{name}: {error.reason}")
+        self._check_archive_item(cleaned.get("archive_item"))
         return cleaned
+
+    def _check_archive_item(self, item: ArchiveItem | None) -> None:
+        """The chosen item must be of a municipality whose map the layer reaches (its extent as uploaded now, else as
+        last built; not checked while neither is known)."""
+        if item is None or self._bounds is None:
+            return
+        if item.municipality_id not in {m.pk for m in municipalities_under(bounds=self._bounds)}:
+            message = _("%(item)s is an item of %(municipality)s, whose map this layer does not reach.")
+            municipality = item.municipality.name if item.municipality else "—"
+            self.add_error("archive_item", message % {"item": item.name, "municipality": municipality})
 
     def _check_extent(self, *, name: str, bounds: tuple[float, float, float, float]) -> None:
         """A raster appears only on the maps of the municipalities it overlaps. An editor's must overlap one they
         edit (else it is refused: they could never see it); a superuser's that overlaps none is kept with a
         warning (``extent_warning``, shown once saved), as its municipality may be added later."""
+        self._bounds = bounds
         covered = municipalities_under(bounds=bounds)
         user = getattr(self, "for_user", None)
         extent = ", ".join(number_format(value, 4) for value in bounds)

@@ -2,14 +2,15 @@
 (Leaflet.Control.Opacity) and a swipe to compare the old map with today's (leaflet-compare), both from npm.
 
 The overlays are steps of the map's JSON configuration: a pane, one tile layer per overlay, and the "overlays"
-step that ``tiles/js/overlays.js`` registers with ``gis/leaflet-map.js``. Every asset is one of our static files
-(``gis.maps.asset_url`` refuses any other).
+step that ``tiles/js/overlays.js`` registers with ``gis/leaflet-map.js``; that script turns on the overlay named by
+the page's ``?layer=<slug>`` (the archive item page's link "This map is a layer on the map"). Every asset is one of
+our static files (``gis.maps.asset_url`` refuses any other).
 """
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -60,14 +61,15 @@ def add_overlays(
     if not layers:
         return
     leaflet_map.add({"type": "pane", "name": PANE, "zIndex": PANE_Z_INDEX, "pointerEvents": False})
-    keys = {}
+    keys, slugs = {}, {}
     for index, overlay in enumerate(layers):
         west, south, east, north = overlay.bounds
         name = escape(f"{overlay.title} ({overlay.period})" if overlay.period else overlay.title)
         keys[name] = f"overlay-{index}"
+        slugs[keys[name]] = overlay.slug
         step = tile_layer(
             url=overlay.tile_url,
-            attribution=overlay.attribution or escape(overlay.title),
+            attribution=_overlay_attribution(overlay),
             name=name,
             max_zoom=22,
             show=show,
@@ -86,8 +88,18 @@ def add_overlays(
     texts["opacity"] = escape(labels.opacity)  # the opacity plugin writes its heading with innerHTML; ours use text
     count = len(keys)
     texts["hint"] = ngettext("Historical map (%(count)s)", "Historical maps (%(count)s)", count) % {"count": count}
-    config = {"labels": texts, "pane": PANE}
+    config = {"labels": texts, "pane": PANE, "slugs": slugs}
     leaflet_map.add({"type": "overlays", "layers": keys, "config": config}, js=ASSETS_JS, css=ASSETS_CSS)
+
+
+def _overlay_attribution(overlay: MapOverlay) -> str:
+    """The overlay's attribution (HTML, shown while it is on): its own (else its title) and, when the map may
+    show it, "From the archive: <the item's title, linked to its page>"."""
+    attribution = overlay.attribution or escape(overlay.title)
+    if not overlay.archive_url:
+        return attribution
+    source = format_html('{} <a href="{}">{}</a>', _("From the archive:"), overlay.archive_url, overlay.archive_title)
+    return f"{attribution} · {source}"
 
 
 def preview_map(*, overlay: MapOverlay, labels: OverlayLabels, base_map: dict) -> EmbeddedMap:

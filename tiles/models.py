@@ -17,11 +17,9 @@ def tiles_storage():
 
 
 class RasterLayer(models.Model):
-    """One raster overlay and its tile pyramid (a PMTiles archive in ``tiles_storage()``).
-
-    Not yet linked to the archive item the map comes from: archive items do not exist yet (issue on archive
-    records). When they do, add ``archive_item = ForeignKey(..., null=True)`` here.
-    """
+    """One raster overlay and its tile pyramid (a PMTiles archive in ``tiles_storage()``), and the archive item
+    (gis.ArchiveItem) the map was made from, when there is one: an item of a municipality whose map the layer
+    reaches (``selectors.municipalities_under``), checked by the admin form."""
 
     class Kind(models.TextChoices):
         HISTORICAL_MAP = "historical_map", _("Historical map")
@@ -78,6 +76,15 @@ class RasterLayer(models.Model):
         _("default opacity"), default=0.8, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
     )
     published = models.BooleanField(_("offered on the maps"), default=True)
+    archive_item = models.ForeignKey(
+        "xgis.ArchiveItem",
+        verbose_name=_("archive item"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="raster_layers",
+        help_text=_("The item of the archive this map was made from: one of a municipality whose map it reaches."),
+    )
     # Written by the build
     bounds = models.PolygonField(_("extent"), srid=4326, null=True, blank=True, editable=False)
     built_min_zoom = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)

@@ -8,6 +8,8 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils.html import escape
 
+from gis.languages import localized
+
 from .models import RasterLayer, tiles_storage
 from .storage import readers
 
@@ -28,6 +30,8 @@ class MapOverlay:
     min_zoom: int
     max_zoom: int
     opacity: float
+    archive_title: str = ""  # the archive item the map was made from (published, of the map's municipality)
+    archive_url: str = ""  # its page, /<lang>/archive/<uid>/
 
 
 @dataclass(frozen=True)
@@ -60,9 +64,21 @@ def _published():
     return RasterLayer.objects.filter(published=True, bounds__isnull=False).exclude(archive="").exclude(build_key="")
 
 
-def layer_overlay(*, layer: RasterLayer, language: str) -> MapOverlay:
-    """``layer`` as a map overlay, titled in ``language`` (a built layer: extent and zooms are set)."""
+def _archive_source(*, layer: RasterLayer, language: str, municipality_id: int | None) -> tuple[str, str]:
+    """The title (in ``language``) and page of the archive item ``layer`` comes from, when it is published and of
+    the municipality ``municipality_id`` (the map's); else ("", "")."""
+    item = layer.archive_item
+    if item is None or municipality_id is None or item.municipality_id != municipality_id or item.withdrawn:
+        return "", ""
+    title = localized({"el": item.name_el, "en": item.name_en}, language=language)
+    return title, reverse("archive-item", kwargs={"uid": item.uid})
+
+
+def layer_overlay(*, layer: RasterLayer, language: str, municipality_id: int | None = None) -> MapOverlay:
+    """``layer`` as a map overlay, titled in ``language`` (a built layer: extent and zooms are set); on the map of
+    the municipality ``municipality_id`` with the archive item it comes from, when that is published there."""
     west, south, east, north = cast(Polygon, layer.bounds).extent
+    archive_title, archive_url = _archive_source(layer=layer, language=language, municipality_id=municipality_id)
     return MapOverlay(
         slug=layer.slug,
         title=layer.title(language),
@@ -73,18 +89,40 @@ def layer_overlay(*, layer: RasterLayer, language: str) -> MapOverlay:
         min_zoom=cast(int, layer.built_min_zoom),
         max_zoom=cast(int, layer.built_max_zoom),
         opacity=layer.default_opacity,
+        archive_title=archive_title,
+        archive_url=archive_url,
     )
 
 
-def layers_for_map(*, language: str, bounds: tuple[float, float, float, float] | None = None) -> list[MapOverlay]:
+def layers_for_map(
+    *,
+    language: str,
+    bounds: tuple[float, float, float, float] | None = None,
+    municipality_id: int | None = None,
+) -> list[MapOverlay]:
     """Published, built layers (oldest first), titled in ``language`` ('el'/'en'); with ``bounds`` (W, S, E, N in
-    EPSG:4326 degrees), only those whose extent intersects it."""
-    layers = _published()
+    EPSG:4326 degrees), only those whose extent intersects it; with ``municipality_id`` (the map's), each with the
+    archive item it comes from when that item is published and of that municipality."""
+    layers = _published().select_related("archive_item")
     if bounds is not None:
         box = Polygon.from_bbox(bounds)
         box.srid = 4326
         layers = layers.filter(bounds__intersects=box)
-    return [layer_overlay(layer=layer, language=language) for layer in layers.order_by("year_from", "slug")]
+    return [
+        layer_overlay(layer=layer, language=language, municipality_id=municipality_id)
+        for layer in layers.order_by("year_from", "slug")
+    ]
+
+
+def layers_of_archive_item(
+    *, item_id: int, language: str, bounds: tuple[float, float, float, float]
+) -> list[MapOverlay]:
+    """The published, built layers made from the archive item ``item_id`` that a map of extent ``bounds`` (W, S,
+    E, N in EPSG:4326 degrees) offers, titled in ``language``."""
+    box = Polygon.from_bbox(bounds)
+    box.srid = 4326
+    layers = _published().filter(archive_item_id=item_id, bounds__intersects=box).order_by("year_from", "slug")
+    return [layer_overlay(layer=layer, language=language) for layer in layers]
 
 
 def municipalities_under(*, bounds: tuple[float, float, float, float]) -> list:

@@ -90,6 +90,7 @@ class RasterLayerViewSet(ModelViewSet):
             FieldRowPanel([FieldPanel("slug"), FieldPanel("kind")]),
             FieldRowPanel([FieldPanel("year_from"), FieldPanel("year_to")], heading=_("Date or period")),
             FieldPanel("attribution"),
+            FieldPanel("archive_item"),
             FieldRowPanel([FieldPanel("licence"), FieldPanel("licence_url")], heading=_("Licence")),
             FieldPanel("source"),
             FieldRowPanel([FieldPanel("bands"), FieldPanel("tile_format")]),

@@ -29,6 +29,9 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 EDM = "http://www.europeana.eu/schemas/edm/"
 ORE = "http://www.openarchives.org/ore/terms/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# W3C's WGS 84 vocabulary; Europeana's own files (shared/data/archive/edm) declare it without the final "#"
+WGS84_POS = ("http://www.w3.org/2003/01/geo/wgs84_pos#", "http://www.w3.org/2003/01/geo/wgs84_pos")
+PLACE_REFERENCES = (f"{{{DCTERMS}}}spatial", f"{{{EDM}}}currentLocation")
 # dcterms refinements read as the DC element they refine (EDM records use them for dates)
 DCTERMS_AS_DC = {"created": "date", "issued": "date", "temporal": "coverage", "spatial": "coverage"}
 
@@ -41,7 +44,8 @@ DOCUMENT_KINDS = {f"{{{OAI}}}OAI-PMH": "oai-pmh", f"{{{OAI_DC}}}dc": "dc", f"{{{
 @dataclass
 class ArchiveRecord:
     """One record read from a source: where it is (``number``, 1-based, and the member of a zip), its source id, its
-    DC values, and from OAI-PMH its header's datestamp, sets and deleted status."""
+    DC values, from OAI-PMH its header's datestamp, sets and deleted status, and from EDM the point (longitude,
+    latitude, EPSG:4326 degrees) of the edm:Place it names, or why its coordinates were not taken."""
 
     number: int
     source_id: str
@@ -50,6 +54,8 @@ class ArchiveRecord:
     datestamp: str = ""
     sets: list[str] = field(default_factory=list)
     deleted: bool = False
+    location: tuple[float, float] | None = None
+    location_refused: str = ""
 
 
 def xml_root(data: bytes, *, shown: str) -> Element:
@@ -77,8 +83,8 @@ def dc_values(element: Element) -> list[DcValue]:
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
         namespace, _sep, name = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
-        if namespace == DCTERMS:
-            name = DCTERMS_AS_DC.get(name, "")
+        if namespace == DCTERMS:  # a refinement holding a resource (an edm:Place written inside) is no text value
+            name = DCTERMS_AS_DC.get(name, "") if not len(child) else ""
         elif namespace != DC:
             continue
         text = _text(child)
@@ -109,9 +115,53 @@ def _oai_records(root: Element, *, member: str, start: int) -> Iterator[ArchiveR
         )
 
 
+def coordinates_refusal(lat: str, lon: str) -> tuple[tuple[float, float] | None, str]:
+    """``lat``/``lon`` (decimal degrees, WGS 84, as written) as (longitude, latitude), or None and why not: not a
+    number, outside -90..90 or -180..180, or 0,0 (a missing value written as zeros)."""
+    try:
+        latitude, longitude = float(lat.strip()), float(lon.strip())
+    except ValueError:
+        return None, _("the coordinates %(lat)s, %(lon)s are not numbers") % {"lat": lat or "-", "lon": lon or "-"}
+    if not (-90 <= latitude <= 90) or not (-180 <= longitude <= 180):
+        message = _("latitude %(lat)s, longitude %(lon)s are outside -90..90, -180..180")
+        return None, message % {"lat": lat, "lon": lon}
+    if latitude == 0 and longitude == 0:
+        return None, _("the coordinates 0, 0 are taken for missing ones")
+    return (longitude, latitude), ""
+
+
+def _place_point(place: Element) -> tuple[tuple[float, float] | None, str]:
+    """The wgs84_pos:lat/long of an edm:Place; (None, "") when it has none."""
+    for namespace in WGS84_POS:
+        lat, lon = place.find(f"{{{namespace}}}lat"), place.find(f"{{{namespace}}}long")
+        if lat is not None or lon is not None:
+            return coordinates_refusal(_text(lat), _text(lon))
+    return None, ""
+
+
+def _edm_location(cho: Element, places: dict[str, Element]) -> tuple[tuple[float, float] | None, str]:
+    """The point of the first edm:Place with coordinates that ``cho`` names by dcterms:spatial or
+    edm:currentLocation (a reference to a place of the document, or a place written inside), or why the first
+    place with coordinates was refused."""
+    refused = ""
+    for reference in cho:
+        if reference.tag not in PLACE_REFERENCES:
+            continue
+        place = places.get(reference.get(f"{{{RDF}}}resource", "")) or reference.find(f"{{{EDM}}}Place")
+        if place is None:
+            continue
+        point, reason = _place_point(place)
+        if point is not None:
+            return point, ""
+        refused = refused or reason
+    return None, refused
+
+
 def _edm_records(root: Element, *, member: str, start: int) -> Iterator[ArchiveRecord]:
     """The edm:ProvidedCHOs of an RDF/XML document, keyed on their rdf:about; the rights and type of the
-    ore:Aggregation that aggregates each (edm:rights, edm:type) become its rights and type values."""
+    ore:Aggregation that aggregates each (edm:rights, edm:type) become its rights and type values, and the
+    coordinates of the edm:Place it names (dcterms:spatial, edm:currentLocation) its location."""
+    places = {place.get(f"{{{RDF}}}about", ""): place for place in root.iter(f"{{{EDM}}}Place")}
     aggregations: dict[str, Element] = {}
     for found in root.iter(f"{{{ORE}}}Aggregation"):
         cho = found.find(f"{{{EDM}}}aggregatedCHO")
@@ -127,7 +177,10 @@ def _edm_records(root: Element, *, member: str, start: int) -> Iterator[ArchiveR
         rights = aggregation.find(f"{{{EDM}}}rights") if aggregation is not None else None
         if rights is not None and rights.get(f"{{{RDF}}}resource"):
             values.append(("rights", rights.get(f"{{{RDF}}}resource", ""), ""))
-        yield ArchiveRecord(number=number, source_id=about, values=values, member=member)
+        location, refused = _edm_location(cho, places)
+        yield ArchiveRecord(
+            number=number, source_id=about, values=values, member=member, location=location, location_refused=refused
+        )
 
 
 def _document_records(root: Element, *, member: str, start: int, shown: str) -> Iterator[ArchiveRecord]:

@@ -34,3 +34,33 @@ def landsat_layer(db, tile_media):
     )
     built.layer.refresh_from_db()
     return built.layer
+
+
+@pytest.fixture
+def athens_layer(tile_media, tmp_path):
+    """A small raster in the Greek Grid over central Athens (E 476000, N 4205000), built to tiles, titled
+    "Αθήνα 1875" / "Athens 1875"."""
+    from tests.tiles.helpers import greek_grid_raster
+    from tiles.models import RasterLayer
+    from tiles.services import layer_upsert_from_file
+
+    source = greek_grid_raster(tmp_path / "athens-1875.tif")
+    built = layer_upsert_from_file(slug="athens-1875", source=source, workers=1).layer
+    RasterLayer.objects.filter(pk=built.pk).update(title_el="Αθήνα 1875", title_en="Athens 1875")
+    built.refresh_from_db()
+    return built
+
+
+@pytest.fixture
+def athens_raster_editor(django_user_model):
+    """Athens' demo editor, allowed to manage raster layers (superusers only, by default), and a client logged in
+    as them."""
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    editor = django_user_model.objects.get(username="editor-athens")
+    editor.user_permissions.add(*Permission.objects.filter(content_type__app_label="tiles"))
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client = Client()
+    client.force_login(editor)
+    return editor, client

@@ -4,7 +4,6 @@ outside them says so in the editor's language, before or when it is saved, and t
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from wagtail.users.models import UserProfile
 
 from tests.tiles.helpers import greek_grid_raster
@@ -26,17 +25,6 @@ def speaking(user, language: str):
     profile = UserProfile.get_for_user(user)
     profile.preferred_language = language
     profile.save()
-
-
-@pytest.fixture
-def athens_raster_editor(django_user_model):
-    """Athens' demo editor, allowed to manage raster layers (superusers only, by default)."""
-    editor = django_user_model.objects.get(username="editor-athens")
-    editor.user_permissions.add(*Permission.objects.filter(content_type__app_label="tiles"))
-    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    client = Client()
-    client.force_login(editor)
-    return editor, client
 
 
 def test_a_superusers_raster_outside_every_municipality_is_kept_with_a_warning_in_greek(

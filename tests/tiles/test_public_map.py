@@ -5,21 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import site_url
-from tests.tiles.helpers import greek_grid_raster
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def athens_layer(tile_media, tmp_path):
-    """A small raster in the Greek Grid over central Athens (E 476000, N 4205000), built to tiles."""
-    from tiles.models import RasterLayer
-    from tiles.services import layer_upsert_from_file
-
-    source = greek_grid_raster(tmp_path / "athens-1875.tif")
-    built = layer_upsert_from_file(slug="athens-1875", source=source, workers=1).layer
-    RasterLayer.objects.filter(pk=built.pk).update(title_el="Αθήνα 1875", title_en="Athens 1875")
-    return built
 
 
 def test_layer_over_the_municipality_is_offered_on_the_map(tile_media, page, live_server, athens_layer):
@@ -42,3 +29,22 @@ def test_layer_elsewhere_is_not_offered(tile_media, page, live_server, athens_la
     page.goto(site_url(live_server, "nafplio", "/en/map/"))
     page.wait_for_selector(".folium-map[data-loaded]")
     assert page.get_by_role("slider", name="Athens 1875").count() == 0
+
+
+def test_the_archive_items_link_opens_the_map_with_its_layer_on_and_named(tile_media, page, live_server, athens_layer):
+    from tests.factories import ArchiveItemFactory
+    from tiles.models import RasterLayer
+
+    item = ArchiveItemFactory(name_el="Χάρτης των Αθηνών", name_en="Map of Athens, 1875")
+    RasterLayer.objects.filter(pk=athens_layer.pk).update(archive_item=item)
+    page.goto(site_url(live_server, "athens", f"/en/archive/{item.uid}/"))
+    page.get_by_role("link", name="This map is a layer on the map").click()
+    page.wait_for_selector(".folium-map[data-loaded]")
+    assert "layer=athens-1875" in page.url
+    page.wait_for_selector(".leaflet-xenagosOverlays-pane img.leaflet-tile-loaded")  # on, without a click
+    expect(page.get_by_role("slider", name="Athens 1875")).to_be_visible()
+    source = page.locator(".leaflet-control-attribution a", has_text="Map of Athens, 1875")
+    expect(source).to_have_attribute("href", f"/en/archive/{item.uid}/")
+    expect(page.locator(".leaflet-control-attribution")).to_contain_text("From the archive: Map of Athens, 1875")
+    source.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Map of Athens, 1875")

@@ -184,6 +184,9 @@
       if (state.category.length) params.set("category", state.category.join(","));
       if (state.period.length) params.set("period", state.period.join(","));
       if (state.q) params.set("q", state.q);
+      // the historical map an archive item's page opened the map with (tiles/js/overlays.js) stays in the address
+      var layer = new URLSearchParams(window.location.search).get("layer");
+      if (layer) params.set("layer", layer);
       history.replaceState(null, "", window.location.pathname + "?" + params.toString());
       document.querySelectorAll(".language-switcher a[hreflang]").forEach(function (link) {
         link.search = params.toString();

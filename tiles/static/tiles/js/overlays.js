@@ -67,7 +67,14 @@
 
   (xenagos.mapSteps = xenagos.mapSteps || {}).overlays = function (map, step, built) {
     var layers = {};
-    Object.keys(step.layers).forEach(function (name) { layers[name] = built.layers[step.layers[name]]; });
+    // The page's ?layer=<slug> (an archive item's "This map is a layer on the map") turns that overlay on.
+    var wanted = new URLSearchParams(window.location.search).get("layer");
+    var slugs = step.config.slugs || {};
+    Object.keys(step.layers).forEach(function (name) {
+      var key = step.layers[name];
+      layers[name] = built.layers[key];
+      if (wanted && slugs[key] === wanted) layers[name].addTo(map);
+    });
     xenagos.tileOverlays(map, layers, step.config);
   };
 
