@@ -269,6 +269,8 @@ def item_form(*, item: ArchiveItem, image_id: int) -> dict:
         "images-0-DELETE": "",
         "documents-TOTAL_FORMS": "0",
         "documents-INITIAL_FORMS": "0",
+        "media_files-TOTAL_FORMS": "0",
+        "media_files-INITIAL_FORMS": "0",
     }
 
 
