@@ -72,9 +72,10 @@ def document(request: HttpRequest, document_id: str, document_filename: str) -> 
 @require_safe
 def audiovisual(request: HttpRequest, name: str) -> HttpResponseBase:
     """/media/media/<name>: an audio or video file (wagtailmedia ``Media``, its ``url``), to those its collection's
-    privacy lets in (Wagtail's rule for documents: a login, a group or a password), sent by django-sendfile2's
-    backend (the proxy in production, which also answers range requests); a restricted one is private to caches."""
-    from wagtail.documents.wagtail_hooks import check_view_restrictions
+    privacy lets in: the documents' rule, by the same ``before_serve_document`` hooks (Wagtail's login, group or
+    password check; a signed-in outsider's 403, xenagos.wagtail_hooks), sent by django-sendfile2's backend (the
+    proxy in production, which also answers range requests); a restricted one is private to caches."""
+    from wagtail import hooks
     from wagtail.utils.sendfile import sendfile
     from wagtailmedia import get_media_model
 
@@ -82,9 +83,10 @@ def audiovisual(request: HttpRequest, name: str) -> HttpResponseBase:
     if path is None:
         raise Http404("No such file.")
     media = get_object_or_404(get_media_model().objects.select_related("collection"), file=f"media/{name}")
-    refused = check_view_restrictions(media, request)
-    if refused is not None:
-        return refused
+    for check in hooks.get_hooks("before_serve_document"):  # they read only the collection
+        refused = check(media, request)
+        if isinstance(refused, HttpResponse):
+            return refused
     mimetype = media.sources[0]["type"]
     try:
         response: HttpResponseBase = sendfile(request, media.file.path, mimetype=mimetype)

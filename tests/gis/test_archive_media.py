@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
 from wagtail.models import Collection, GroupCollectionPermission
 from wagtailmedia.models import Media
 
@@ -117,20 +118,25 @@ def test_real_audio_and_video_pass_the_content_check(tmp_path, name, kind, sourc
 
 def test_the_content_decides_not_the_name(tmp_path):
     text = "Πρακτικά δημοτικού συμβουλίου".encode()
-    problem = media_upload_problem(name="praktika.wav", head=text, size=len(text), media_type="audio")
+    with translation.override("el"):
+        problem = media_upload_problem(name="praktika.wav", head=text, size=len(text), media_type="audio")
     assert problem == (
-        "«praktika.wav» is not an audio or video file: its content is of no known audio or video format."
+        "Το «praktika.wav» δεν είναι αρχείο ήχου ή βίντεο: το περιεχόμενό του δεν είναι σε καμία γνωστή μορφή ήχου ή "
+        "βίντεο."
     )
-    pdf = b"%PDF-1.4\n%%EOF\n"
-    assert "its content is application/pdf" in media_upload_problem(
-        name="x.mp3", head=pdf, size=len(pdf), media_type="audio"
-    )
-    video = ffmpeg_bytes(tmp_path, "v.webm", *PICTURE)
-    assert media_upload_problem(name="v.webm", head=video, size=len(video), media_type="audio") is None  # WebM sound
-    sound = wav_bytes(0.1)
-    assert "is audio (audio/x-wav), not video" in media_upload_problem(
-        name="s.wav", head=sound, size=len(sound), media_type="video"
-    )
+    with translation.override("en"):  # the same in English
+        pdf = b"%PDF-1.4\n%%EOF\n"
+        assert "its content is application/pdf" in media_upload_problem(
+            name="x.mp3", head=pdf, size=len(pdf), media_type="audio"
+        )
+        video = ffmpeg_bytes(tmp_path, "v.webm", *PICTURE)
+        assert (
+            media_upload_problem(name="v.webm", head=video, size=len(video), media_type="audio") is None
+        )  # WebM sound
+        sound = wav_bytes(0.1)
+        assert "is audio (audio/x-wav), not video" in media_upload_problem(
+            name="s.wav", head=sound, size=len(sound), media_type="video"
+        )
 
 
 def upload(client: Client, url: str, *, name: str, data: bytes, prefix: str = "", collection: str = "Athens"):
@@ -166,7 +172,7 @@ def test_the_choosers_upload_refuses_too(settings):
     assert response.status_code == 200 and "«praktika.mp3»" in response.json()["html"]
     settings.XENAGOS_MEDIA_MAX_UPLOAD_MB = 0.001
     large = upload(editor, url, name="megalo.wav", data=wav_bytes(1.0), prefix="media-chooser-upload")
-    assert "«megalo.wav» is 0.0 MB; the largest file accepted is 0.001 MB." in large.json()["html"]
+    assert "Το «megalo.wav» είναι 0.0 MB· το μεγαλύτερο αρχείο που δεχόμαστε είναι 0.001 MB." in large.json()["html"]
     assert not Media.objects.exists()
 
 
