@@ -85,6 +85,15 @@ class PlaceRef:
     lon: float
 
 
+@dataclass(frozen=True)
+class ViewRef:
+    """A digital view of an item (its audio or video file), as EDM names it: an edm:WebResource at ``path`` (on the
+    item's site) with its content type."""
+
+    path: str
+    mimetype: str
+
+
 def values_ordered(rows: list[tuple[str, str, str, int]]) -> tuple[DcValue, ...]:
     """(element, value, language, position) rows in the fifteen elements' order, each element's in theirs."""
     order = {name: index for index, name in enumerate(DC_ELEMENTS)}
@@ -129,11 +138,19 @@ def _place(root: Element, *, about: str, lat: float, lon: float, labels: dict[st
             _literal(place, _q(SKOS, "prefLabel"), label, language)
 
 
-def edm(item: ArchiveItem, *, values: Sequence[DcValue], places: Sequence[PlaceRef], site_url: str) -> Element:
+def edm(
+    item: ArchiveItem,
+    *,
+    values: Sequence[DcValue],
+    places: Sequence[PlaceRef],
+    site_url: str,
+    views: Sequence[ViewRef] = (),
+) -> Element:
     """The item as an EDM ``rdf:RDF``: the edm:ProvidedCHO (its DC values, dc:type and edm:type, dcterms:spatial to
     each place), its ore:Aggregation (edm:dataProvider and edm:provider: the municipality, or the setting
-    ``OAI_EDM_PROVIDER``; edm:isShownAt: the item's page; edm:rights: its rights URI) and an edm:Place per linked
-    place and for its own location. The item must be ``edm_ready`` (gis.oai.selectors)."""
+    ``OAI_EDM_PROVIDER``; edm:isShownAt: the item's page; edm:hasView: each of its audio and video files; edm:rights:
+    its rights URI), an edm:WebResource per file (dc:format, edm:rights) and an edm:Place per linked place and for
+    its own location. The item must be ``edm_ready`` (gis.oai.selectors)."""
     page = item_page_url(item, site_url=site_url)
     cho_uri, aggregation_uri = f"{page}#cho", f"{page}#aggregation"
     root = Element(_q(RDF, "RDF"))
@@ -160,7 +177,13 @@ def edm(item: ArchiveItem, *, values: Sequence[DcValue], places: Sequence[PlaceR
     provider = getattr(settings, "OAI_EDM_PROVIDER", "") or municipality.name_el  # type: ignore[union-attr]
     _literal(aggregation, _q(EDM, "provider"), provider)
     _resource(aggregation, _q(EDM, "isShownAt"), page)
+    for view in views:
+        _resource(aggregation, _q(EDM, "hasView"), f"{site_url}{view.path}")
     _resource(aggregation, _q(EDM, "rights"), item.rights)
+    for view in views:
+        resource = SubElement(root, _q(EDM, "WebResource"), {_q(RDF, "about"): f"{site_url}{view.path}"})
+        _literal(resource, _q(DC, "format"), view.mimetype)
+        _resource(resource, _q(EDM, "rights"), item.rights)
     for about, lat, lon, labels in located:
         _place(root, about=about, lat=lat, lon=lon, labels=labels)
     return root

@@ -95,7 +95,15 @@ def _record(parent: Element, repository: Repository, entry: selectors.Entry, pre
         if prefix == "oai_dc":
             metadata.append(oai_dc(entry.values))
         else:
-            metadata.append(edm(entry.item, values=entry.values, places=entry.places, site_url=repository.site_url))
+            metadata.append(
+                edm(
+                    entry.item,
+                    values=entry.values,
+                    places=entry.places,
+                    views=entry.views,
+                    site_url=repository.site_url,
+                )
+            )
 
 
 def identify(repository: Repository, request: OAIRequest) -> Element:

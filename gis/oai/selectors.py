@@ -8,18 +8,20 @@ thousandth page costs what the first does. The items of a page are then read wit
 places in one query each."""
 
 import datetime as dt
+import mimetypes
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Min
 from psycopg import sql
 
-from ..models import ArchiveCollection, ArchiveItem, ArchiveItemDeletion, ArchiveValue, Municipality
-from .formats import EDM_TYPE_OF_DCMI, DcValue, PlaceRef, values_ordered
+from ..models import ArchiveCollection, ArchiveItem, ArchiveItemDeletion, ArchiveItemMedia, ArchiveValue, Municipality
+from .formats import EDM_TYPE_OF_DCMI, DcValue, PlaceRef, ViewRef, values_ordered
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 Key = tuple[int, int, int]  # (datestamp in microseconds since the epoch, kind, id)
@@ -58,6 +60,7 @@ class Entry:
     values: tuple[DcValue, ...] = ()
     collection_slugs: tuple[str, ...] = ()
     places: tuple[PlaceRef, ...] = ()
+    views: tuple[ViewRef, ...] = ()
 
     @property
     def uid(self) -> uuid.UUID:
@@ -201,6 +204,25 @@ def _grouped(rows) -> dict[int, list]:
     return grouped
 
 
+def _views(ids: Sequence[int]) -> list[tuple[int, ViewRef]]:
+    """The audio and video files of the items ``ids`` that anyone may fetch (their collection has no privacy set),
+    in each item's order, as (item id, view)."""
+    from wagtail.models import Collection
+
+    rows = list(
+        ArchiveItemMedia.objects.filter(item_id__in=ids)
+        .order_by("item_id", "sort_order", "pk")
+        .values_list("item_id", "media__file", "media__collection_id")
+    )
+    collections = Collection.objects.filter(pk__in={collection for _i, _f, collection in rows})
+    restricted = {collection.pk for collection in collections if collection.get_view_restrictions()}
+    return [
+        (item_id, ViewRef(f"{settings.MEDIA_URL}{name}", mimetypes.guess_type(name)[0] or "application/octet-stream"))
+        for item_id, name, collection in rows
+        if collection not in restricted
+    ]
+
+
 def _item_entries(keys: Sequence[Key], *, with_places: bool) -> dict[int, Entry]:
     """The items of ``keys`` as entries: one query each for the items, their values, collections and (for EDM)
     places, read as rows, not models."""
@@ -223,6 +245,7 @@ def _item_entries(keys: Sequence[Key], *, with_places: bool) -> dict[int, Entry]
         if with_places
         else []
     )
+    views = _grouped(_views(ids) if with_places else [])
     stamps = {pk: key for key in keys for pk in [key[2]] if key[1] == ITEM}
     return {
         item.pk: Entry(
@@ -234,6 +257,7 @@ def _item_entries(keys: Sequence[Key], *, with_places: bool) -> dict[int, Entry]
                 PlaceRef(str(uid), name_el, name_en, location.y, location.x)
                 for uid, name_el, name_en, location in places.get(item.pk, [])
             ),
+            views=tuple(view for (view,) in views.get(item.pk, [])),
         )
         for item in items
     }

@@ -3,9 +3,7 @@ label, a download link and the transcript in a <details>; only for published ite
 files follow the documents' rule (xenagos/files.py): served through a view that applies the collection's privacy,
 never as plain files under /media/. In Chromium the recording loads and has a duration (axe clean)."""
 
-import io
 import json
-import wave
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from wagtail.models import BaseViewRestriction, Collection, CollectionViewRestri
 from wagtailmedia.models import Media
 
 from gis.models import ArchiveItem, ArchiveItemMedia
+from tests.archive import wav_bytes
 from tests.browser import assert_accessible, site_url
 from tests.factories import ArchiveItemFactory
 
@@ -25,20 +24,6 @@ ATHENS = {"HTTP_HOST": "athens.localhost"}
 NAFPLIO = {"HTTP_HOST": "nafplio.localhost"}
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots" / "archive"
 TRANSCRIPT = "— Πότε χτίστηκε η εκκλησία;\n— Το 1850, με δωρεές των ψαράδων."
-
-
-def wav_bytes(seconds: float) -> bytes:
-    """A real WAV file (Python's ``wave``): ``seconds`` of a 440 Hz square wave, 8 kHz mono, 16 bits."""
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(8000)
-        frames = bytearray()
-        for n in range(int(seconds * 8000)):
-            frames += (6000 if (n % 18) < 9 else -6000).to_bytes(2, "little", signed=True)
-        out.writeframes(bytes(frames))
-    return buffer.getvalue()
 
 
 def body(response) -> bytes:

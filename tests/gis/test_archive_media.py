@@ -6,9 +6,7 @@ and the rights existing groups were given by migration xgis 0018.
 Real files, made here: a WAV by Python's ``wave`` module, OGG Vorbis and MP4 (H.264) by Debian's ffmpeg."""
 
 import importlib
-import io
 import subprocess
-import wave
 
 import pytest
 from django.apps import apps
@@ -23,23 +21,11 @@ from wagtailmedia.models import Media
 
 from gis.media import media_upload_problem
 from gis.models import ArchiveItemMedia
+from tests.archive import item_edit_form, wav_bytes
 from tests.factories import ArchiveItemFactory
 
 pytestmark = pytest.mark.django_db
 ITEMS = "/admin/snippets/xgis/archiveitem/"
-
-
-def wav_bytes(seconds: float = 1.0, rate: int = 8000) -> bytes:
-    """A real WAV file: ``seconds`` of a 440 Hz square wave, mono, 16 bits."""
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        period = rate // 440
-        samples = [8000 if (n % period) < period // 2 else -8000 for n in range(int(seconds * rate))]
-        out.writeframes(b"".join(s.to_bytes(2, "little", signed=True) for s in samples))
-    return buffer.getvalue()
 
 
 def ffmpeg_bytes(tmp_path, name: str, *source: str) -> bytes:
@@ -190,28 +176,14 @@ def test_an_editor_cannot_upload_into_another_municipalitys_collection():
 
 
 def item_form(item, *, media_id: int) -> dict:
-    data = {
-        "name_el": item.name_el,
-        "name_en": "",
-        "municipality": str(item.municipality_id),
-        "date_text": "",
-        "dc_type": "",
-        "rights": "",
-        "location": "",
-        "media_files-TOTAL_FORMS": "1",
-        "media_files-INITIAL_FORMS": "0",
-        "media_files-0-media": str(media_id),
-        "media_files-0-label_el": "Συνέντευξη με τον παπά",
-        "media_files-0-label_en": "Interview with the priest",
-        "media_files-0-transcript_el": "— Πότε χτίστηκε η εκκλησία;",
-        "media_files-0-transcript_en": "",
-        "media_files-0-ORDER": "1",
-        "media_files-0-id": "",
-        "media_files-0-DELETE": "",
+    row = {
+        "media": str(media_id),
+        "label_el": "Συνέντευξη με τον παπά",
+        "label_en": "Interview with the priest",
+        "transcript_el": "— Πότε χτίστηκε η εκκλησία;",
+        "transcript_en": "",
     }
-    for relation in ("dc_values", "images", "documents"):
-        data.update({f"{relation}-TOTAL_FORMS": "0", f"{relation}-INITIAL_FORMS": "0"})
-    return data
+    return item_edit_form(item, media_files=[row])
 
 
 def test_the_item_form_takes_only_the_editors_media(athens):
