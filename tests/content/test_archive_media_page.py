@@ -148,3 +148,28 @@ def test_chromium_plays_the_items_recording(media_root, page, live_server):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "archive-item-audio.png"), full_page=True)
     assert_accessible(page)
+
+
+@pytest.mark.django_db
+def test_a_changed_medium_shows_on_the_cached_page_at_once(
+    client, settings, media_root, django_capture_on_commit_callbacks
+):
+    """The page cache (content.cache) starts a new generation when a medium is saved: its title is the caption of
+    a row without a label, and a collection's privacy decides whether it shows."""
+    settings.XENAGOS_PAGE_CACHE_SECONDS = 300
+    with django_capture_on_commit_callbacks(execute=True):  # the setup's own invalidation runs, not left pending
+        item = recorded_item()
+        row = item.media_files.get()
+        row.label_el = ""
+        row.save()
+    url = f"/el/archive/{item.uid}/"
+    assert "synentefxi-papa" in client.get(url, **ATHENS).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        row.media.title = "Ο παπάς, 1962"
+        row.media.save()
+    assert "Ο παπάς, 1962" in client.get(url, **ATHENS).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        CollectionViewRestriction.objects.create(
+            collection=row.media.collection, restriction_type=BaseViewRestriction.LOGIN
+        )
+    assert "<audio" not in client.get(url, **ATHENS).content.decode()
