@@ -183,6 +183,38 @@ def map_layers_of_item(*, item: ArchiveItem, language: str) -> list[ItemLayer]:
     return item_layers(item=item, municipality=municipality, language=language, bounds=bounds)
 
 
+def item_media(*, item: ArchiveItem, language: str) -> list[dict[str, Any]]:
+    """The item's audio and video for its page, in the editor's order: kind (``audio``/``video``), address, content
+    type, label and transcript in ``language`` (else Greek, with its ``lang``), file name and size. Only media of
+    collections open to everyone: a restricted one (Wagtail's collection privacy) would not play for a visitor."""
+    rows = []
+    for row in item.media_files.select_related("media__collection").order_by("sort_order", "pk"):
+        medium = row.media
+        if medium.collection.get_view_restrictions():
+            continue
+        english = language == "en"
+        transcript = (row.transcript_en if english else "") or row.transcript_el
+        try:
+            size = medium.file.size
+        except OSError:  # the file is gone: still listed, without a size
+            size = None
+        rows.append(
+            {
+                "kind": "video" if medium.type == "video" else "audio",
+                "url": medium.url,
+                "type": medium.sources[0]["type"],
+                "label": ((row.label_en if english else "") or row.label_el or medium.title),
+                "transcript": transcript,
+                "transcript_lang": "el" if english and transcript and not row.transcript_en else "",
+                "filename": medium.filename,
+                "size": size,
+                "width": medium.width,
+                "height": medium.height,
+            }
+        )
+    return rows
+
+
 def bibtex_escape(text: str) -> str:
     """``text`` for a braced BibTeX field: TeX's special characters escaped, braces balanced; Greek kept as UTF-8
     (biber, bibtexparser and XeLaTeX/LuaLaTeX read it)."""
@@ -227,6 +259,7 @@ def archive_item_context(request: HttpRequest, *, item: ArchiveItem, index_url: 
         for place in archive_places_of_item(item=item)
     ]
     routes = item_routes(item=item, language=language, request=request)
+    media = item_media(item=item, language=language)
     collections = [
         {"name": collection.name, "url": _list_url(collection=collection.slug)}
         for collection in item.collections.filter(municipality=item.municipality_id).order_by("name_el")
@@ -273,6 +306,7 @@ def archive_item_context(request: HttpRequest, *, item: ArchiveItem, index_url: 
         "description": _first(values, "description"),
         "places": places,
         "routes": routes,
+        "media": media,
         "collections": collections,
         "map": item_map(item=item, title=title, places=places, routes=routes),
         "map_layers": map_layers_of_item(item=item, language=language),
@@ -280,7 +314,9 @@ def archive_item_context(request: HttpRequest, *, item: ArchiveItem, index_url: 
         "cite_text": plain,
         "cite_bibtex": bibtex,
         "json_ld": json_ld_script(
-            item_json_ld(item=item, title=title, values=values, url=absolute, places=places, request=request)
+            item_json_ld(
+                item=item, title=title, values=values, url=absolute, places=places, media=media, request=request
+            )
         ),
     }
 
@@ -292,11 +328,13 @@ def item_json_ld(
     values: dict[str, list[ShownValue]],
     url: str,
     places: list[dict[str, Any]],
+    media: list[dict[str, Any]],
     request: HttpRequest,
 ) -> dict[str, Any]:
     """The item as schema.org data: an ``ArchiveComponent`` and, by its DCMI type, a ``Photograph``,
     ``TextDigitalDocument``... (else a ``CreativeWork``), with its archive, creators, date as written, licence,
-    places (``contentLocation``), collections (``isPartOf``) and location (``spatialCoverage``, WGS 84)."""
+    places (``contentLocation``), collections (``isPartOf``), location (``spatialCoverage``, WGS 84) and its audio
+    and video (``associatedMedia``: ``AudioObject``/``VideoObject`` with their transcripts)."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": ["ArchiveComponent", SCHEMA_TYPES.get(item.dc_type, "CreativeWork")],
@@ -343,6 +381,17 @@ def item_json_ld(
             "@type": "Place",
             "geo": {"@type": "GeoCoordinates", "latitude": round(centroid.y, 7), "longitude": round(centroid.x, 7)},
         }
+    if media:
+        data["associatedMedia"] = [
+            {
+                "@type": "VideoObject" if row["kind"] == "video" else "AudioObject",
+                "name": row["label"],
+                "contentUrl": request.build_absolute_uri(row["url"]),
+                "encodingFormat": row["type"],
+                **({"transcript": row["transcript"]} if row["transcript"] else {}),
+            }
+            for row in media
+        ]
     collections = list(item.collections.filter(municipality=item.municipality_id))
     if collections:
         data["isPartOf"] = [{"@type": "Collection", "name": collection.name} for collection in collections]

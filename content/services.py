@@ -38,6 +38,9 @@ MODERATOR_PAGE_PERMISSIONS = [*EDITOR_PAGE_PERMISSIONS, "publish_page", "bulk_de
 COLLECTION_PERMISSIONS = [
     ("wagtailimages", ["add_image", "change_image", "choose_image"]),
     ("wagtaildocs", ["add_document", "change_document", "choose_document"]),
+    # audio and video (wagtailmedia has no "choose": the media one may change are those one may choose, gis.media);
+    # migration xgis 0018 for groups made before them
+    ("wagtailmedia", ["add_media", "change_media"]),
 ]
 
 

@@ -57,8 +57,8 @@ def place_page_deleted(sender, instance, **kwargs) -> None:
 
 # --- Page cache invalidation (content.cache): any committed write that can change a public page starts a new
 # generation of cached pages. Model signals cover ORM writes (pages, places, texts, vocabularies, branding, areas,
-# layers, images, documents, sites, locales, view restrictions); gis.signals.public_data_changed covers the bulk SQL
-# of imports and municipality reassignment.
+# layers, images, documents, audio and video, sites, locales, page and collection view restrictions);
+# gis.signals.public_data_changed covers the bulk SQL of imports and municipality reassignment.
 PUBLIC_APPS = {"content", "xgis", "tiles"}  # the importers' models are their runs and mappings: never shown
 PUBLIC_MODELS = {
     "wagtailcore.page",
@@ -67,6 +67,8 @@ PUBLIC_MODELS = {
     "wagtailcore.pageviewrestriction",
     "wagtailimages.image",
     "wagtaildocs.document",
+    "wagtailmedia.media",  # archive items' audio and video (their title, file, type)
+    "wagtailcore.collectionviewrestriction",  # an item page leaves out media a visitor could not play
 }
 # Written while pages render or while work runs, and shown on no public page.
 NOT_PUBLIC_MODELS = {"xgis.placefeature"}

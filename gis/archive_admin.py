@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
+from wagtailmedia.edit_handlers import MediaChooserPanel
 
 from .archive_dates import date_interval
+from .media import media_choosable_by
 from .models import WGS84, ArchiveCollection, ArchiveItem, Municipality, Place, Route
 from .record_admin import RecordViewSet
 from .services import municipalities_editable_by
@@ -76,21 +78,25 @@ class ArchiveItemAdminForm(WagtailAdminModelForm):
         self._media_choices_limit(user)
 
     def _media_choices_limit(self, user) -> None:
-        """Images and documents only of the collections where ``user`` may choose them (each municipality's own
-        collection: content.services), in the chooser and when posted."""
+        """Images, documents, audio and video only of the collections where ``user`` may choose them (each
+        municipality's own collection: content.services), in the chooser and when posted."""
         from wagtail.documents.permissions import permission_policy as documents_policy
         from wagtail.images.permissions import permission_policy as images_policy
 
-        limits = {"images": ("image", images_policy), "documents": ("document", documents_policy)}
-        for relation, (field, policy) in limits.items():
+        def choosable(policy):
+            if user is None:
+                return policy.model.objects.none()
+            return policy.instances_user_has_any_permission_for(user, ["choose"])
+
+        limits = {  # querysets are lazy: only those of the form's relations are ever read
+            "images": ("image", choosable(images_policy)),
+            "documents": ("document", choosable(documents_policy)),
+            "media_files": ("media", media_choosable_by(user)),
+        }
+        for relation, (field, allowed) in limits.items():
             formset = self.formsets.get(relation)
             if formset is None:
                 continue
-            allowed = (
-                policy.instances_user_has_any_permission_for(user, ["choose"])
-                if user is not None
-                else policy.model.objects.none()
-            )
             for form in [*formset.forms, formset.empty_form]:
                 if field in form.fields:
                     form.fields[field].queryset = allowed
@@ -173,6 +179,16 @@ class ArchiveItemViewSet(RecordViewSet):
                 heading=_("Documents"),
                 label=_("document"),
                 panels=[FieldPanel("document"), FieldRowPanel([FieldPanel("label_el"), FieldPanel("label_en")])],
+            ),
+            InlinePanel(
+                "media_files",
+                heading=_("Audio and video"),
+                label=_("audio or video"),
+                panels=[
+                    MediaChooserPanel("media"),
+                    FieldRowPanel([FieldPanel("label_el"), FieldPanel("label_en")]),
+                    FieldRowPanel([FieldPanel("transcript_el"), FieldPanel("transcript_en")]),
+                ],
             ),
             FieldPanel("location"),
             MultiFieldPanel(

@@ -668,3 +668,25 @@ class ArchiveItemDocument(Orderable):
 
     def __str__(self) -> str:
         return self.label_el or str(self.document_id)
+
+
+class ArchiveItemMedia(Orderable):
+    """A sound or film of an archive item (a wagtailmedia ``Media`` of the item's municipality's collection), in the
+    order the editor gives, with its label and its transcript in Greek and English (a text alternative of the
+    recording: WCAG 1.2.1 for audio only, and what a search engine or a deaf visitor reads)."""
+
+    item = ParentalKey(ArchiveItem, on_delete=models.CASCADE, related_name="media_files")
+    media = models.ForeignKey(
+        "wagtailmedia.Media", verbose_name=_("audio or video"), on_delete=models.CASCADE, related_name="+"
+    )
+    label_el = models.CharField(_("label (Greek)"), max_length=300, blank=True)
+    label_en = models.CharField(_("label (English)"), max_length=300, blank=True)
+    transcript_el = models.TextField(_("transcript (Greek)"), blank=True)
+    transcript_en = models.TextField(_("transcript (English)"), blank=True)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("archive audio or video")
+        verbose_name_plural = _("archive audio and video")
+
+    def __str__(self) -> str:
+        return self.label_el or str(self.media_id)

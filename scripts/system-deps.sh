@@ -19,6 +19,7 @@ command -v curl >/dev/null || wanted+=(curl)
 command -v msgfmt >/dev/null || wanted+=(gettext)      # compiles the Greek interface translations
 if [ "$mode" = test ]; then
   command -v chromium >/dev/null || wanted+=(chromium)
+  command -v ffmpeg >/dev/null || wanted+=(ffmpeg)      # encodes the archive's audio and video test files
 fi
 major=$(pg_major)
 if [ -n "$major" ] && ! have_pkg "postgresql-$major-postgis-3"; then wanted+=("postgresql-$major-postgis-3"); fi

@@ -91,6 +91,15 @@ class PlaceRef:
     lon: float
 
 
+@dataclass(frozen=True)
+class ViewRef:
+    """A digital view of an item (its audio or video file), as EDM names it: an edm:WebResource at ``path`` (on the
+    item's site) with its content type."""
+
+    path: str
+    mimetype: str
+
+
 def values_ordered(rows: list[tuple[str, str, str, int]]) -> tuple[DcValue, ...]:
     """(element, value, language, position) rows in the fifteen elements' order, each element's in theirs."""
     order = {name: index for index, name in enumerate(DC_ELEMENTS)}
@@ -152,18 +161,29 @@ def _web_resource(root: Element, *, image_id: int, item: ArchiveItem, site_url: 
 
 
 def edm(
-    item: ArchiveItem, *, values: Sequence[DcValue], places: Sequence[PlaceRef], site_url: str, image_id: int
+    item: ArchiveItem,
+    *,
+    values: Sequence[DcValue],
+    places: Sequence[PlaceRef],
+    site_url: str,
+    image_id: int | None,
+    views: Sequence[ViewRef] = (),
 ) -> Element:
     """The item as an EDM ``rdf:RDF``: the edm:ProvidedCHO (its DC values, dc:type and edm:type, dcterms:spatial to
     each place), its ore:Aggregation (edm:dataProvider and edm:provider: the municipality, or the setting
     ``OAI_EDM_PROVIDER``; edm:isShownAt: the item's page; edm:isShownBy and edm:object: its zoomable image
-    ``image_id``, an edm:WebResource; edm:rights: its rights URI) and an edm:Place per linked place and for its own
-    location. The item must be ``edm_ready`` (gis.oai.selectors). The aggregation's properties are in the order of
-    Europeana's EDM schema (a sequence)."""
+    ``image_id``, an edm:WebResource with its IIIF service, else its first audio or video file; edm:hasView: its
+    other audio and video files; edm:rights: its rights URI), an edm:WebResource per file (dc:format, edm:rights) and
+    an edm:Place per linked place and for its own location. The item must be ``edm_ready`` (gis.oai.selectors): it
+    has an image or a file. The aggregation's properties are in the order of Europeana's EDM schema (a sequence)."""
     page = item_page_url(item, site_url=site_url)
     cho_uri, aggregation_uri = f"{page}#cho", f"{page}#aggregation"
     root = Element(_q(RDF, "RDF"))
-    shown_by = _web_resource(root, image_id=image_id, item=item, site_url=site_url)
+    files = [f"{site_url}{view.path}" for view in views]
+    if image_id is not None:
+        shown_by = _web_resource(root, image_id=image_id, item=item, site_url=site_url)
+    else:
+        shown_by, files = files[0], files[1:]  # an item with a file but no zoomable image: the file is its object
     cho = SubElement(root, _q(EDM, "ProvidedCHO"), {_q(RDF, "about"): cho_uri})
     if not any(element == "title" for element, _value, _language in values):
         _literal(cho, _q(DC, "title"), item.name_el, "el")
@@ -186,12 +206,19 @@ def edm(
     aggregation = SubElement(root, _q(ORE, "Aggregation"), {_q(RDF, "about"): aggregation_uri})
     _resource(aggregation, _q(EDM, "aggregatedCHO"), cho_uri)
     _literal(aggregation, _q(EDM, "dataProvider"), municipality.name_el, "el")  # type: ignore[union-attr]
+    for view in files:
+        _resource(aggregation, _q(EDM, "hasView"), view)
     _resource(aggregation, _q(EDM, "isShownAt"), page)
     _resource(aggregation, _q(EDM, "isShownBy"), shown_by)
-    _resource(aggregation, _q(EDM, "object"), shown_by)
+    if image_id is not None:  # edm:object is a picture (Europeana's preview)
+        _resource(aggregation, _q(EDM, "object"), shown_by)
     provider = getattr(settings, "OAI_EDM_PROVIDER", "") or municipality.name_el  # type: ignore[union-attr]
     _literal(aggregation, _q(EDM, "provider"), provider)
     _resource(aggregation, _q(EDM, "rights"), item.rights)
+    for view in views:
+        resource = SubElement(root, _q(EDM, "WebResource"), {_q(RDF, "about"): f"{site_url}{view.path}"})
+        _literal(resource, _q(DC, "format"), view.mimetype)
+        _resource(resource, _q(EDM, "rights"), item.rights)
     for about, lat, lon, labels in located:
         _place(root, about=about, lat=lat, lon=lon, labels=labels)
     return root

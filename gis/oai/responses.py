@@ -100,7 +100,8 @@ def _record(parent: Element, repository: Repository, entry: selectors.Entry, pre
                 values=entry.values,
                 places=entry.places,
                 site_url=repository.site_url,
-                image_id=entry.image_id,  # type: ignore[arg-type]  # an edm list holds only edm_ready items
+                image_id=entry.image_id,
+                views=entry.views,
             )
             metadata.append(edm_record)
 

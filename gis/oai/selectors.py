@@ -8,26 +8,30 @@ thousandth page costs what the first does. The items of a page are then read wit
 places in one query each."""
 
 import datetime as dt
+import mimetypes
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Min
 from psycopg import sql
+from wagtail.models import Collection, CollectionViewRestriction
 
 from ..models import (
     ArchiveCollection,
     ArchiveItem,
     ArchiveItemDeletion,
     ArchiveItemImage,
+    ArchiveItemMedia,
     ArchiveValue,
     Municipality,
     TilesState,
 )
-from .formats import EDM_TYPE_OF_DCMI, DcValue, PlaceRef, values_ordered
+from .formats import EDM_TYPE_OF_DCMI, DcValue, PlaceRef, ViewRef, values_ordered
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 Key = tuple[int, int, int]  # (datestamp in microseconds since the epoch, kind, id)
@@ -67,6 +71,7 @@ class Entry:
     collection_slugs: tuple[str, ...] = ()
     places: tuple[PlaceRef, ...] = ()
     image_id: int | None = None  # the item's first image with a ready tile set (EDM's edm:isShownBy)
+    views: tuple[ViewRef, ...] = ()
 
     @property
     def uid(self) -> uuid.UUID:
@@ -90,11 +95,12 @@ class Entry:
 
 def edm_ready(entry: "Entry") -> bool:
     """Whether EDM can describe the entry's item: an edm:type (its DCMI type maps to one), edm:rights (a rights
-    URI) and a digital object for edm:isShownBy (a zoomable image whose tile set is ready: Europeana publishes no
-    record without one); its title (always there: the name) gives dc:title and its type dc:type, which EDM's
-    ProvidedCHO also needs."""
+    URI) and a digital object for edm:isShownBy (a zoomable image whose tile set is ready, or an audio or video file
+    anyone may fetch: Europeana publishes no record without one); its title (always there: the name) gives dc:title
+    and its type dc:type, which EDM's ProvidedCHO also needs. The entry must have been read for EDM (its views)."""
     item = entry.item
-    return item is not None and item.dc_type in EDM_TYPE_OF_DCMI and bool(item.rights) and entry.image_id is not None
+    viewable = entry.image_id is not None or bool(entry.views)
+    return item is not None and item.dc_type in EDM_TYPE_OF_DCMI and bool(item.rights) and viewable
 
 
 def collection_of_set(*, municipality: Municipality, set_spec: str) -> ArchiveCollection | None | bool:
@@ -131,11 +137,23 @@ def _item_source(query: ListQuery, collection: ArchiveCollection | None, params:
         )
         params["c"] = collection.pk
     if query.metadata_prefix == "edm":  # withdrawn items are deleted records whatever they lacked (see edm_ready)
+        # a digital object: a tiled image, or a file whose collection (and every collection above it) has no
+        # privacy set, as _views reads them (Wagtail's collections are a materialised path tree)
         conditions.append(
             sql.SQL(
-                "(i.withdrawn OR (i.dc_type = ANY(%(edm_types)s) AND i.rights <> '' AND EXISTS (SELECT 1 FROM {} m "
-                "WHERE m.item_id = i.id AND m.tiles_state = %(tiled)s)))"
-            ).format(sql.Identifier(ArchiveItemImage._meta.db_table))
+                "(i.withdrawn OR (i.dc_type = ANY(%(edm_types)s) AND i.rights <> '' AND ("
+                "EXISTS (SELECT 1 FROM {image} m WHERE m.item_id = i.id AND m.tiles_state = %(tiled)s) "
+                "OR EXISTS (SELECT 1 FROM {item_media} am JOIN {media} md ON md.id = am.media_id "
+                "JOIN {collection} c ON c.id = md.collection_id WHERE am.item_id = i.id AND NOT EXISTS ("
+                "SELECT 1 FROM {restriction} r JOIN {collection} rc ON rc.id = r.collection_id "
+                "WHERE c.path LIKE rc.path || '%%')))))"
+            ).format(
+                image=sql.Identifier(ArchiveItemImage._meta.db_table),
+                item_media=sql.Identifier(ArchiveItemMedia._meta.db_table),
+                media=sql.Identifier(ArchiveItemMedia._meta.get_field("media").related_model._meta.db_table),
+                collection=sql.Identifier(Collection._meta.db_table),
+                restriction=sql.Identifier(CollectionViewRestriction._meta.db_table),
+            )
         )
         params["edm_types"], params["tiled"] = list(EDM_TYPE_OF_DCMI), TilesState.DONE
     return conditions
@@ -218,6 +236,23 @@ def _grouped(rows) -> dict[int, list]:
     return grouped
 
 
+def _views(ids: Sequence[int]) -> list[tuple[int, ViewRef]]:
+    """The audio and video files of the items ``ids`` that anyone may fetch (their collection has no privacy set),
+    in each item's order, as (item id, view)."""
+    rows = list(
+        ArchiveItemMedia.objects.filter(item_id__in=ids)
+        .order_by("item_id", "sort_order", "pk")
+        .values_list("item_id", "media__file", "media__collection_id")
+    )
+    collections = Collection.objects.filter(pk__in={collection for _i, _f, collection in rows})
+    restricted = {collection.pk for collection in collections if collection.get_view_restrictions()}
+    return [
+        (item_id, ViewRef(f"{settings.MEDIA_URL}{name}", mimetypes.guess_type(name)[0] or "application/octet-stream"))
+        for item_id, name, collection in rows
+        if collection not in restricted
+    ]
+
+
 def _item_entries(keys: Sequence[Key], *, with_places: bool) -> dict[int, Entry]:
     """The items of ``keys`` as entries: one query each for the items, their values, collections and (for EDM)
     places, read as rows, not models."""
@@ -244,6 +279,7 @@ def _item_entries(keys: Sequence[Key], *, with_places: bool) -> dict[int, Entry]
     tiled = ArchiveItemImage.objects.filter(item_id__in=ids, tiles_state=TilesState.DONE)
     for item_id, image_id in tiled.order_by("item_id", "-sort_order", "-pk").values_list("item_id", "pk"):
         images[item_id] = image_id  # the last one written is the first in the editor's order
+    views = _grouped(_views(ids) if with_places else [])
     stamps = {pk: key for key in keys for pk in [key[2]] if key[1] == ITEM}
     return {
         item.pk: Entry(
@@ -256,6 +292,7 @@ def _item_entries(keys: Sequence[Key], *, with_places: bool) -> dict[int, Entry]
                 for uid, name_el, name_en, location in places.get(item.pk, [])
             ),
             image_id=images.get(item.pk),
+            views=tuple(view for (view,) in views.get(item.pk, [])),
         )
         for item in items
     }

@@ -40,6 +40,9 @@ urlpatterns = [
     ),
 ]
 
+# audio and video (wagtailmedia's Media.url), after the collection privacy check: also when the proxy serves /media/
+urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/media/<path:name>", files.audiovisual, name="media-file")]
+
 if settings.SERVE_MEDIA:  # only image renditions: documents, raster sources and tile archives are not served here
     urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", files.media, name="media")]
 

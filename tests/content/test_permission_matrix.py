@@ -6,7 +6,7 @@ and our hooks add: snippet viewsets, model viewsets, reports, wagtail-localize).
 RULES below; a new admin URL without one fails ``test_every_admin_url_has_a_rule`` with its name and route.
 
 A is Athens (9186), B is Nafplio (9236). Every response that a user is allowed to see is also searched for the
-other municipality's markers (its page titles, place names, image, document and import names): reads are isolated
+other municipality's markers (its page titles, place names, image, document, media and import names): reads are isolated
 too (listings, history, usage, reports, choosers, the admin API).
 """
 
@@ -30,6 +30,7 @@ from wagtail.images import get_image_model
 from wagtail.log_actions import log
 from wagtail.models import Collection, Page, UploadedFile
 from wagtail_localize.models import OverridableSegment, StringSegment, Translation, TranslationSource
+from wagtailmedia.models import Media
 
 from content.models import PlacePage
 from gis.models import ArchiveCollection, ArchiveItem, Category, Dataset, Period, Place, Route, Theme
@@ -358,6 +359,17 @@ RULES: dict[str, Rule] = {
     "wagtaildocs_chooser:chosen": Rule(EDIT, obj="document", args={"pk": "@document"}),
     "wagtaildocs_chooser:chosen_multiple": Rule(STAFF, obj="document", query="?id={document}"),
     "wagtaildocs_chooser:create": Rule(STAFF),
+    # audio and video (wagtailmedia; gis.media)
+    "wagtailmedia:index": Rule(STAFF),
+    "wagtailmedia:add": Rule(STAFF, args={"media_type": "audio"}),
+    "wagtailmedia:edit": Rule(EDIT, obj="media"),
+    "wagtailmedia:delete": Rule(EDIT, obj="media"),  # change_media lets one delete too (wagtailmedia's policy)
+    "wagtailmedia:chooser": Rule(STAFF),
+    "wagtailmedia:chooser_typed": Rule(STAFF, args={"media_type": "audio"}),
+    "wagtailmedia:media_chosen": Rule(EDIT, obj="media"),
+    "wagtailmedia:chooser_upload": Rule(STAFF, args={"media_type": "audio"}),
+    "wagtailmedia:media_usage": Rule(EDIT, obj="media"),  # answered by xgis_media_usage, at the same address
+    "xgis_media_usage": Rule(EDIT, obj="media"),  # gis.media: wagtailmedia's usage checked on the medium
     # images
     "wagtailimages:index": Rule(STAFF),
     "wagtailimages:index_results": Rule(STAFF),
@@ -498,6 +510,7 @@ class Side:
     collection: Collection
     image: object
     document: object
+    media: object
     source: TranslationSource
     translation: Translation
     run: object
@@ -525,6 +538,13 @@ def _side(code: str, hostname: str, user) -> Side:
     document = get_document_model().objects.create(
         title=f"iso-{name}-document",
         file=ContentFile(b"%PDF-1.4\n", name=f"iso-{name}.pdf"),
+        collection=collection,
+        uploaded_by_user=user,
+    )
+    media = Media.objects.create(
+        title=f"iso-{name}-media",
+        file=ContentFile(b"RIFF\x24\x00\x00\x00WAVEfmt ", name=f"iso-{name}.wav"),
+        type="audio",
         collection=collection,
         uploaded_by_user=user,
     )
@@ -573,6 +593,7 @@ def _side(code: str, hostname: str, user) -> Side:
         archive_collection.name_el,
         image.title,
         document.title,
+        media.title,
         run.file_name,
         harvest.base_url,
     ]
@@ -586,6 +607,7 @@ def _side(code: str, hostname: str, user) -> Side:
         collection=collection,
         image=image,
         document=document,
+        media=media,
         source=source,
         translation=translation,
         run=run,
@@ -624,6 +646,8 @@ def _side(code: str, hostname: str, user) -> Side:
         "document_id": document.pk,
         "doc_id": document.pk,
         "document": document.pk,
+        "media_id": media.pk,
+        "media": media.pk,
         "uploaded_file_id": upload.pk,
         "session_id": session.pk,
         "app_label": "wagtailcore",

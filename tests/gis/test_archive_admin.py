@@ -51,7 +51,11 @@ def item_form(*, municipality, values=(), places=(), collections=(), **fields) -
         "dc_values-INITIAL_FORMS": "0",
         "dc_values-MIN_NUM_FORMS": "0",
         "dc_values-MAX_NUM_FORMS": "1000",
-        **{f"{media}-{count}": "0" for media in ("images", "documents") for count in ("TOTAL_FORMS", "INITIAL_FORMS")},
+        **{
+            f"{media}-{count}": "0"
+            for media in ("images", "documents", "media_files")
+            for count in ("TOTAL_FORMS", "INITIAL_FORMS")
+        },
         **fields,
     }
     for number, (element, value, language) in enumerate(values):

@@ -23,6 +23,7 @@ from gis.iiif.services import archive_image_tiles_make
 from gis.iiif.storage import iiif_storage
 from gis.iiif.tiling import TilingRefused, tile_image
 from gis.models import ArchiveItem, ArchiveItemImage, TilesState
+from tests.archive import item_edit_form
 from tests.factories import ArchiveItemFactory
 
 ATHENS = {"HTTP_HOST": "athens.localhost"}
@@ -247,29 +248,8 @@ def test_the_upload_form_refuses_a_decompression_bomb_by_name(media):
 
 
 def item_form(*, item: ArchiveItem, image_id: int) -> dict:
-    return {
-        "name_el": item.name_el,
-        "name_en": "",
-        "municipality": str(item.municipality_id),
-        "date_text": "",
-        "dc_type": "",
-        "rights": "",
-        "location": "",
-        "dc_values-TOTAL_FORMS": "0",
-        "dc_values-INITIAL_FORMS": "0",
-        "images-TOTAL_FORMS": "1",
-        "images-INITIAL_FORMS": "0",
-        "images-0-image": str(image_id),
-        "images-0-alt_el": "Η πλατεία",
-        "images-0-alt_en": "",
-        "images-0-caption_el": "",
-        "images-0-caption_en": "",
-        "images-0-ORDER": "1",
-        "images-0-id": "",
-        "images-0-DELETE": "",
-        "documents-TOTAL_FORMS": "0",
-        "documents-INITIAL_FORMS": "0",
-    }
+    row = {"image": str(image_id), "alt_el": "Η πλατεία", "alt_en": "", "caption_el": "", "caption_en": ""}
+    return item_edit_form(item, images=[row])
 
 
 @pytest.mark.django_db

@@ -529,6 +529,37 @@ def test_edm_record_is_a_provided_cho_and_an_aggregation_read_back_by_our_edm_re
     assert {element for element, _v, _l in valid_read.values} >= {"title", "type", "rights"}
 
 
+def test_edm_lists_an_items_public_audio_and_video_as_web_resources(harvest, settings, tmp_path):
+    """Each medium of a collection open to everyone is an edm:hasView of the aggregation and an edm:WebResource with
+    its type and rights; one of a restricted collection is left out (a harvester could not fetch it)."""
+    from django.core.files.base import ContentFile
+    from wagtail.models import BaseViewRestriction, Collection, CollectionViewRestriction
+    from wagtailmedia.models import Media
+
+    from gis.models import ArchiveItemMedia
+    from tests.archive import wav_bytes
+
+    settings.MEDIA_ROOT = tmp_path
+    athens_collection = Collection.objects.get(name="Athens")
+    internal = athens_collection.add_child(name="Athens: internal")
+    CollectionViewRestriction.objects.create(collection=internal, restriction_type=BaseViewRestriction.LOGIN)
+    item = ArchiveItemFactory(dc=FULL)
+    for sort_order, (title, collection) in enumerate([("tragoudi", athens_collection), ("kleisto", internal)]):
+        medium = Media.objects.create(
+            title=title, file=ContentFile(wav_bytes(0.1), name=f"{title}.wav"), type="audio", collection=collection
+        )
+        ArchiveItemMedia.objects.create(item=item, media=medium, sort_order=sort_order)
+    root = harvest(verb="GetRecord", identifier=oai_id(item), metadataPrefix="edm")
+    rdf = root.find(f"{OAI}GetRecord/{OAI}record/{OAI}metadata/{RDF}RDF")
+    url = f"http://{ATHENS}/media/media/tragoudi.wav"
+    views = [view.get(f"{RDF}resource") for view in rdf.find(f"{ORE}Aggregation").findall(f"{EDM}hasView")]
+    assert views == [url]
+    (resource,) = rdf.findall(f"{EDM}WebResource")
+    assert resource.get(f"{RDF}about") == url and resource.findtext(f"{DC}format") == "audio/x-wav"
+    assert resource.find(f"{EDM}rights").get(f"{RDF}resource") == item.rights
+    assert Client().get("/media/media/tragoudi.wav").status_code == 200  # what it names can be fetched
+
+
 def test_edm_lists_offer_only_items_edm_can_describe(harvest, settings):
     settings.OAI_PAGE_SIZE = 2
     ready = viewable(*[ArchiveItemFactory(dc=FULL) for _ in range(3)])

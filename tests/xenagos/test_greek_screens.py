@@ -191,6 +191,9 @@ def test_greek_admin_screens_of_an_editor_show_no_english(page, live_server):
         ("new place", base + reverse("wagtailsnippets_xgis_place:add")),
         ("place edit", base + reverse("wagtailsnippets_xgis_place:edit", args=[greek.place_id])),
         ("import upload", base + reverse("importers:upload")),
+        ("new archive item", base + reverse("wagtailsnippets_xgis_archiveitem:add")),  # its audio and video panel
+        ("media library", base + reverse("wagtailmedia:index")),  # wagtailmedia: Greek from site/locale-overrides
+        ("new audio", base + reverse("wagtailmedia:add", args=["audio"])),
     ]
 
     def prepare(page: Page, name: str) -> None:

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
+    "wagtailmedia",  # audio and video (archive items' media, gis.media)
     "wagtail.search",
     "wagtail.admin",
     "wagtail",
@@ -213,6 +214,14 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ALLOW_UNICODE_SLUGS = False  # Greek titles become Latin-letter slugs: URLs and QR codes stay plain ASCII
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+# Audio and video (wagtailmedia): files in the municipality's collection, served like documents (xenagos/files.py);
+# an upload must be audio or video by its content and at most XENAGOS_MEDIA_MAX_UPLOAD_MB (gis.media.MediaForm).
+WAGTAILMEDIA = {
+    "MEDIA_FORM_BASE": "gis.media.MediaForm",
+    "AUDIO_EXTENSIONS": ["aac", "flac", "m4a", "mp3", "oga", "ogg", "opus", "wav", "weba"],
+    "VIDEO_EXTENSIONS": ["m4v", "mkv", "mov", "mp4", "ogv", "webm"],
+}
+XENAGOS_MEDIA_MAX_UPLOAD_MB = float(env("XENAGOS_MEDIA_MAX_UPLOAD_MB", "500"))  # match the proxy's body limit
 
 # --- Background work: Django's Tasks API (django-tasks backport), database backend by default.
 TASKS = {
