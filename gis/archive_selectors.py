@@ -22,7 +22,7 @@ from django.db import connection
 from psycopg import sql
 
 from .languages import collate_sql, language_params, name_columns, name_param_sql
-from .models import ArchiveCollection, ArchiveItem, ArchiveValue, Municipality, Place, PlaceText
+from .models import ArchiveCollection, ArchiveItem, ArchiveItemImage, ArchiveValue, Municipality, Place, PlaceText
 from .public import public_name_sql, public_place_sql
 from .search import MAX_WORDS
 
@@ -266,6 +266,18 @@ def archive_facets(*, where: ArchiveFilter) -> dict[str, list[FacetValue]]:
 def archive_item_public_get(*, uid: str, municipality: Municipality) -> ArchiveItem | None:
     """The published item ``uid`` of ``municipality``; None for one unpublished, withdrawn or of another."""
     return ArchiveItem.objects.public().filter(uid=uid, municipality=municipality).first()
+
+
+def archive_image_public_first(*, item_id: int, municipality_id: int) -> ArchiveItemImage | None:
+    """The first image (in the editor's order) of the published item ``item_id`` of the municipality, with its
+    item and Wagtail image; None when the item is unpublished, withdrawn, another municipality's or has none."""
+    published = ArchiveItem.objects.public().filter(pk=item_id, municipality_id=municipality_id)
+    return (
+        ArchiveItemImage.objects.filter(item__in=published)
+        .select_related("item", "image")
+        .order_by("sort_order", "pk")
+        .first()
+    )
 
 
 @dataclass(frozen=True)
