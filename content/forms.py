@@ -44,7 +44,7 @@ class PlacePageForm(WagtailAdminPageForm):
         if "place" in self.fields:
             self.fields["place"].widget = PlaceChooser(municipality_id=municipality_id)
         if "then_item" in self.fields:
-            self.fields["then_item"].widget = ArchiveItemChooser(municipality_id=municipality_id)
+            self.fields["then_item"].widget = ArchiveItemChooser(municipality_id=municipality_id, with_images=True)
         user = getattr(self, "for_user", None)
         if "now_image" in self.fields and user is not None:
             from wagtail.images.permissions import permission_policy  # the images app's, at form time

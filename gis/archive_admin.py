@@ -15,6 +15,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 
 from .archive_dates import date_interval
+from .forms import ArchiveItemChooserFilterForm
 from .models import WGS84, ArchiveCollection, ArchiveItem, Municipality, Place, Route
 from .record_admin import MunicipalityChooseMixin, RecordViewSet
 from .services import municipalities_editable_by
@@ -132,8 +133,12 @@ class ArchiveItemAdminForm(WagtailAdminModelForm):
 
 
 class ArchiveItemChooseMixin(MunicipalityChooseMixin):
-    """The item chooser (a place page's "then" photograph): the user's items, narrowed to the page's municipality,
-    searchable by title, with the date as written and the type beside each title."""
+    """The item chooser (a place page's "then" photograph): the user's items, narrowed to the page's municipality
+    and, when the form asks (``?images=1``: gis.forms.ArchiveItemChooser), to those with an image; searchable by
+    title, with the date as written and the type beside each title."""
+
+    filter_form_class = ArchiveItemChooserFilterForm
+    preserve_url_parameters = [*MunicipalityChooseMixin.preserve_url_parameters, "images"]
 
     @property
     def columns(self):

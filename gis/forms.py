@@ -164,6 +164,17 @@ class RecordChooserFilterForm(BaseFilterForm):
         return objects
 
 
+class ArchiveItemChooserFilterForm(RecordChooserFilterForm):
+    """The archive item chooser's search, its municipality and, when asked (``images``), only items with an image
+    (kept in the form, so a search keeps it too)."""
+
+    images = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        return objects.filter(images__isnull=False).distinct() if self.cleaned_data.get("images") else objects
+
+
 class MunicipalityChooser(AdminSnippetChooser):
     """A record chooser of a page (``model``: the kind): its modal lists only the records of the page's
     municipality (the chooser's views also keep to the user's: gis.record_admin)."""
@@ -186,9 +197,18 @@ class PlaceChooser(MunicipalityChooser):
 
 
 class ArchiveItemChooser(MunicipalityChooser):
-    """The archive item chooser of a page: its modal lists only the items of the page's municipality."""
+    """The archive item chooser of a page: its modal lists only the items of the page's municipality, and with
+    ``with_images`` only those that have an image."""
 
     model = ArchiveItem
+
+    def __init__(self, *, municipality_id: int | None = None, with_images: bool = False, **kwargs):
+        self.with_images = with_images
+        super().__init__(municipality_id=municipality_id, **kwargs)
+
+    def get_chooser_modal_url(self):
+        url = super().get_chooser_modal_url()
+        return f"{url}{'&' if '?' in url else '?'}images=1" if self.with_images else url
 
 
 MAX_LINE_POINTS = 100_000  # a 1,000 km route with a point every 10 m

@@ -222,12 +222,22 @@ def chooser_url(name: str, *args) -> str:
 def test_the_chooser_offers_only_the_page_municipalitys_items(editor_of_both, athens, nafplio):
     own, foreign = old_photograph(), old_photograph(municipality=nafplio, collection="Nafplio")
     html = editor_of_both.get(f"/admin/pages/{acropolis().pk}/edit/").content.decode()
-    assert set(re.findall(r"choose/xgis/archiveitem/\?municipality=(\d+)", html)) == {str(athens.pk)}
-    listed = editor_of_both.get(chooser_url("choose"), {"municipality": athens.pk}).json()["html"]
+    assert set(re.findall(r"choose/xgis/archiveitem/\?municipality=(\d+)&(?:amp;)?images=1", html)) == {str(athens.pk)}
+    without_image = ArchiveItemFactory(dc=[("title", "Χωρίς εικόνα", "el")])
+    listed = editor_of_both.get(chooser_url("choose"), {"municipality": athens.pk, "images": "1"}).json()["html"]
     assert chooser_url("chosen", own.pk) in listed and chooser_url("chosen", foreign.pk) not in listed
+    assert chooser_url("chosen", without_image.pk) not in listed  # the form asks for items with an image
+    everything = editor_of_both.get(chooser_url("choose"), {"municipality": athens.pk}).json()["html"]
+    assert chooser_url("chosen", without_image.pk) in everything  # a chooser that does not ask gets them all
     assert "1925" in listed  # the date beside the title
-    found = editor_of_both.get(chooser_url("choose_results"), {"municipality": athens.pk, "q": "ΦΙΛΟΠΑΠΠΟΥ"})
-    assert chooser_url("chosen", own.pk) in found.content.decode()
+    assert re.search(r'name="images" value="1"', listed)  # a search keeps to items with an image
+    query = {"municipality": athens.pk, "images": "1", "q": "ΦΙΛΟΠΑΠΠΟΥ"}
+    assert chooser_url("chosen", own.pk) in editor_of_both.get(chooser_url("choose_results"), query).content.decode()
+    query["q"] = "εικόνα"
+    assert (
+        chooser_url("chosen", without_image.pk)
+        not in editor_of_both.get(chooser_url("choose_results"), query).content.decode()
+    )
 
 
 def test_the_chooser_of_an_athens_editor_does_not_give_a_nafplio_item(athens_editor, nafplio):

@@ -1,15 +1,17 @@
 """A place page's "then and now" in Chromium, at phone (390×844) and desktop (1280×900) size: the slider is a
 labelled range input over the two photos; the arrow keys and a pointer drag move it, and what shows moves with it
 (the pixels left of the line are the old photograph's sepia, right of it today's grey); a finger drags it on a touch
-screen; without JavaScript the two photos stand side by side; axe finds nothing serious (the harness also fails
+screen; without JavaScript the two photos stand side by side; the editor's chooser lists only the municipality's
+items; axe finds nothing serious (the harness also fails
 on JS/CSP errors, failed requests, broken images and other hosts). Screenshots go to /tmp/thennow-*.png."""
 
 import io
 
 import pytest
 from PIL import Image as PillowImage
+from playwright.sync_api import expect
 
-from tests.browser import assert_accessible, site_url, watched_page
+from tests.browser import admin_log_in, assert_accessible, site_url, watched_page
 from tests.content.test_then_now import acropolis, old_photograph, pair_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -127,3 +129,30 @@ def test_without_javascript_the_two_photos_stand_side_by_side(browser, live_serv
         assert not page.problems.messages, page.problems.messages
     finally:
         context.close()
+
+
+def test_the_editor_chooses_the_old_photograph_among_the_municipalitys_items(page, live_server, nafplio):
+    own = old_photograph()
+    foreign = old_photograph(municipality=nafplio, collection="Nafplio")
+    foreign.name_el = "Το Παλαμήδι το 1930"
+    foreign.save()
+    admin_log_in(page, live_server)  # editor-athens
+    page.set_viewport_size(VIEWPORTS["desktop"])
+    edit_url = f"{live_server.url}/admin/pages/{acropolis().pk}/edit/"
+    # Wagtail's autosave posts the form as it is; half a pair (the old photograph, no photo of today yet) is
+    # refused with a 400 until the editor chooses the other half
+    page.problems.expect(400, edit_url)
+    page.goto(edit_url)
+    panel = page.locator("[data-field-wrapper]:has(#id_then_item)")
+    expect(page.locator("label[for=id_then_item]")).to_contain_text("Τότε: παλιά φωτογραφία από το αρχείο")
+    panel.locator("[data-chooser-action-choose]").first.click()
+    choices = page.locator("[data-chooser-modal-choice]")
+    expect(choices.first).to_be_visible()
+    assert "Η Ακρόπολη από τον Φιλοπάππου" in choices.all_inner_texts()
+    assert "Το Παλαμήδι το 1930" not in choices.all_inner_texts()
+    expect(page.locator(".modal")).to_contain_text("1925")  # the date beside the title
+    page.screenshot(path="/tmp/thennow-admin-chooser.png")
+    choices.filter(has_text="Η Ακρόπολη από τον Φιλοπάππου").click()
+    expect(page.locator("#id_then_item")).to_have_value(str(own.pk))
+    panel.scroll_into_view_if_needed()
+    page.screenshot(path="/tmp/thennow-admin-panel.png")
