@@ -35,7 +35,8 @@ def archive_item_municipality_error(*, item, municipality) -> str:
 
 class PlacePageForm(WagtailAdminPageForm):
     """A place page's form: its place and its "then" archive item must be records of the page's municipality (the
-    choosers offer only that municipality's), and the photo of today one of the images the editor may choose."""
+    choosers offer only that municipality's), and the photo of today and the gallery's photos images the editor
+    may choose."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,12 +46,23 @@ class PlacePageForm(WagtailAdminPageForm):
             self.fields["place"].widget = PlaceChooser(municipality_id=municipality_id)
         if "then_item" in self.fields:
             self.fields["then_item"].widget = ArchiveItemChooser(municipality_id=municipality_id, with_images=True)
-        user = getattr(self, "for_user", None)
-        if "now_image" in self.fields and user is not None:
-            from wagtail.images.permissions import permission_policy  # the images app's, at form time
+        self._images_limit()
 
-            choosable = permission_policy.instances_user_has_any_permission_for(user, ["choose"])
+    def _images_limit(self) -> None:
+        """The photo of today and the gallery's photos only among the images the editor may choose (their
+        municipality's collection), in the chooser and when posted."""
+        user = getattr(self, "for_user", None)
+        if user is None:
+            return
+        from wagtail.images.permissions import permission_policy  # the images app's, at form time
+
+        choosable = permission_policy.instances_user_has_any_permission_for(user, ["choose"])
+        if "now_image" in self.fields:
             self.fields["now_image"].queryset = choosable
+        gallery = self.formsets.get("gallery_images")
+        for form in [*gallery.forms, gallery.empty_form] if gallery is not None else []:
+            if "image" in form.fields:
+                form.fields["image"].queryset = choosable
 
     def _municipality(self):
         return page_municipality(self.instance, parent=getattr(self, "parent_page", None))

@@ -196,6 +196,30 @@ def test_the_form_refuses_an_image_of_another_municipalitys_collection(athens_ed
     assert response.status_code == 200 and "now_image" in response.context["form"].errors
 
 
+def test_the_form_refuses_another_municipalitys_image_in_the_gallery(athens_editor):
+    """The same door for the gallery's photos (it let an Athens editor post a Nafplio image's id until now)."""
+    nafplio_photo = sepia("nafplio-gallery", collection="Nafplio")
+    page = acropolis()
+    revisions = page.revisions.count()
+    data = page_edit_data(athens_editor, page)
+    data.update(
+        {
+            "gallery_images-TOTAL_FORMS": "1",
+            "gallery_images-0-image": nafplio_photo.pk,
+            "gallery_images-0-alt_text": "Το Παλαμήδι",
+            "gallery_images-0-caption": "",
+            "gallery_images-0-ORDER": "1",
+            "gallery_images-0-id": "",
+        }
+    )
+    response = athens_editor.post(f"/admin/pages/{page.pk}/edit/", data)
+    assert response.status_code == 200
+    assert "image" in response.context["form"].formsets["gallery_images"].forms[0].errors
+    assert page.revisions.count() == revisions
+    data["gallery_images-0-image"] = photo("athens-gallery").pk  # the editor's own: saved
+    assert athens_editor.post(f"/admin/pages/{page.pk}/edit/", data).status_code == 302
+
+
 def test_the_form_asks_for_both_halves_and_the_alternative_text(athens_editor):
     page = acropolis()
     without_image = ArchiveItemFactory(dc=[("title", "Χωρίς εικόνα", "el")])
