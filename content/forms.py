@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from gis.forms import PlaceChooser
+from gis.forms import ArchiveItemChooser, PlaceChooser
 
 from .permissions import page_municipality
 
@@ -23,23 +23,74 @@ def place_municipality_error(*, place, municipality) -> str:
     ) % {"place": place.name, "other": place.municipality.name, "page": municipality.name}
 
 
+def archive_item_municipality_error(*, item, municipality) -> str:
+    """The message (in the active language) when the archive ``item`` is not one of ``municipality``, else ""."""
+    if municipality is None or item.municipality_id == municipality.pk:
+        return ""
+    return _(
+        "The archive item “%(item)s” is not one of the municipality of %(page)s; a page of that municipality may "
+        "only show its own archive items."
+    ) % {"item": item.name, "page": municipality.name}
+
+
 class PlacePageForm(WagtailAdminPageForm):
-    """A place page's form: its place must be a record of the page's municipality, and the place chooser offers
-    only that municipality's places."""
+    """A place page's form: its place and its "then" archive item must be records of the page's municipality (the
+    choosers offer only that municipality's), and the photo of today and the gallery's photos images the editor
+    may choose."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        municipality = self._municipality()
+        municipality_id = municipality.pk if municipality else None
         if "place" in self.fields:
-            municipality = page_municipality(self.instance, parent=getattr(self, "parent_page", None))
-            self.fields["place"].widget = PlaceChooser(municipality_id=municipality.pk if municipality else None)
+            self.fields["place"].widget = PlaceChooser(municipality_id=municipality_id)
+        if "then_item" in self.fields:
+            self.fields["then_item"].widget = ArchiveItemChooser(municipality_id=municipality_id, with_images=True)
+        self._images_limit()
+
+    def _images_limit(self) -> None:
+        """The photo of today and the gallery's photos only among the images the editor may choose (their
+        municipality's collection), in the chooser and when posted."""
+        user = getattr(self, "for_user", None)
+        if user is None:
+            return
+        from wagtail.images.permissions import permission_policy  # the images app's, at form time
+
+        choosable = permission_policy.instances_user_has_any_permission_for(user, ["choose"])
+        if "now_image" in self.fields:
+            self.fields["now_image"].queryset = choosable
+        gallery = self.formsets.get("gallery_images")
+        for form in [*gallery.forms, gallery.empty_form] if gallery is not None else []:
+            if "image" in form.fields:
+                form.fields["image"].queryset = choosable
+
+    def _municipality(self):
+        return page_municipality(self.instance, parent=getattr(self, "parent_page", None))
 
     def clean(self):
         cleaned_data = super().clean()
         place = cleaned_data.get("place")
         if place is not None:
-            parent = getattr(self, "parent_page", None)
-            municipality = page_municipality(self.instance, parent=parent)
-            message = place_municipality_error(place=place, municipality=municipality)
+            message = place_municipality_error(place=place, municipality=self._municipality())
             if message:
                 self.add_error("place", message)
+        self._clean_then_now(cleaned_data)
         return cleaned_data
+
+    def _clean_then_now(self, cleaned_data) -> None:
+        """The "then" item: the page's municipality's, with an image; with it a photo of today and its
+        alternative text (and neither without the other)."""
+        item, image = cleaned_data.get("then_item"), cleaned_data.get("now_image")
+        if item is not None:
+            message = archive_item_municipality_error(item=item, municipality=self._municipality())
+            if message:
+                self.add_error("then_item", message)
+            elif not item.images.exists():
+                self.add_error("then_item", _("The archive item “%(item)s” has no image.") % {"item": item.name})
+            if image is None and "now_image" not in self.errors:
+                self.add_error("now_image", _("Choose the photo of today to compare with the old photograph."))
+        if image is not None:
+            if item is None and "then_item" not in self.errors:
+                self.add_error("then_item", _("Choose the old photograph to compare with the photo of today."))
+            if not (cleaned_data.get("now_alt_text") or "").strip():
+                self.add_error("now_alt_text", _("Say what the photo of today shows (for screen readers)."))

@@ -10,6 +10,7 @@ import re
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -24,10 +25,11 @@ from wagtail.models import Orderable, Page, Site
 from wagtail.models.audit_log import BaseLogEntry, ModelLogEntryManager
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from .forms import PlacePageForm, place_municipality_error
+from .forms import PlacePageForm, archive_item_municipality_error, place_municipality_error
 from .permissions import page_municipality
 from .place_context import place_context, place_record_response, qr_response
 from .route_context import place_routes, route_context, route_municipality_error
+from .then_now import place_then_now
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -230,6 +232,35 @@ class PlacePage(RecordPage):
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
     access_notes = models.TextField(_("access notes"), blank=True, help_text=_("steps, ramps, surfaces, toilets"))
+    # "Then and now" (content/README.md): an old photograph from the municipality's archive beside a photo of today
+    # taken from the same spot, both chosen by the editor (no automatic pairing).
+    then_item = models.ForeignKey(
+        "xgis.ArchiveItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("then: old photograph from the archive"),
+        help_text=_("an archive item of the municipality with an image; its first image is shown"),
+    )
+    now_image = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("now: photo of today"),
+        help_text=_("taken from the same spot and with the same framing as the old photograph"),
+    )
+    now_alt_text = models.CharField(
+        _("alternative text of the photo of today"), max_length=250, blank=True, help_text=_("what the photo shows")
+    )
+    now_year = models.PositiveSmallIntegerField(
+        _("year of the photo of today"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1839), MaxValueValidator(2100)],
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("place"),
@@ -247,10 +278,25 @@ class PlacePage(RecordPage):
             ],
             heading=_("visiting"),
         ),
+        MultiFieldPanel(
+            [FieldPanel("then_item"), FieldPanel("now_image"), FieldPanel("now_alt_text"), FieldPanel("now_year")],
+            heading=_("then and now"),
+            help_text=_(
+                "An old photograph of the place and a photo of today from the same spot, compared with a slider. "
+                "Both images are cropped to 3:2 around their focal points."
+            ),
+        ),
     ]
     parent_page_types = ["content.PlaceIndexPage"]
     template = "content/place_page.html"
-    override_translatable_fields = [SynchronizedField("place"), TranslatableField("summary")]
+    override_translatable_fields = [
+        SynchronizedField("place"),
+        TranslatableField("summary"),
+        SynchronizedField("then_item"),
+        SynchronizedField("now_image"),
+        TranslatableField("now_alt_text"),
+        SynchronizedField("now_year"),
+    ]
     base_form_class = PlacePageForm
 
     class Meta:
@@ -259,11 +305,32 @@ class PlacePage(RecordPage):
     def record_error(self, *, municipality) -> str:
         return place_municipality_error(place=self.place, municipality=municipality)
 
+    def then_item_error(self) -> str:
+        """Why the "then" archive item may not be this page's (another municipality's), or ""."""
+        if self.then_item_id is None:
+            return ""
+        return archive_item_municipality_error(item=self.then_item, municipality=page_municipality(self))
+
+    def clean(self):
+        super().clean()
+        message = self.then_item_error()
+        if message:
+            raise ValidationError({"then_item": message})
+
+    def save(self, *args, **kwargs):
+        """Refuse another municipality's archive item whatever the code path, as the record (RecordPage.save)."""
+        message = self.then_item_error()
+        if message:
+            raise ValidationError({"then_item": message})
+        return super().save(*args, **kwargs)
+
     def get_context(self, request, *args, **kwargs):
-        """The page, plus the record's facts, a small map, the nearest places, QR code and structured data."""
+        """The page, plus the record's facts, a small map, the nearest places, QR code and structured data, and the
+        "then and now" pair."""
         place = place_context(request, place=self.place, page=self, index=PlaceIndexPage.for_request(request))
         on_routes = place_routes(request, place=self.place)
-        return {**super().get_context(request, *args, **kwargs), **place, "on_routes": on_routes}
+        then_now = place_then_now(page=self)
+        return {**super().get_context(request, *args, **kwargs), **place, "on_routes": on_routes, "then_now": then_now}
 
 
 class PlaceGalleryImage(GalleryImage):

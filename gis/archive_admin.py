@@ -11,13 +11,15 @@ from django.contrib.gis import forms as gis_forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtailmedia.edit_handlers import MediaChooserPanel
 
 from .archive_dates import date_interval
+from .forms import ArchiveItemChooserFilterForm
 from .media import media_choosable_by
 from .models import WGS84, ArchiveCollection, ArchiveItem, Municipality, Place, Route
-from .record_admin import RecordViewSet
+from .record_admin import MunicipalityChooseMixin, RecordViewSet
 from .services import municipalities_editable_by
 from .vocabularies import RIGHTS
 
@@ -136,12 +138,31 @@ class ArchiveItemAdminForm(WagtailAdminModelForm):
         return super().save(commit=commit)
 
 
+class ArchiveItemChooseMixin(MunicipalityChooseMixin):
+    """The item chooser (a place page's "then" photograph): the user's items, narrowed to the page's municipality
+    and, when the form asks (``?images=1``: gis.forms.ArchiveItemChooser), to those with an image; searchable by
+    title, with the date as written and the type beside each title."""
+
+    filter_form_class = ArchiveItemChooserFilterForm
+    preserve_url_parameters = [*MunicipalityChooseMixin.preserve_url_parameters, "images"]
+
+    @property
+    def columns(self):
+        return [
+            self.title_column,
+            Column("date_text", label=_("Date"), accessor="date_text"),
+            Column("dc_type", label=_("Type"), accessor=lambda item: item.get_dc_type_display()),
+            Column("municipality", label=_("Municipality"), accessor=lambda item: item.municipality or ""),
+        ]
+
+
 class ArchiveItemViewSet(RecordViewSet):
     """Archive items: one record per item, its Dublin Core values in the order and languages the source gave;
     only the editor's municipalities' items are listed."""
 
     model = ArchiveItem
     records_for_user = staticmethod(archive_items_for_user)
+    choose_mixin = ArchiveItemChooseMixin
     icon = "doc-full"
     menu_label = _("Archive")
     menu_order = 152

@@ -278,6 +278,18 @@ def archive_item_public_get(*, uid: str, municipality: Municipality) -> ArchiveI
     return ArchiveItem.objects.public().filter(uid=uid, municipality=municipality).first()
 
 
+def archive_image_public_first(*, item_id: int, municipality_id: int) -> ArchiveItemImage | None:
+    """The first image (in the editor's order) of the published item ``item_id`` of the municipality, with its
+    item and Wagtail image; None when the item is unpublished, withdrawn, another municipality's or has none."""
+    published = ArchiveItem.objects.public().filter(pk=item_id, municipality_id=municipality_id)
+    return (
+        ArchiveItemImage.objects.filter(item__in=published)
+        .select_related("item", "image")
+        .order_by("sort_order", "pk")
+        .first()
+    )
+
+
 @dataclass(frozen=True)
 class ShownValue:
     """A Dublin Core value as the item page shows it, with its language tag ("" when the source gave none)."""

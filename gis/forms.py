@@ -13,7 +13,7 @@ from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.snippets.widgets import AdminSnippetChooser
 
 from .maps import LEAFLET_CSS, LEAFLET_JS, leaflet_icon_options, leaflet_labels
-from .models import WGS84, Category, Period, Place, Season, Theme
+from .models import WGS84, ArchiveItem, Category, Period, Place, Season, Theme
 from .selectors import municipalities_outline_geojson, places_named_like, point_from_greek_grid, vocabulary_choices
 from .services import municipalities_editable_by
 from .tracks import STOPS_WITHIN_M
@@ -145,8 +145,9 @@ class PlaceAdminForm(WagtailAdminModelForm):
             self.fields["location"].widget.outline = outline
 
 
-class PlaceChooserFilterForm(BaseFilterForm):
-    """The place chooser's search (Greek or English name, any case or accents) and the municipality it is for."""
+class RecordChooserFilterForm(BaseFilterForm):
+    """A record chooser's search (Greek or English name, any case or accents: places' and archive items' names
+    alike) and the municipality it is for (a page's form asks for its own: see MunicipalityChooser)."""
 
     q = forms.CharField(
         label=_("Search term"), required=False, widget=forms.TextInput(attrs={"placeholder": _("Search by name")})
@@ -163,16 +164,51 @@ class PlaceChooserFilterForm(BaseFilterForm):
         return objects
 
 
-class PlaceChooser(AdminSnippetChooser):
-    """The place chooser of a page: its modal lists only the places of the page's municipality."""
+class ArchiveItemChooserFilterForm(RecordChooserFilterForm):
+    """The archive item chooser's search, its municipality and, when asked (``images``), only items with an image
+    (kept in the form, so a search keeps it too)."""
+
+    images = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        return objects.filter(images__isnull=False).distinct() if self.cleaned_data.get("images") else objects
+
+
+class MunicipalityChooser(AdminSnippetChooser):
+    """A record chooser of a page (``model``: the kind): its modal lists only the records of the page's
+    municipality (the chooser's views also keep to the user's: gis.record_admin)."""
+
+    model: type
 
     def __init__(self, *, municipality_id: int | None = None, **kwargs):
         self.municipality_id = municipality_id
-        super().__init__(Place, **kwargs)
+        super().__init__(self.model, **kwargs)
 
     def get_chooser_modal_url(self):
         url = super().get_chooser_modal_url()
         return f"{url}?municipality={self.municipality_id}" if self.municipality_id else url
+
+
+class PlaceChooser(MunicipalityChooser):
+    """The place chooser of a page: its modal lists only the places of the page's municipality."""
+
+    model = Place
+
+
+class ArchiveItemChooser(MunicipalityChooser):
+    """The archive item chooser of a page: its modal lists only the items of the page's municipality, and with
+    ``with_images`` only those that have an image."""
+
+    model = ArchiveItem
+
+    def __init__(self, *, municipality_id: int | None = None, with_images: bool = False, **kwargs):
+        self.with_images = with_images
+        super().__init__(municipality_id=municipality_id, **kwargs)
+
+    def get_chooser_modal_url(self):
+        url = super().get_chooser_modal_url()
+        return f"{url}{'&' if '?' in url else '?'}images=1" if self.with_images else url
 
 
 MAX_LINE_POINTS = 100_000  # a 1,000 km route with a point every 10 m

@@ -41,6 +41,8 @@ from wagtail.snippets.views.snippets import (
     UsageView,
 )
 
+from .forms import RecordChooserFilterForm
+
 RecordsForUser = Callable[[Any], QuerySet]
 
 
@@ -87,6 +89,18 @@ class RecordChooseMixin(RecordsOfUserMixin):
 
     def get_object_list(self):
         return self.records_for_user(self.request.user)
+
+
+class MunicipalityChooseMixin(RecordChooseMixin):
+    """A chooser's listing that a page's form narrows to one municipality (``?municipality=``: see
+    gis.forms.MunicipalityChooser), searchable by name; still only the user's records."""
+
+    filter_form_class = RecordChooserFilterForm
+    preserve_url_parameters = ["multiple", "municipality"]
+    ordering = ["name_el"]
+
+    def get_filter_form(self):
+        return self.filter_form_class(self.request.GET)
 
 
 class RecordChosenView(RecordsOfUserMixin, SnippetChosenView):

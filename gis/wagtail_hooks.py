@@ -16,10 +16,10 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .dem_admin import dem_edit, dem_index, municipalities_dem_settable_by
-from .forms import PlaceAdminForm, PlaceChooserFilterForm, RouteAdminForm
+from .forms import PlaceAdminForm, RouteAdminForm
 from .media import media_usage
 from .models import Category, Period, Place, Route, Theme
-from .record_admin import RecordChooseMixin, RecordFormMixin, RecordViewSet
+from .record_admin import MunicipalityChooseMixin, RecordFormMixin, RecordViewSet
 from .selectors import vocabulary_choices
 from .services import municipalities_editable_by, place_locate
 
@@ -54,16 +54,9 @@ class PlaceFormMixin(RecordFormMixin):
         return super().save_instance()
 
 
-class PlaceChooseMixin(RecordChooseMixin):
+class PlaceChooseMixin(MunicipalityChooseMixin):
     """The place chooser: the user's places (narrowed to one municipality when a page's form asks, see
     gis.forms.PlaceChooser), searchable by name, with municipality and category beside each name."""
-
-    filter_form_class = PlaceChooserFilterForm
-    preserve_url_parameters = ["multiple", "municipality"]
-    ordering = ["name_el"]
-
-    def get_filter_form(self):
-        return self.filter_form_class(self.request.GET)
 
     @property
     def columns(self):

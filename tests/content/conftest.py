@@ -27,3 +27,26 @@ def acropolis_with_photo():
     PlaceGalleryImage.objects.create(page=page, image=photo("parthenon-west"), alt_text="Ο Παρθενώνας από τα δυτικά")
     page.save_revision().publish()
     return page
+
+
+def page_edit_data(client, page, **changes) -> dict:
+    """A place page's edit form as the admin posts it (its current values, no body or gallery rows), with
+    ``changes``; ``client`` is logged in as an editor who may open the page."""
+    form = client.get(f"/admin/pages/{page.pk}/edit/").context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data = {key: value for key, value in data.items() if not isinstance(value, (list, dict))}
+    data.update(
+        {
+            "title": page.title,
+            "slug": page.slug,
+            "place": page.place_id,
+            "summary": page.summary,
+            "body-count": "0",
+            "gallery_images-TOTAL_FORMS": "0",
+            "gallery_images-INITIAL_FORMS": "0",
+            "gallery_images-MIN_NUM_FORMS": "0",
+            "gallery_images-MAX_NUM_FORMS": "1000",
+            **changes,
+        }
+    )
+    return data

@@ -11,6 +11,7 @@ from wagtail_localize.models import TranslationSource
 
 from content.models import PlacePage
 from gis.models import PlaceText
+from tests.content.conftest import page_edit_data
 
 pytestmark = pytest.mark.django_db
 
@@ -134,22 +135,7 @@ def test_page_with_another_municipalitys_place_is_refused_in_the_form(client):
     athens, nafplio = place_page("athens.localhost"), place_page("nafplio.localhost")
     before = state(athens)
     editor = logged_in(client, "editor-athens")
-    form = editor.get(f"/admin/pages/{athens.pk}/edit/").context["form"]
-    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    data = {key: value for key, value in data.items() if not isinstance(value, (list, dict))}
-    data.update(
-        {
-            "title": athens.title,
-            "slug": athens.slug,
-            "place": nafplio.place.pk,
-            "summary": athens.summary,
-            "body-count": "0",
-            "gallery_images-TOTAL_FORMS": "0",
-            "gallery_images-INITIAL_FORMS": "0",
-            "gallery_images-MIN_NUM_FORMS": "0",
-            "gallery_images-MAX_NUM_FORMS": "1000",
-        }
-    )
+    data = page_edit_data(editor, athens, place=nafplio.place.pk)
     response = editor.post(f"/admin/pages/{athens.pk}/edit/", data)
     assert response.status_code == 200
     errors = response.context["form"].errors
