@@ -549,18 +549,34 @@ def test_edm_lists_an_items_public_audio_and_video_as_web_resources(harvest, set
             title=title, file=ContentFile(wav_bytes(0.1), name=f"{title}.wav"), type="audio", collection=collection
         )
         ArchiveItemMedia.objects.create(item=item, media=medium, sort_order=sort_order)
-    root = harvest(verb="GetRecord", identifier=oai_id(item), metadataPrefix="edm")
-    rdf = root.find(f"{OAI}GetRecord/{OAI}record/{OAI}metadata/{RDF}RDF")
     url = f"http://{ATHENS}/media/media/tragoudi.wav"
-    views = [view.get(f"{RDF}resource") for view in rdf.find(f"{ORE}Aggregation").findall(f"{EDM}hasView")]
-    assert views == [url]
-    (resource,) = rdf.findall(f"{EDM}WebResource")
-    assert resource.get(f"{RDF}about") == url and resource.findtext(f"{DC}format") == "audio/x-wav"
+
+    def record():
+        root = harvest(verb="GetRecord", identifier=oai_id(item), metadataPrefix="edm")
+        rdf = root.find(f"{OAI}GetRecord/{OAI}record/{OAI}metadata/{RDF}RDF")
+        aggregation = rdf.find(f"{ORE}Aggregation")
+        views = [view.get(f"{RDF}resource") for view in aggregation.findall(f"{EDM}hasView")]
+        resources = {resource.get(f"{RDF}about"): resource for resource in rdf.findall(f"{EDM}WebResource")}
+        return aggregation.find(f"{EDM}isShownBy").get(f"{RDF}resource"), views, resources
+
+    # no zoomable image: the public sound file is the item's digital object (and the item is in EDM lists)
+    shown_by, views, resources = record()
+    assert (shown_by, views, list(resources)) == (url, [], [url])
+    assert oai_id(item) in walk(harvest, verb="ListIdentifiers", metadataPrefix="edm")[0]
+    # with an image: the image is shown by, the file a further view
+    viewable(item)
+    shown_by, views, resources = record()
+    assert shown_by.endswith("/full/max/0/default.jpg") and views == [url] and set(resources) == {shown_by, url}
+    resource = resources[url]
+    assert resource.findtext(f"{DC}format") == "audio/x-wav"
     assert resource.find(f"{EDM}rights").get(f"{RDF}resource") == item.rights
     assert Client().get("/media/media/tragoudi.wav").status_code == 200  # what it names can be fetched
 
 
-def test_edm_lists_offer_only_items_edm_can_describe(harvest, settings):
+def test_edm_lists_offer_only_items_edm_can_describe(harvest, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
     settings.OAI_PAGE_SIZE = 2
     ready = viewable(*[ArchiveItemFactory(dc=FULL) for _ in range(3)])
     lacking = [
@@ -568,6 +584,20 @@ def test_edm_lists_offer_only_items_edm_can_describe(harvest, settings):
         *viewable(ArchiveItemFactory(dc=[("title", "Σύνολο", "el"), ("type", "Dataset", ""), FULL[-1]])),
         ArchiveItemFactory(dc=FULL),  # no image: nothing for edm:isShownBy
     ]
+    from wagtail.models import BaseViewRestriction, Collection, CollectionViewRestriction
+    from wagtailmedia.models import Media
+
+    from gis.models import ArchiveItemMedia
+    from tests.archive import wav_bytes
+
+    hidden = Collection.objects.get(name="Athens").add_child(name="Athens: closed")
+    CollectionViewRestriction.objects.create(collection=hidden, restriction_type=BaseViewRestriction.LOGIN)
+    closed = ArchiveItemFactory(dc=FULL)  # its only file is in a collection a harvester cannot open
+    medium = Media.objects.create(
+        title="closed", file=ContentFile(wav_bytes(0.1), name="closed.wav"), type="audio", collection=hidden
+    )
+    ArchiveItemMedia.objects.create(item=closed, media=medium)
+    lacking.append(closed)
     pending = ArchiveItemFactory(dc=FULL)  # its image's tile set is not made yet
     viewable(pending)
     ArchiveItemImage.objects.filter(item=pending).update(tiles_state=TilesState.PENDING)
