@@ -1,7 +1,11 @@
 """Admin forms of the content app."""
 
+from collections.abc import Iterator
+
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.blocks import StreamValue, StructValue
+from wagtail.blocks.list_block import ListValue
 
 from gis.forms import ArchiveItemChooser, PlaceChooser
 
@@ -33,7 +37,74 @@ def archive_item_municipality_error(*, item, municipality) -> str:
     ) % {"item": item.name, "page": municipality.name}
 
 
-class PlacePageForm(WagtailAdminPageForm):
+class MunicipalPageForm(WagtailAdminPageForm):
+    """Every page's form (settings.WAGTAILADMIN_BASE_FORM_CLASS): the images it names (an image field, an inline
+    panel's, such as a gallery's, and the image blocks of its StreamFields) only among the images the editor may
+    choose, their municipality's collection. The choosers already offer only those; this refuses a posted id of
+    another municipality's image, which Wagtail's own form would save."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._images_limit()
+
+    def _choosable_images(self):
+        user = getattr(self, "for_user", None)
+        if user is None:
+            return None
+        from wagtail.images.permissions import permission_policy  # the images app's, at form time
+
+        return permission_policy.instances_user_has_any_permission_for(user, ["choose"])
+
+    def _images_limit(self) -> None:
+        choosable = self._choosable_images()
+        if choosable is None:
+            return
+        from django.forms import ModelChoiceField
+        from wagtail.images import get_image_model
+
+        image_model = get_image_model()
+        forms = [self, *(form for formset in self.formsets.values() for form in [*formset.forms, formset.empty_form])]
+        for form in forms:
+            for field in form.fields.values():
+                if isinstance(field, ModelChoiceField) and field.queryset.model is image_model:
+                    field.queryset = choosable
+
+    def clean(self):
+        cleaned_data = super().clean()
+        choosable = self._choosable_images()
+        if choosable is None:
+            return cleaned_data
+        for name, value in list(cleaned_data.items()):
+            if isinstance(value, StreamValue):
+                images = list(_stream_images(value))
+                allowed = set(choosable.filter(pk__in=[image.pk for image in images]).values_list("pk", flat=True))
+                for image in images:
+                    if image.pk not in allowed:
+                        message = _("The image “%(image)s” is not one you may use on this municipality’s pages.")
+                        self.add_error(name, message % {"image": image.title})
+                        break
+        return cleaned_data
+
+
+def _stream_images(value) -> Iterator:
+    """Every image a StreamField value holds, at any depth (image blocks, in structs and lists)."""
+    from wagtail.images import get_image_model
+
+    image_model = get_image_model()
+    if isinstance(value, image_model):
+        yield value
+    elif isinstance(value, StreamValue):
+        for child in value:
+            yield from _stream_images(child.value)
+    elif isinstance(value, StructValue):
+        for child in value.values():
+            yield from _stream_images(child)
+    elif isinstance(value, ListValue | list | tuple):
+        for child in value:
+            yield from _stream_images(child)
+
+
+class PlacePageForm(MunicipalPageForm):
     """A place page's form: its place and its "then" archive item must be records of the page's municipality (the
     choosers offer only that municipality's), and the photo of today and the gallery's photos images the editor
     may choose."""
@@ -46,23 +117,6 @@ class PlacePageForm(WagtailAdminPageForm):
             self.fields["place"].widget = PlaceChooser(municipality_id=municipality_id)
         if "then_item" in self.fields:
             self.fields["then_item"].widget = ArchiveItemChooser(municipality_id=municipality_id, with_images=True)
-        self._images_limit()
-
-    def _images_limit(self) -> None:
-        """The photo of today and the gallery's photos only among the images the editor may choose (their
-        municipality's collection), in the chooser and when posted."""
-        user = getattr(self, "for_user", None)
-        if user is None:
-            return
-        from wagtail.images.permissions import permission_policy  # the images app's, at form time
-
-        choosable = permission_policy.instances_user_has_any_permission_for(user, ["choose"])
-        if "now_image" in self.fields:
-            self.fields["now_image"].queryset = choosable
-        gallery = self.formsets.get("gallery_images")
-        for form in [*gallery.forms, gallery.empty_form] if gallery is not None else []:
-            if "image" in form.fields:
-                form.fields["image"].queryset = choosable
 
     def _municipality(self):
         return page_municipality(self.instance, parent=getattr(self, "parent_page", None))

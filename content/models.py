@@ -25,7 +25,7 @@ from wagtail.models import Orderable, Page, Site
 from wagtail.models.audit_log import BaseLogEntry, ModelLogEntryManager
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from .forms import PlacePageForm, archive_item_municipality_error, place_municipality_error
+from .forms import MunicipalPageForm, PlacePageForm, archive_item_municipality_error, place_municipality_error
 from .permissions import page_municipality
 from .place_context import place_context, place_record_response, qr_response
 from .route_context import place_routes, route_context, route_municipality_error
@@ -62,6 +62,8 @@ FEATURED_PLACES_MAX = 12
 
 class HomePage(Page):
     """A municipality's home page: the root of its site, one per language."""
+
+    base_form_class = MunicipalPageForm  # images only among the editor's (content.forms)
 
     intro = models.TextField(_("introduction"), blank=True)
     body = RichTextField(_("body"), blank=True)
@@ -120,6 +122,8 @@ class HomeFeaturedPlace(Orderable):
 class PlaceIndexPage(RoutablePageMixin, Page):
     """/<lang>/places/: a municipality's places. Also serves places that have no page of their own yet."""
 
+    base_form_class = MunicipalPageForm  # images only among the editor's (content.forms)
+
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -153,6 +157,8 @@ class RecordPage(RoutablePageMixin, Page):
     """What the page of a record (a place, a route) shares: every translation points at the one record, named by
     ``record_field`` and kept the same in all of them (``SynchronizedField``), which must be a record of the page's
     own municipality (design.md, "a record and a page"); a summary for lists, a body, a gallery, a QR code."""
+
+    base_form_class = MunicipalPageForm  # images only among the editor's (content.forms)
 
     record_field: str  # the ForeignKey to the record
     summary = models.TextField(_("short summary"), max_length=300, help_text=_("one or two sentences for lists"))
