@@ -10,7 +10,6 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from tests.browser import site_url
-from tests.tiles.test_public_map import athens_layer  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots" / "research"
