@@ -210,6 +210,20 @@ def item_media(*, item: ArchiveItem, language: str) -> list[dict[str, Any]]:
                 "size": size,
                 "width": medium.width,
                 "height": medium.height,
+                "captions": [
+                    {
+                        "language": code,
+                        "label": name,
+                        "url": reverse(
+                            "archive-captions", kwargs={"uid": item.uid, "row_id": row.pk, "language": code}
+                        ),
+                        "default": code == language or (code == "el" and not getattr(row, f"captions_{language}", "")),
+                    }
+                    for code, name in (("el", "Ελληνικά"), ("en", "English"))
+                    if getattr(row, f"captions_{code}").strip()
+                ]
+                if medium.type == "video"
+                else [],
             }
         )
     return rows

@@ -225,3 +225,17 @@ def archive_item(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     index = PlaceIndexPage.for_request(request)
     index_url = (index.get_url(request) or "") if index is not None and index.live else ""
     return render(request, "content/archive_item.html", archive_item_context(request, item=item, index_url=index_url))
+
+
+@require_safe
+def archive_captions(request: HttpRequest, uid: uuid.UUID, row_id: int, language: str) -> HttpResponse:
+    """A film's WebVTT captions in ``language`` (``el``, ``en``): 404 unless its item is published and of the host's
+    municipality, its collection open to everyone and it has captions in that language."""
+    item = selectors.archive_item_public_get(uid=str(uid), municipality=municipality_for_request(request))
+    row = item.media_files.select_related("media__collection").filter(pk=row_id).first() if item else None
+    text = getattr(row, f"captions_{language}", "") if row is not None and language in ("el", "en") else ""
+    if not text.strip() or row.media.collection.get_view_restrictions():
+        raise Http404("There are no such captions here.")
+    response = HttpResponse(text, content_type="text/vtt; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    return response

@@ -209,6 +209,7 @@ class ArchiveItemViewSet(RecordViewSet):
                     MediaChooserPanel("media"),
                     FieldRowPanel([FieldPanel("label_el"), FieldPanel("label_en")]),
                     FieldRowPanel([FieldPanel("transcript_el"), FieldPanel("transcript_en")]),
+                    FieldRowPanel([FieldPanel("captions_el"), FieldPanel("captions_en")]),
                 ],
             ),
             FieldPanel("location"),

@@ -670,10 +670,30 @@ class ArchiveItemDocument(Orderable):
         return self.label_el or str(self.document_id)
 
 
+def captions_validate(value: str) -> None:
+    """WebVTT captions (read by webvtt-py): a WEBVTT header and at least one timed cue; a ValidationError names
+    what the parser could not read."""
+    import webvtt
+    from django.core.exceptions import ValidationError
+    from webvtt.errors import MalformedFileError
+
+    if not value.strip():
+        return
+    try:
+        cues = webvtt.from_string(value).captions
+    except (MalformedFileError, ValueError) as error:
+        raise ValidationError(
+            _("These are not WebVTT captions: %(error)s"), params={"error": str(error) or type(error).__name__}
+        ) from error
+    if not cues:
+        raise ValidationError(_("These WebVTT captions have no timed cue (00:00:01.000 --> 00:00:04.000, then text)."))
+
+
 class ArchiveItemMedia(Orderable):
     """A sound or film of an archive item (a wagtailmedia ``Media`` of the item's municipality's collection), in the
     order the editor gives, with its label and its transcript in Greek and English (a text alternative of the
-    recording: WCAG 1.2.1 for audio only, and what a search engine or a deaf visitor reads)."""
+    recording: WCAG 1.2.1 for audio only, and what a search engine or a deaf visitor reads), and for a film its
+    captions in Greek and English (WebVTT text, served at /<lang>/archive/<uid>/captions/<id>/<language>.vtt)."""
 
     item = ParentalKey(ArchiveItem, on_delete=models.CASCADE, related_name="media_files")
     media = models.ForeignKey(
@@ -683,6 +703,13 @@ class ArchiveItemMedia(Orderable):
     label_en = models.CharField(_("label (English)"), max_length=300, blank=True)
     transcript_el = models.TextField(_("transcript (Greek)"), blank=True)
     transcript_en = models.TextField(_("transcript (English)"), blank=True)
+    captions_el = models.TextField(
+        _("captions (Greek, WebVTT)"),
+        blank=True,
+        validators=[captions_validate],
+        help_text=_("For a film: its speech and sounds as WebVTT captions, shown over the picture (WCAG 1.2.2)."),
+    )
+    captions_en = models.TextField(_("captions (English, WebVTT)"), blank=True, validators=[captions_validate])
 
     class Meta(Orderable.Meta):
         verbose_name = _("archive audio or video")

@@ -11,7 +11,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from content import views as content_views
-from content.archive_views import archive_item, archive_list
+from content.archive_views import archive_captions, archive_item, archive_list
 from content.routes_list import routes_list
 from gis import views as gis_views
 from gis.api.datapage import data_page
@@ -54,6 +54,7 @@ urlpatterns += i18n_patterns(
     path("routes/", routes_list, name="routes"),
     path("archive/", archive_list, name="archive"),
     path("archive/<uuid:uid>/", archive_item, name="archive-item"),
+    path("archive/<uuid:uid>/captions/<int:row_id>/<str:language>.vtt", archive_captions, name="archive-captions"),
     path("data/", data_page, name="data"),
     path("privacy/", privacy, name="privacy"),
     path("", include(wagtail_urls)),
