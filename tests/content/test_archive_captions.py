@@ -75,7 +75,7 @@ def test_the_video_has_a_captions_track_per_language_served_as_webvtt(client, fi
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_chromium_loads_and_shows_the_captions(film, page, live_server):
     item, _row = film
     page.goto(site_url(live_server, "athens", f"/el/archive/{item.uid}/"))

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from gis.models import ArchiveItem
 from tests.browser import admin_log_in, assert_accessible
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 ITEMS = "/admin/snippets/xgis/archiveitem/"
 
 
