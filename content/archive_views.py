@@ -233,8 +233,10 @@ def archive_captions(request: HttpRequest, uid: uuid.UUID, row_id: int, language
     municipality, its collection open to everyone and it has captions in that language."""
     item = selectors.archive_item_public_get(uid=str(uid), municipality=municipality_for_request(request))
     row = item.media_files.select_related("media__collection").filter(pk=row_id).first() if item else None
-    text = getattr(row, f"captions_{language}", "") if row is not None and language in ("el", "en") else ""
-    if not text.strip() or row.media.collection.get_view_restrictions():
+    if row is None or language not in ("el", "en") or row.media.collection.get_view_restrictions():
+        raise Http404("There are no such captions here.")
+    text = getattr(row, f"captions_{language}")
+    if not text.strip():
         raise Http404("There are no such captions here.")
     response = HttpResponse(text, content_type="text/vtt; charset=utf-8")
     response["Cache-Control"] = "public, max-age=300"

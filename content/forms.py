@@ -66,7 +66,7 @@ class MunicipalPageForm(WagtailAdminPageForm):
         forms = [self, *(form for formset in self.formsets.values() for form in [*formset.forms, formset.empty_form])]
         for form in forms:
             for field in form.fields.values():
-                if isinstance(field, ModelChoiceField) and field.queryset.model is image_model:
+                if isinstance(field, ModelChoiceField) and getattr(field.queryset, "model", None) is image_model:
                     field.queryset = choosable
 
     def clean(self):

@@ -144,7 +144,7 @@ def _location_update(item: ArchiveItem, record: ArchiveRecord) -> bool:
         return True
     if item.location is not None and _same_point(item.location, wanted) and recorded == wanted:
         return False
-    item.location = Point(*wanted, srid=4326)
+    item.location = Point(wanted[0], wanted[1], srid=4326)
     item.source_attributes = {**item.source_attributes, IMPORTED_LOCATION: wanted}
     return True
 

@@ -206,8 +206,8 @@ def edm(
     aggregation = SubElement(root, _q(ORE, "Aggregation"), {_q(RDF, "about"): aggregation_uri})
     _resource(aggregation, _q(EDM, "aggregatedCHO"), cho_uri)
     _literal(aggregation, _q(EDM, "dataProvider"), municipality.name_el, "el")  # type: ignore[union-attr]
-    for view in files:
-        _resource(aggregation, _q(EDM, "hasView"), view)
+    for address in files:
+        _resource(aggregation, _q(EDM, "hasView"), address)
     _resource(aggregation, _q(EDM, "isShownAt"), page)
     _resource(aggregation, _q(EDM, "isShownBy"), shown_by)
     if image_id is not None:  # edm:object is a picture (Europeana's preview)
