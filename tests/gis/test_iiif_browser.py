@@ -123,3 +123,12 @@ def test_the_buttons_zoom_and_go_through_the_items_images(page, live_server, ite
     assert len({url.rsplit("/", 2)[-2] for url in infos}) == 2  # both images' info.json were read
     controls.get_by_role("button", name="Προηγούμενη εικόνα").click()
     expect(page.locator("[data-viewer-page]")).to_have_text("Εικόνα 1 από 2")
+    expect(canvas).to_have_attribute("aria-label", re.compile("^Άμαξες μπροστά στα ανάκτορα\\. "))
+    # the first image's info.json and tiles are read again: they must come while this test's MEDIA_ROOT holds
+    first = item.images.order_by("sort_order", "pk").first().pk
+    page.wait_for_function(
+        "(id) => { const w = document.querySelector('.archive-viewer__zoom').viewer.world;"
+        " return w.getItemCount() == 1 && w.getItemAt(0).source._id.endsWith(`/iiif/${id}`)"
+        " && w.getItemAt(0).getFullyLoaded(); }",
+        arg=first,
+    )
