@@ -35,6 +35,9 @@ def test_the_overlay_shows_and_its_opacity_and_swipe_work(tile_media, page, live
     assert tiles and all(re.search(r"/tiles/olinda-landsat/[0-9a-f]{12}/1[12]/\d+/\d+\.png$", s) for s, _w in tiles)
     assert all(width == 256 for _src, width in tiles)
     assert page.eval_on_selector(OVERLAY, "layer => layer.style.opacity") == "0.7"
+    # the attribution's links are underlined, not told from its text by colour alone (WCAG 1.4.1)
+    underlines = "links => links.map(a => getComputedStyle(a).textDecorationLine)"
+    assert set(page.eval_on_selector_all(".leaflet-control-attribution a", underlines)) == {"underline"}
 
     slider = page.get_by_role("slider", name="Ολίντα")  # the page is in Greek (the browser asks for el-GR)
     assert slider.input_value() == "70"
