@@ -26,12 +26,15 @@ SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 SCHEMATHESIS_CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 
 
-def schemathesis_run(api_url: str, *, report_dir: Path, paths: str | None = None) -> subprocess.CompletedProcess:
+def schemathesis_run(
+    api_url: str, *, report_dir: Path, paths: str | None = None, exclude: str | None = None
+) -> subprocess.CompletedProcess:
     """Fuzz the OpenAPI document at ``api_url`` with schemathesis (every phase; ``stateful`` follows the items ->
-    item links with real ids), optionally only the operations whose path matches the regex ``paths``; fail with its
-    output on any failed check."""
+    item links with real ids), optionally only the operations whose path matches the regex ``paths`` and not the
+    regex ``exclude``; fail with its output on any failed check."""
     assert SCHEMATHESIS.exists(), "schemathesis is a dev dependency: pip install -e .[dev]"
     selection = ["--include-path-regex", paths] if paths else []
+    selection += ["--exclude-path-regex", exclude] if exclude else []
     return run(
         str(SCHEMATHESIS),
         "run",

@@ -58,5 +58,12 @@ def test_every_documented_parameter_is_accepted_with_its_example(client):
 
 @pytest.mark.django_db(transaction=True)
 def test_schemathesis_finds_no_server_error(live_server, tmp_path):
-    schemathesis_run(f"{live_server.url}{API}/api", report_dir=tmp_path)
+    """Every operation but those fuzzed by their kind's own test over data of their own (test_routes_api,
+    test_archive_api: /collections/routes*, /collections/archive*) and one municipality's copy of each per-town
+    collection (the same view with the other town's id). The whole document took 343 s of the suite's 55 min."""
+    schemathesis_run(
+        f"{live_server.url}{API}/api",
+        report_dir=tmp_path,
+        exclude="^/collections/(routes|archive)|^/collections/[a-z]+-nafplio/",
+    )
     assert settings.DEBUG is False
