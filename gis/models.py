@@ -671,22 +671,29 @@ class ArchiveItemDocument(Orderable):
 
 
 def captions_validate(value: str) -> None:
-    """WebVTT captions (read by webvtt-py): a WEBVTT header and at least one timed cue; a ValidationError names
-    what the parser could not read."""
+    """WebVTT captions (read by webvtt-py): the WEBVTT header, at least one timed cue, and each cue ending after it
+    starts; a ValidationError says which rule, in the editor's language (webvtt-py's own message is English and
+    says only "Invalid format")."""
     import webvtt
     from django.core.exceptions import ValidationError
     from webvtt.errors import MalformedFileError
 
     if not value.strip():
         return
+    if not value.lstrip("\ufeff").startswith("WEBVTT"):
+        raise ValidationError(_("WebVTT captions begin with the line WEBVTT; these begin otherwise."))
     try:
         cues = webvtt.from_string(value).captions
     except (MalformedFileError, ValueError) as error:
-        raise ValidationError(
-            _("These are not WebVTT captions: %(error)s"), params={"error": str(error) or type(error).__name__}
-        ) from error
+        raise ValidationError(_("These are not WebVTT captions: the WebVTT reader could not read them.")) from error
     if not cues:
         raise ValidationError(_("These WebVTT captions have no timed cue (00:00:01.000 --> 00:00:04.000, then text)."))
+    for number, cue in enumerate(cues, start=1):
+        if cue.end_time.in_milliseconds() <= cue.start_time.in_milliseconds():
+            raise ValidationError(
+                _("Cue %(number)s of these WebVTT captions ends (%(end)s) before it starts (%(start)s)."),
+                params={"number": number, "start": cue.start, "end": cue.end},
+            )
 
 
 class ArchiveItemMedia(Orderable):

@@ -5,6 +5,7 @@ a published item of the host's municipality, and a <track> of the page's <video>
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils.translation import override
 from wagtail.models import Collection
 from wagtailmedia.models import Media
 
@@ -39,20 +40,29 @@ def film(settings, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "reason"),
     [
-        "00:00:00.000 --> 00:00:01.000\nχωρίς επικεφαλίδα\n",  # no WEBVTT header
-        "WEBVTT\n\n00:00:00.000 -> 00:00:01.000\nκακή ώρα\n",  # not a timing line
-        "WEBVTT\n",  # no cue
+        ("00:00:00.000 --> 00:00:01.000\nχωρίς επικεφαλίδα\n", "αρχίζουν με τη γραμμή WEBVTT"),  # no header
+        ("WEBVTT\n\n00:00:00.000 -> 00:00:01.000\nκακή ώρα\n", "χρονισμένο τμήμα"),  # not a timing line
+        ("WEBVTT\n", "χρονισμένο τμήμα"),  # no cue
+        ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nα\n\n00:00:05.000 --> 00:00:04.500\nβ\n", "Ο υπότιτλος 2 τελειώνει"),
     ],
 )
 @pytest.mark.django_db
-def test_captions_that_are_not_webvtt_are_refused_with_the_reason(film, text):
+def test_captions_that_are_not_webvtt_are_refused_with_the_reason_in_greek(film, text, reason):
     _item, row = film
     row.captions_el = text
-    with pytest.raises(ValidationError) as raised:
+    with override("el"), pytest.raises(ValidationError) as raised:
         row.full_clean()
-    assert "WebVTT" in str(raised.value.message_dict["captions_el"])
+    with override("el"):
+        assert reason in " ".join(raised.value.message_dict["captions_el"])
+
+
+@pytest.mark.django_db
+def test_cues_apart_by_milliseconds_are_captions(film):
+    _item, row = film
+    row.captions_el = "\ufeffWEBVTT\n\n00:01.200 --> 00:01.500\nένα\n\n00:01.500 --> 00:01.900\nδύο\n"
+    row.full_clean()
 
 
 @pytest.mark.django_db
