@@ -35,6 +35,8 @@ def archive(live_server, athens):
             ("date", "1912–1913", ""),
             ("type", "StillImage", ""),
             ("rights", "CC BY 4.0", ""),
+            # a long URL: on a phone it wraps, it does not widen the page (WCAG 1.4.10)
+            ("source", "https://archive.example.org/collections/postcards/" + "athens-agora-" * 8 + "1912.jpg", ""),
         ],
         places=[agora],
         collections=[cards],
@@ -94,6 +96,12 @@ def test_the_item_page_shows_its_values_and_draws_its_map(page, live_server, arc
     assert page.locator("h1").inner_text() == "Η Αρχαία Αγορά από τον Άρειο Πάγο"
     assert page.locator('[data-element="date"] dd').inner_text() == "1912–1913"
     assert page.locator('[data-element="rights"] a').inner_text() == "CC BY 4.0"
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= VIEWPORTS[size]["width"]
+    term, value = (page.locator(f'[data-element="source"] {tag}').bounding_box() for tag in ("dt", "dd"))
+    if size == "phone":  # one column: the value under its name
+        assert value["y"] >= term["y"] + term["height"] and value["x"] < term["x"] + term["width"]
+    else:
+        assert value["x"] >= term["x"] + term["width"]
     page.wait_for_selector("#xenagos-archive-map[data-xenagos-built] .leaflet-marker-icon")
     assert page.locator("#xenagos-archive-map path.leaflet-interactive").count() == 1  # the place's circle
     page.locator('button[data-copy="cite-bibtex"]').click()
