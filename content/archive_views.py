@@ -233,10 +233,8 @@ def archive_captions(request: HttpRequest, uid: uuid.UUID, row_id: int, language
     municipality, its collection open to everyone and it has captions in that language."""
     item = selectors.archive_item_public_get(uid=str(uid), municipality=municipality_for_request(request))
     row = item.media_files.select_related("media__collection").filter(pk=row_id).first() if item else None
-    if row is None or language not in ("el", "en") or row.media.collection.get_view_restrictions():
-        raise Http404("There are no such captions here.")
-    text = getattr(row, f"captions_{language}")
-    if not text.strip():
+    text = getattr(row, f"captions_{language}", "") if language in ("el", "en") else ""
+    if row is None or not text.strip() or row.media.collection.get_view_restrictions():
         raise Http404("There are no such captions here.")
     response = HttpResponse(text, content_type="text/vtt; charset=utf-8")
     response["Cache-Control"] = "public, max-age=300"
